@@ -1,0 +1,104 @@
+import { backendModules, tf } from "../deps.ts";
+import { ConfigError } from "../util/validate.ts";
+
+/** The compute backends the toolkit knows, fastest first. */
+export const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
+/** A backend name, or `auto` to pick the fastest that works here. */
+export type BackendName = typeof BACKENDS[number];
+
+/** What {@link initBackend} chose, and why. */
+export interface BackendInfo {
+  backend: BackendName;
+  /** The GPU adapter's description for webgpu; "cpu" otherwise. */
+  device: string;
+  /** Why this backend was chosen (flag, environment, or auto-detection). */
+  reason: string;
+}
+
+let current: BackendInfo | null = null;
+
+/** Describes the WebGPU adapter, or null when there is none or only a software fallback. */
+export async function probeWebGPU(): Promise<{ name: string; fallback: boolean } | null> {
+  // deno-lint-ignore no-explicit-any
+  const gpu = (globalThis.navigator as any)?.gpu;
+  if (!gpu) return null;
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return null;
+    const info = adapter.info ?? {};
+    const name = [info.vendor, info.architecture, info.device, info.description]
+      .filter((s: string) => s).join(" ") || "unknown adapter";
+    const fallback = Boolean(adapter.isFallbackAdapter ?? info.isFallbackAdapter);
+    return { name, fallback };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Chooses and initialises the tfjs backend: WebGPU when a real (non-fallback) GPU adapter
+ * exists, else wasm (SIMD), else cpu.
+ *
+ * The choice can be forced by `opts.backend` (e.g. a `--backend` flag) or by the
+ * `TOOLKIT_BACKEND` environment variable; `auto` (the default) detects. Calling it again with
+ * the same choice is free.
+ *
+ * @example
+ * ```ts
+ * const info = await initBackend({ backend: "wasm" });
+ * console.log(info.backend, info.device);
+ * ```
+ */
+export async function initBackend(
+  opts: { backend?: BackendName | "auto"; quiet?: boolean } = {},
+): Promise<BackendInfo> {
+  let requested = opts.backend ?? "auto";
+  let reason = opts.backend && opts.backend !== "auto" ? "requested" : "auto-detected";
+  if (requested === "auto") {
+    const env = Deno.env.get("TOOLKIT_BACKEND");
+    if (env) {
+      requested = env as BackendName;
+      reason = "TOOLKIT_BACKEND";
+    }
+  }
+  if (requested !== "auto" && !(BACKENDS as readonly string[]).includes(requested)) {
+    throw new ConfigError("backend", `auto, ${BACKENDS.join(", ")}`, requested);
+  }
+  if (current && (requested === "auto" || requested === current.backend)) return current;
+
+  let choice: BackendName;
+  let device = "cpu";
+  if (requested === "auto") {
+    const gpu = await probeWebGPU();
+    choice = gpu && !gpu.fallback ? "webgpu" : "wasm";
+    if (gpu) device = gpu.name;
+    if (gpu?.fallback) reason = `auto-detected (GPU adapter "${gpu.name}" is a software fallback)`;
+  } else {
+    choice = requested;
+    if (choice === "webgpu") {
+      const gpu = await probeWebGPU();
+      if (!gpu) throw new Error("webgpu requested but no WebGPU adapter is available here");
+      device = gpu.name + (gpu.fallback ? " (software fallback)" : "");
+    }
+  }
+  await backendModules[choice]();
+  // The cpu backend is the fallback kernel provider; keep it registered.
+  if (choice !== "cpu") await backendModules.cpu();
+  if (!(await tf.setBackend(choice))) {
+    if (requested !== "auto") throw new Error(`backend ${choice} failed to initialise`);
+    choice = "cpu";
+    reason += " (wasm failed to initialise)";
+    await tf.setBackend("cpu");
+  }
+  await tf.ready();
+  current = { backend: choice, device: choice === "webgpu" ? device : "cpu", reason };
+  if (!opts.quiet && Deno.env.get("TOOLKIT_QUIET") !== "1") {
+    console.error(`[toolkit] backend ${current.backend} (${current.device}; ${current.reason})`);
+  }
+  return current;
+}
+
+/** The backend chosen by the last {@link initBackend}, or null before it. */
+export function backendInfo(): BackendInfo | null {
+  return current;
+}

@@ -1,0 +1,3 @@
+/** Results database (SQLite) and safetensors checkpoints. @module */
+export * from "./results.ts";
+export * from "./checkpoint.ts";

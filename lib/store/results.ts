@@ -1,0 +1,200 @@
+import { DatabaseSync } from "node:sqlite";
+
+/** A stored run: one training job or one experiment sweep. */
+export interface RunRecord {
+  id: string;
+  experiment: string;
+  name: string;
+  // deno-lint-ignore no-explicit-any
+  config: any;
+  status: "running" | "done" | "failed";
+  created: string;
+  updated: string;
+  // deno-lint-ignore no-explicit-any
+  summary: any;
+}
+
+/** One metric value at one step of a run. */
+export interface MetricRow {
+  step: number;
+  name: string;
+  value: number;
+}
+
+const SCHEMA = `
+create table if not exists runs (
+  id text primary key, experiment text not null, name text not null, config text not null,
+  status text not null, created text not null, updated text not null, summary text);
+create table if not exists metrics (
+  run_id text not null, step integer not null, name text not null, value real,
+  primary key (run_id, step, name));
+create table if not exists artifacts (
+  run_id text not null, name text not null, value text not null, primary key (run_id, name));
+create index if not exists metrics_by_name on metrics(run_id, name, step);
+`;
+
+/** A stable short hash of a JSON-able value (FNV-1a over its canonical JSON), for run ids. */
+export function configHash(value: unknown): string {
+  const canon = (v: unknown): unknown =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
+      : Array.isArray(v) ? v.map(canon) : v;
+  const s = JSON.stringify(canon(value));
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+/**
+ * The results database: runs, their metrics over steps, and JSON artifacts (matrices,
+ * snapshots, summaries), in one SQLite file (`node:sqlite`, built into Deno) that tasks,
+ * notebooks and users query.
+ *
+ * @example
+ * ```ts
+ * const db = openResults(":memory:");
+ * const id = db.startRun({ experiment: "demo", config: { lr: 1e-3 } });
+ * db.logMetrics(id, 10, { loss: 0.5 });
+ * console.log(db.metrics(id, { name: "loss" }));
+ * ```
+ */
+export class ResultsStore {
+  readonly db: DatabaseSync;
+
+  constructor(readonly path: string) {
+    if (path !== ":memory:" && path.includes("/")) {
+      Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    }
+    this.db = new DatabaseSync(path);
+    this.db.exec("pragma journal_mode = wal; pragma synchronous = normal;");
+    this.db.exec(SCHEMA);
+  }
+
+  /**
+   * Creates a run, or returns the existing one with the same id (which is how a killed run
+   * resumes: same experiment + config → same id). Default id: `experiment-name-hash(config)`.
+   */
+  startRun(opts: { experiment: string; name?: string; config: unknown; id?: string }): string {
+    const name = opts.name ?? "run";
+    const id = opts.id ?? `${opts.experiment}-${name}-${configHash(opts.config)}`;
+    const now = new Date().toISOString();
+    this.db.prepare(
+      `insert into runs (id, experiment, name, config, status, created, updated)
+       values (?, ?, ?, ?, 'running', ?, ?) on conflict(id) do update set updated = excluded.updated`,
+    ).run(id, opts.experiment, name, JSON.stringify(opts.config), now, now);
+    return id;
+  }
+
+  /** Records metric values at a step (overwriting any earlier values at that step). */
+  logMetrics(runId: string, step: number, values: Record<string, number>) {
+    const stmt = this.db.prepare(
+      "insert or replace into metrics (run_id, step, name, value) values (?, ?, ?, ?)",
+    );
+    this.db.exec("begin");
+    try {
+      for (const [k, v] of Object.entries(values)) stmt.run(runId, step, k, Number.isFinite(v) ? v : null);
+      this.db.exec("commit");
+    } catch (e) {
+      this.db.exec("rollback");
+      throw e;
+    }
+  }
+
+  /** Metrics of a run, ordered by step; optionally one metric only. */
+  metrics(runId: string, opts: { name?: string } = {}): MetricRow[] {
+    const rows = opts.name
+      ? this.db.prepare("select step, name, value from metrics where run_id = ? and name = ? order by step")
+        .all(runId, opts.name)
+      : this.db.prepare("select step, name, value from metrics where run_id = ? order by step, name").all(runId);
+    return rows as unknown as MetricRow[];
+  }
+
+  /** Drops metrics logged after `step` (a resumed run re-logs them; nothing is counted twice). */
+  truncateMetrics(runId: string, step: number) {
+    this.db.prepare("delete from metrics where run_id = ? and step > ?").run(runId, step);
+  }
+
+  /** Stores a JSON artifact (a matrix, a UMAP embedding, a table) under a name. */
+  setArtifact(runId: string, name: string, value: unknown) {
+    this.db.prepare("insert or replace into artifacts (run_id, name, value) values (?, ?, ?)")
+      .run(runId, name, JSON.stringify(value));
+  }
+
+  /** Reads an artifact, or undefined. */
+  // deno-lint-ignore no-explicit-any
+  artifact<T = any>(runId: string, name: string): T | undefined {
+    const row = this.db.prepare("select value from artifacts where run_id = ? and name = ?").get(runId, name) as
+      | { value: string }
+      | undefined;
+    return row ? JSON.parse(row.value) : undefined;
+  }
+
+  /** Names of a run's artifacts. */
+  artifactNames(runId: string): string[] {
+    return (this.db.prepare("select name from artifacts where run_id = ? order by name").all(runId) as {
+      name: string;
+    }[]).map((r) => r.name);
+  }
+
+  /** Marks a run done (or failed) with a JSON summary. */
+  finishRun(runId: string, summary: unknown, status: "done" | "failed" = "done") {
+    this.db.prepare("update runs set status = ?, summary = ?, updated = ? where id = ?")
+      .run(status, JSON.stringify(summary), new Date().toISOString(), runId);
+  }
+
+  /** One run, or undefined. */
+  run(runId: string): RunRecord | undefined {
+    const r = this.db.prepare("select * from runs where id = ?").get(runId);
+    return r ? parseRun(r) : undefined;
+  }
+
+  /** Runs, newest first; optionally of one experiment or status. */
+  runs(opts: { experiment?: string; status?: RunRecord["status"] } = {}): RunRecord[] {
+    const rows = this.db.prepare(
+      `select * from runs where (?1 is null or experiment = ?1) and (?2 is null or status = ?2)
+       order by created desc, id`,
+    ).all(opts.experiment ?? null, opts.status ?? null);
+    return rows.map(parseRun);
+  }
+
+  /** Deletes a run with its metrics and artifacts. */
+  deleteRun(runId: string) {
+    for (const t of ["metrics", "artifacts"]) this.db.prepare(`delete from ${t} where run_id = ?`).run(runId);
+    this.db.prepare("delete from runs where id = ?").run(runId);
+  }
+
+  /** Any read-only SQL, for users' own questions. */
+  query(sql: string, ...params: (string | number | null)[]): Record<string, unknown>[] {
+    return this.db.prepare(sql).all(...params) as Record<string, unknown>[];
+  }
+
+  close() {
+    this.db.close();
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+function parseRun(r: any): RunRecord {
+  return { ...r, config: JSON.parse(r.config), summary: r.summary ? JSON.parse(r.summary) : null };
+}
+
+/** The default results location: `$TOOLKIT_RESULTS` or `results/`. */
+export function resultsDir(): string {
+  return Deno.env.get("TOOLKIT_RESULTS") ?? "results";
+}
+
+/**
+ * Opens (creating if needed) the results database; default `results/results.sqlite`.
+ *
+ * @example
+ * ```ts
+ * const db = openResults();
+ * console.table(db.runs({ experiment: "icl" }).map((r) => r.summary));
+ * ```
+ */
+export function openResults(path = `${resultsDir()}/results.sqlite`): ResultsStore {
+  return new ResultsStore(path);
+}

@@ -1,0 +1,5 @@
+/** Small shared utilities: seeded randomness, config validation, CLI flags. @module */
+export * from "./rng.ts";
+export * from "./validate.ts";
+export * from "./cli.ts";
+export * from "./report.ts";
