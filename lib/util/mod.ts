@@ -3,3 +3,4 @@ export * from "./rng.ts";
 export * from "./validate.ts";
 export * from "./cli.ts";
 export * from "./report.ts";
+export * from "./csv.ts";
