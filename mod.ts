@@ -11,6 +11,8 @@
  *
  * @module
  */
+/** The TensorFlow.js namespace the toolkit runs on (tensors returned by the API are its tensors). */
+export { tf } from "./lib/deps.ts";
 export * from "./lib/backend/mod.ts";
 export * from "./lib/util/mod.ts";
 export * from "./lib/store/mod.ts";

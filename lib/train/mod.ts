@@ -1,2 +1,4 @@
-/** (in progress) @module */
-export {};
+/** Training: the loop with resume, Adam, progress. @module */
+export * from "./optimizer.ts";
+export * from "./progress.ts";
+export * from "./trainer.ts";

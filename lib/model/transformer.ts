@@ -1,0 +1,199 @@
+/**
+ * The decoder stack shared by the regression transformer and the language model, in the
+ * nanoGPT spirit: one file, read top to bottom.
+ *
+ * Parameters live in a flat `Record<string, tf.Variable>` with GPT-2-like names (`h.0.attn.wqkv`,
+ * …; block indices 0-based in names, 1-based in hooks, as the paper counts layers). Every
+ * matmul goes through {@link dense} and the other fast-path ops of `lib/backend`, so the
+ * gradients avoid tfjs's slow transposed-matmul and 5-D transpose paths.
+ *
+ * @module
+ */
+import { tf } from "../deps.ts";
+import { causalAttention, causalAttentionOut } from "../backend/attention.ts";
+import { dense } from "../backend/dense.ts";
+import { gelu } from "../backend/gelu.ts";
+import { layerNorm } from "../backend/layer_norm.ts";
+import type { Rng } from "../util/rng.ts";
+import type { TransformerConfig } from "./config.ts";
+import { applyPatches, captureLayers, capturePositions, type ForwardHooks, type HookResults } from "./hooks.ts";
+
+/** A model's trainable parameters by name. */
+export type Params = Record<string, tf.Variable>;
+
+/** A low-rank adapter on one weight matrix: W + scale·A·B (LoRA). */
+export interface Adapter {
+  a: tf.Variable; // [in, rank]
+  b: tf.Variable; // [rank, out]
+  scale: number;
+  /** Dropout on the adapter's input while training (LoRA's lora_dropout). */
+  dropout: number;
+}
+
+/** Initial values of one parameter tensor (kept as plain arrays so init is seeded and backend-free). */
+export interface ParamInit {
+  name: string;
+  shape: number[];
+  init: "normal" | "zeros" | "ones";
+  std?: number;
+}
+
+/**
+ * The parameter list of the block stack (wpe, blocks, final LayerNorm), GPT-2 init:
+ * N(0, initStd) weights, residual output projections N(0, initStd/√(2·nLayers)), zero biases.
+ *
+ * @example
+ * ```ts
+ * const specs = blockParamSpecs(DEFAULT_TRANSFORMER);
+ * ```
+ */
+export function blockParamSpecs(cfg: TransformerConfig): ParamInit[] {
+  const d = cfg.dModel, f = cfg.mlpRatio * d, std = cfg.initStd;
+  const resStd = std / Math.sqrt(2 * cfg.nLayers);
+  const specs: ParamInit[] = [{ name: "wpe", shape: [cfg.maxLen, d], init: "normal", std }];
+  for (let i = 0; i < cfg.nLayers; i++) {
+    const p = `h.${i}.`;
+    specs.push(
+      { name: p + "ln1.g", shape: [d], init: "ones" },
+      { name: p + "ln1.b", shape: [d], init: "zeros" },
+      { name: p + "attn.wqkv", shape: [d, 3 * d], init: "normal", std },
+      { name: p + "attn.bqkv", shape: [3 * d], init: "zeros" },
+      { name: p + "attn.wo", shape: [d, d], init: "normal", std: resStd },
+      { name: p + "attn.bo", shape: [d], init: "zeros" },
+      { name: p + "ln2.g", shape: [d], init: "ones" },
+      { name: p + "ln2.b", shape: [d], init: "zeros" },
+      { name: p + "mlp.w1", shape: [d, f], init: "normal", std },
+      { name: p + "mlp.b1", shape: [f], init: "zeros" },
+      { name: p + "mlp.w2", shape: [f, d], init: "normal", std: resStd },
+      { name: p + "mlp.b2", shape: [d], init: "zeros" },
+    );
+  }
+  specs.push({ name: "lnf.g", shape: [d], init: "ones" }, { name: "lnf.b", shape: [d], init: "zeros" });
+  return specs;
+}
+
+/**
+ * Creates the variables for a list of parameter specs, drawing normal inits from `rng` in list
+ * order (so the same seed gives the same model on every backend).
+ *
+ * @example
+ * ```ts
+ * const params = makeParams(blockParamSpecs(cfg), new Rng(0));
+ * ```
+ */
+export function makeParams(specs: ParamInit[], rng: Rng): Params {
+  const params: Params = {};
+  for (const s of specs) {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    const data = s.init === "normal"
+      ? rng.normalArray(n, s.std ?? 0.02)
+      : new Float32Array(n).fill(s.init === "ones" ? 1 : 0);
+    params[s.name] = tf.tidy(() => tf.variable(tf.tensor(data, s.shape), true));
+  }
+  return params;
+}
+
+/** Linear layer x·W (+ b), plus the LoRA adapter on W when one is attached. */
+export function linear(
+  x: tf.Tensor2D,
+  params: Params,
+  wName: string,
+  bName: string | null,
+  opts: { adapters?: Map<string, Adapter>; training?: boolean; rng?: Rng } = {},
+): tf.Tensor2D {
+  let y = dense(x, params[wName] as tf.Tensor2D, bName ? params[bName] as tf.Tensor1D : undefined);
+  const ad = opts.adapters?.get(wName);
+  if (ad) {
+    let xin = x;
+    if (opts.training && ad.dropout > 0) {
+      xin = tf.dropout(x, ad.dropout, undefined, opts.rng?.int(2 ** 31)) as tf.Tensor2D;
+    }
+    y = tf.add(y, tf.mul(dense(dense(xin, ad.a as tf.Tensor2D), ad.b as tf.Tensor2D), ad.scale));
+  }
+  return y;
+}
+
+/** Options of one forward pass through the block stack. */
+export interface StackOptions {
+  hooks?: ForwardHooks;
+  adapters?: Map<string, Adapter>;
+  training?: boolean;
+  rng?: Rng;
+}
+
+/**
+ * Runs embeddings h0 [B, T, d] (positions already added) through the blocks and the final
+ * LayerNorm; applies hooks; returns the final normalised states [B·T, d] and the hook results.
+ *
+ * @example
+ * ```ts
+ * const { out, results } = runStack(h0, params, cfg, { hooks: { capture: { layers: "all" } } });
+ * ```
+ */
+export function runStack(
+  h0: tf.Tensor3D,
+  params: Params,
+  cfg: TransformerConfig,
+  opts: StackOptions = {},
+): { out: tf.Tensor2D; results: HookResults } {
+  const [B, T, d] = h0.shape;
+  const H = cfg.nHeads, hd = d / H, M = B * T;
+  const hooks = opts.hooks;
+  const results: HookResults = { captured: new Map(), attention: new Map() };
+  const capture = captureLayers(hooks, cfg.nLayers);
+  const lin = (x: tf.Tensor2D, w: string, b: string | null) => linear(x, params, w, b, opts);
+  for (const hk of hooks?.ablateHeads ?? []) {
+    if (hk.layer < 1 || hk.layer > cfg.nLayers || hk.head < 0 || hk.head >= H) {
+      throw new Error(`ablateHeads {layer: ${hk.layer}, head: ${hk.head}} outside layers 1 … ${cfg.nLayers}, heads 0 … ${H - 1}`);
+    }
+  }
+
+  // Residual stream after layer ℓ: hooks read and write it here, then it continues 2-D.
+  const atLayer = (h3: tf.Tensor3D, layer: number): tf.Tensor2D => {
+    h3 = applyPatches(h3, layer, hooks?.patch);
+    if (capture.has(layer)) {
+      results.captured.set(layer, tf.keep(capturePositions(h3, hooks!.capture!.positions)));
+    }
+    return tf.reshape(h3, [M, d]);
+  };
+  const toHeads = (x: tf.Tensor2D) =>
+    tf.reshape(tf.transpose(tf.reshape(x, [B, T, H, hd]), [0, 2, 1, 3]), [B * H, T, hd]) as tf.Tensor3D;
+
+  let h = atLayer(h0, 0);
+  for (let i = 0; i < cfg.nLayers; i++) {
+    const p = `h.${i}.`;
+    const a = layerNorm(h, params[p + "ln1.g"] as tf.Tensor1D, params[p + "ln1.b"] as tf.Tensor1D, { eps: cfg.lnEps });
+    const [q, k, v] = tf.split(lin(a, p + "attn.wqkv", p + "attn.bqkv"), 3, 1) as tf.Tensor2D[];
+    let o: tf.Tensor3D;
+    if (hooks?.attention) {
+      const r = causalAttention(toHeads(q), toHeads(k), toHeads(v));
+      results.attention.set(i + 1, tf.keep(tf.reshape(r.probs, [B, H, T, T])));
+      o = r.out;
+    } else {
+      o = causalAttentionOut(toHeads(q), toHeads(k), toHeads(v));
+    }
+    let o4 = tf.reshape(o, [B, H, T, hd]) as tf.Tensor4D;
+    const ablated = (hooks?.ablateHeads ?? []).filter((x) => x.layer === i + 1).map((x) => x.head);
+    if (ablated.length) {
+      const keep = new Float32Array(H).fill(1);
+      for (const hh of ablated) keep[hh] = 0;
+      o4 = tf.mul(o4, tf.tensor4d(keep, [1, H, 1, 1]));
+    }
+    const merged = tf.reshape(tf.transpose(o4, [0, 2, 1, 3]), [M, d]) as tf.Tensor2D;
+    h = tf.add(h, lin(merged, p + "attn.wo", p + "attn.bo"));
+    const m = layerNorm(h, params[p + "ln2.g"] as tf.Tensor1D, params[p + "ln2.b"] as tf.Tensor1D, { eps: cfg.lnEps });
+    h = tf.add(h, lin(gelu(lin(m, p + "mlp.w1", p + "mlp.b1")), p + "mlp.w2", p + "mlp.b2"));
+    if (capture.has(i + 1) || hooks?.patch?.some((x) => x.layer === i + 1)) {
+      h = atLayer(tf.reshape(h, [B, T, d]), i + 1);
+    }
+  }
+  const out = layerNorm(h, params["lnf.g"] as tf.Tensor1D, params["lnf.b"] as tf.Tensor1D, { eps: cfg.lnEps });
+  return { out, results };
+}
+
+/** Adds learned positions to token embeddings [B, T, d]. */
+export function addPositions(emb: tf.Tensor3D, params: Params, maxLen: number): tf.Tensor3D {
+  const T = emb.shape[1];
+  if (T > maxLen) throw new Error(`sequence length ${T} exceeds the model's maxLen ${maxLen}`);
+  return tf.add(emb, tf.slice(params["wpe"], [0, 0], [T, -1]));
+}

@@ -1,0 +1,299 @@
+/**
+ * The training loop: Adam steps on seeded batches, metrics to the results database,
+ * evaluation callbacks, checkpoints that resume after a kill without losing or repeating a step.
+ *
+ * Resume is exact because the batch of step s is a pure function of (seed, s) — the caller's
+ * `batch(step)` — and the checkpoint holds the parameters, the Adam moments and the step.
+ *
+ * @module
+ */
+import { tf } from "../deps.ts";
+import type { Params } from "../model/transformer.ts";
+import { type Checkpoint, loadCheckpoint, type NamedArray, saveCheckpoint } from "../store/checkpoint.ts";
+import type { ResultsStore } from "../store/results.ts";
+import { checkKnownKeys, checkNumber, checkOneOf, checkPositiveInt, ConfigError } from "../util/validate.ts";
+import { Adam } from "./optimizer.ts";
+import { Progress } from "./progress.ts";
+
+/** Trainer hyper-parameters. */
+export interface TrainConfig {
+  /** Total optimizer steps. Paper 1: 80,000. */
+  steps: number;
+  /** Peak learning rate. Paper 1: 1e-4. */
+  lr: number;
+  /** Adam (β1, β2). Paper 1: (0.9, 0.9999). */
+  betas: [number, number];
+  /** Adam epsilon. Default 1e-8. */
+  eps: number;
+  /** Decoupled weight decay. Default 0. */
+  weightDecay: number;
+  /** Clip the global gradient norm to this (0: off). Default 0 (paper 1 does not clip). */
+  clipNorm: number;
+  /** `constant` (paper 1), `cosine` (to 10% of lr), with `warmupSteps` of linear warm-up. */
+  schedule: "constant" | "cosine";
+  /** Linear warm-up steps. Default 0. */
+  warmupSteps: number;
+  /** Log the mean training loss every this many steps. Default 50. */
+  logEvery: number;
+  /** Run the evaluation callback every this many steps (0: never). Default 0. */
+  evalEvery: number;
+  /** Write a checkpoint every this many steps (0: only at the end). Default 500. */
+  checkpointEvery: number;
+}
+
+/** Trainer defaults (paper 1's optimiser settings). */
+export const DEFAULT_TRAIN: TrainConfig = {
+  steps: 1000,
+  lr: 1e-4,
+  betas: [0.9, 0.9999],
+  eps: 1e-8,
+  weightDecay: 0,
+  clipNorm: 0,
+  schedule: "constant",
+  warmupSteps: 0,
+  logEvery: 50,
+  evalEvery: 0,
+  checkpointEvery: 500,
+};
+
+/**
+ * Fills defaults and validates a trainer config (a bad field throws `ConfigError`).
+ *
+ * @example
+ * ```ts
+ * const cfg = trainConfig({ steps: 2000, lr: 1e-3 });
+ * ```
+ */
+export function trainConfig(over: Partial<TrainConfig> = {}): TrainConfig {
+  checkKnownKeys(over, DEFAULT_TRAIN, "train");
+  const c = { ...DEFAULT_TRAIN, ...over };
+  checkPositiveInt(c, "steps");
+  checkNumber(c, "lr", { min: 0, exclusiveMin: true });
+  if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) {
+    throw new ConfigError("betas", "two numbers in [0, 1)", c.betas);
+  }
+  checkNumber(c, "eps", { min: 0, exclusiveMin: true });
+  checkNumber(c, "weightDecay", { min: 0 });
+  checkNumber(c, "clipNorm", { min: 0 });
+  checkOneOf(c, "schedule", ["constant", "cosine"]);
+  checkPositiveInt(c, "warmupSteps", { min: 0 });
+  checkPositiveInt(c, "logEvery");
+  checkPositiveInt(c, "evalEvery", { min: 0 });
+  checkPositiveInt(c, "checkpointEvery", { min: 0 });
+  return c;
+}
+
+/** The learning rate at a (1-based) step under the config's schedule. */
+export function learningRate(cfg: TrainConfig, step: number): number {
+  const warm = cfg.warmupSteps > 0 && step <= cfg.warmupSteps ? step / cfg.warmupSteps : 1;
+  if (cfg.schedule === "constant") return cfg.lr * warm;
+  const t = Math.min(1, Math.max(0, (step - cfg.warmupSteps) / Math.max(1, cfg.steps - cfg.warmupSteps)));
+  return cfg.lr * warm * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
+
+/** Anything with named trainable parameters and a JSON-able config. */
+export interface TrainableModel {
+  params: Params;
+  config: unknown;
+}
+
+/** What the loop is given besides the config. */
+export interface TrainOptions<B> {
+  /** The batch of a step (1-based): must depend only on the step and the caller's seed. */
+  batch: (step: number) => B;
+  /** The scalar loss of a batch (called inside the gradient tape). */
+  loss: (batch: B) => tf.Scalar;
+  /** Evaluation every `evalEvery` steps (and at the end); returned numbers are stored as metrics. */
+  evaluate?: (step: number) => Promise<Record<string, number>> | Record<string, number>;
+  /** Called after each checkpoint is written (e.g. to store artifacts at that step). */
+  onCheckpoint?: (step: number) => Promise<void> | void;
+  /** Results database and the run's id: metrics go there. */
+  store?: ResultsStore;
+  runId?: string;
+  /** Checkpoint file (safetensors). With one, an existing checkpoint is resumed. */
+  checkpointPath?: string;
+  /** Show a progress line (default true). */
+  progress?: boolean;
+  /** Label of the progress line. */
+  label?: string;
+  /** Stop as if killed after this step (no extra log or checkpoint) — for tests of resume. */
+  stopAfter?: number;
+  /** Only trainable parameters with these names are updated (e.g. LoRA adapters). Default all. */
+  trainable?: string[];
+}
+
+/** What {@link train} returns. */
+export interface TrainResult {
+  /** The last step completed. */
+  step: number;
+  /** The step training started from (0, or the resumed checkpoint's). */
+  resumedFrom: number;
+  /** Mean training loss over the last logging window. */
+  finalLoss: number;
+  /** (step, mean loss) at every logging point of this call. */
+  history: { step: number; loss: number }[];
+  /** Wall time of this call's steps, in milliseconds per step. */
+  msPerStep: number;
+}
+
+/**
+ * Trains `model` with Adam. Resumes from `checkpointPath` when it exists (parameters, Adam
+ * moments, step; metrics logged after the checkpoint are dropped and re-logged).
+ *
+ * @example
+ * ```ts
+ * const model = new RegressionTransformer({ nLayers: 2, dModel: 64, nHeads: 2 });
+ * const task = sparseRegressionTask({});
+ * const res = await train(model, { steps: 500, lr: 1e-3 }, {
+ *   batch: (s) => task.batch(64, new Rng(`train:${s}`)),
+ *   loss: (b) => model.loss(b),
+ * });
+ * ```
+ */
+export async function train<B>(
+  model: TrainableModel,
+  config: Partial<TrainConfig>,
+  opts: TrainOptions<B>,
+): Promise<TrainResult> {
+  const cfg = trainConfig(config);
+  const names = opts.trainable ?? Object.keys(model.params).filter((n) => model.params[n].trainable);
+  const trainParams: Params = Object.fromEntries(names.map((n) => {
+    if (!model.params[n]) throw new ConfigError("trainable", "names of the model's parameters", n);
+    return [n, model.params[n]];
+  }));
+  const adam = new Adam(trainParams, { lr: cfg.lr, betas: cfg.betas, eps: cfg.eps, weightDecay: cfg.weightDecay });
+  let step = 0;
+  try {
+    if (opts.checkpointPath) {
+      const ckpt = await loadCheckpoint(opts.checkpointPath);
+      if (ckpt) step = restore(ckpt, model, adam, cfg, opts.checkpointPath);
+    }
+    const resumedFrom = step;
+    if (opts.store && opts.runId) opts.store.truncateMetrics(opts.runId, step);
+
+    const history: { step: number; loss: number }[] = [];
+    const bar = opts.progress === false ? null : new Progress(cfg.steps, { label: opts.label ?? "train", start: step });
+    const stopAt = Math.min(cfg.steps, opts.stopAfter ?? Infinity);
+    let lossSum: tf.Scalar = tf.keep(tf.scalar(0));
+    let inWindow = 0, finalLoss = NaN;
+    const varList = Object.values(trainParams);
+    const t0 = performance.now();
+    const startStep = step;
+
+    while (step < stopAt) {
+      step++;
+      const batch = opts.batch(step);
+      const { value, grads } = tf.variableGrads(() => opts.loss(batch), varList);
+      const named = renameGrads(grads, trainParams);
+      if (cfg.clipNorm > 0) clipByGlobalNorm(named, cfg.clipNorm);
+      adam.apply(named, { lr: learningRate(cfg, step) });
+      const next = tf.keep(tf.add(lossSum, value)) as tf.Scalar;
+      lossSum.dispose();
+      lossSum = next;
+      value.dispose();
+      tf.dispose(Object.values(named));
+      inWindow++;
+
+      if (step % cfg.logEvery === 0 || step === cfg.steps) {
+        finalLoss = (await lossSum.data())[0] / inWindow;
+        lossSum.dispose();
+        lossSum = tf.keep(tf.scalar(0));
+        inWindow = 0;
+        history.push({ step, loss: finalLoss });
+        if (opts.store && opts.runId) opts.store.logMetrics(opts.runId, step, { train_loss: finalLoss });
+        bar?.update(step, { loss: finalLoss });
+      }
+      if (opts.evaluate && ((cfg.evalEvery > 0 && step % cfg.evalEvery === 0) || step === cfg.steps)) {
+        const metrics = await opts.evaluate(step);
+        if (opts.store && opts.runId) opts.store.logMetrics(opts.runId, step, metrics);
+      }
+      const ckptDue = (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) || step === cfg.steps;
+      if (opts.checkpointPath && ckptDue) {
+        await save(opts.checkpointPath, model, adam, cfg, step);
+        await opts.onCheckpoint?.(step);
+      }
+    }
+    lossSum.dispose();
+    bar?.done();
+    const msPerStep = (performance.now() - t0) / Math.max(1, step - startStep);
+    return { step, resumedFrom, finalLoss, history, msPerStep };
+  } finally {
+    adam.dispose();
+  }
+}
+
+function renameGrads(grads: tf.NamedTensorMap, params: Params): tf.NamedTensorMap {
+  // variableGrads keys gradients by variable name; map them back to our parameter names.
+  const byVar = new Map(Object.entries(params).map(([n, v]) => [v.name, n]));
+  return Object.fromEntries(Object.entries(grads).map(([k, g]) => [byVar.get(k) ?? k, g]));
+}
+
+function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number) {
+  const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+  const n = norm.dataSync()[0];
+  norm.dispose();
+  if (n > maxNorm) {
+    for (const k of Object.keys(grads)) {
+      const old = grads[k];
+      grads[k] = tf.mul(old, maxNorm / n);
+      old.dispose();
+    }
+  }
+}
+
+async function save(path: string, model: TrainableModel, adam: Adam, cfg: TrainConfig, step: number) {
+  const tensors: Record<string, NamedArray> = await adam.state();
+  for (const [name, v] of Object.entries(model.params)) tensors[name] = { data: (await v.data()) as Float32Array, shape: v.shape };
+  await saveCheckpoint(path, {
+    tensors,
+    metadata: { step: String(step), model: JSON.stringify(model.config), train: JSON.stringify(cfg) },
+  });
+}
+
+function restore(ckpt: Checkpoint, model: TrainableModel, adam: Adam, cfg: TrainConfig, path: string): number {
+  const savedModel = JSON.parse(ckpt.metadata.model ?? "null");
+  if (JSON.stringify(savedModel) !== JSON.stringify(model.config)) {
+    throw new Error(`checkpoint ${path} was written for another model config: ${ckpt.metadata.model}`);
+  }
+  const savedTrain = JSON.parse(ckpt.metadata.train ?? "{}");
+  for (const k of ["lr", "betas", "eps", "schedule", "warmupSteps", "weightDecay"] as const) {
+    if (JSON.stringify(savedTrain[k]) !== JSON.stringify(cfg[k])) {
+      throw new Error(`checkpoint ${path} was trained with ${k}=${JSON.stringify(savedTrain[k])}, now ${JSON.stringify(cfg[k])}`);
+    }
+  }
+  loadParams(model.params, ckpt);
+  const step = Number(ckpt.metadata.step);
+  adam.load(ckpt.tensors, step);
+  return step;
+}
+
+/**
+ * Copies a checkpoint's tensors into a model's parameters (shapes must match).
+ *
+ * @example
+ * ```ts
+ * loadParams(model.params, (await loadCheckpoint("run.safetensors"))!);
+ * ```
+ */
+export function loadParams(params: Params, ckpt: Checkpoint) {
+  for (const [name, v] of Object.entries(params)) {
+    const t = ckpt.tensors[name];
+    if (!t) throw new Error(`checkpoint lacks parameter ${name}`);
+    if (t.shape.join(",") !== v.shape.join(",")) throw new Error(`parameter ${name}: checkpoint shape [${t.shape}] vs model [${v.shape}]`);
+    v.assign(tf.tensor(t.data, v.shape));
+  }
+}
+
+/**
+ * Saves only a model's parameters (no optimizer state), e.g. a trained model to share.
+ *
+ * @example
+ * ```ts
+ * await saveModel("model.safetensors", model);
+ * ```
+ */
+export async function saveModel(path: string, model: TrainableModel, metadata: Record<string, string> = {}) {
+  const tensors: Record<string, NamedArray> = {};
+  for (const [name, v] of Object.entries(model.params)) tensors[name] = { data: (await v.data()) as Float32Array, shape: v.shape };
+  await saveCheckpoint(path, { tensors, metadata: { model: JSON.stringify(model.config), ...metadata } });
+}

@@ -1,0 +1,113 @@
+import { tf } from "../../lib/deps.ts";
+import { initBackend } from "../../lib/backend/backend.ts";
+import { RegressionTransformer } from "../../lib/model/regression_transformer.ts";
+import { openResults } from "../../lib/store/results.ts";
+import { learningRate, train, trainConfig } from "../../lib/train/trainer.ts";
+import { ConfigError } from "../../lib/util/validate.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../assert.ts";
+import { randomRegressionBatch, TINY } from "../helpers.ts";
+
+await initBackend({ backend: "wasm", quiet: true });
+const batchOf = (step: number) => randomRegressionBatch(step);
+
+Deno.test("tf.memory().numTensors stays flat over 200 training steps", async () => {
+  const model = new RegressionTransformer(TINY, { seed: 0 });
+  const counts: number[] = [];
+  await train(model, { steps: 200, lr: 1e-3, logEvery: 20 }, {
+    batch: batchOf,
+    loss: (b) => model.loss(b),
+    progress: false,
+    evaluate: () => (counts.push(tf.memory().numTensors), {}),
+  });
+  // evaluate runs only at the end unless evalEvery is set; run again with evalEvery.
+  counts.length = 0;
+  await train(model, { steps: 200, lr: 1e-3, logEvery: 20, evalEvery: 10 }, {
+    batch: batchOf,
+    loss: (b) => model.loss(b),
+    progress: false,
+    evaluate: () => (counts.push(tf.memory().numTensors), {}),
+  });
+  assertEquals(counts.length, 20);
+  assert(counts.every((c) => c === counts[0]), `tensor counts drift: ${counts.join(",")}`);
+  model.dispose();
+});
+
+Deno.test("a killed run resumes from its checkpoint to the same final loss and parameters", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = openResults(`${dir}/r.sqlite`);
+  const cfg = { steps: 40, lr: 3e-3, logEvery: 5, checkpointEvery: 10 };
+  const straight = new RegressionTransformer(TINY, { seed: 9 });
+  const a = await train(straight, cfg, { batch: batchOf, loss: (b) => straight.loss(b), progress: false });
+
+  const run = store.startRun({ experiment: "test", config: cfg });
+  const killed = new RegressionTransformer(TINY, { seed: 9 });
+  const ckpt = `${dir}/ckpt.safetensors`;
+  // "Kill" after step 23: the last checkpoint is at step 20; metrics up to 23 were logged.
+  await train(killed, cfg, { batch: batchOf, loss: (b) => killed.loss(b), progress: false, checkpointPath: ckpt, store, runId: run, stopAfter: 23 });
+  killed.dispose();
+  const resumedModel = new RegressionTransformer(TINY, { seed: 123 }); // different init: must be overwritten
+  const b = await train(resumedModel, { ...cfg }, { batch: batchOf, loss: (x) => resumedModel.loss(x), progress: false, checkpointPath: ckpt, store, runId: run });
+  assertEquals(b.resumedFrom, 20, "resumes from the last checkpoint before the kill");
+  assertEquals(b.finalLoss, a.finalLoss);
+  for (const name of Object.keys(straight.params)) {
+    assertEquals(Array.from(resumedModel.params[name].dataSync()), Array.from(straight.params[name].dataSync()), name);
+  }
+  // Every logging step appears exactly once in the store.
+  const steps = store.metrics(run, { name: "train_loss" }).map((m) => m.step);
+  assertEquals(steps, [5, 10, 15, 20, 25, 30, 35, 40]);
+  store.close();
+  straight.dispose();
+  resumedModel.dispose();
+});
+
+Deno.test("resume refuses a checkpoint written for another model or optimizer", async () => {
+  const dir = await Deno.makeTempDir();
+  const ckpt = `${dir}/c.safetensors`;
+  const m = new RegressionTransformer(TINY, { seed: 0 });
+  await train(m, { steps: 2, lr: 1e-3 }, { batch: batchOf, loss: (b) => m.loss(b), progress: false, checkpointPath: ckpt });
+  await assertRejects(() => train(m, { steps: 4, lr: 2e-3 }, { batch: batchOf, loss: (b) => m.loss(b), progress: false, checkpointPath: ckpt }), "lr=");
+  const other = new RegressionTransformer({ ...TINY, dModel: 8 }, { seed: 0 });
+  await assertRejects(() => train(other, { steps: 4, lr: 1e-3 }, { batch: batchOf, loss: (b) => other.loss(b), progress: false, checkpointPath: ckpt }), "another model config");
+  m.dispose();
+  other.dispose();
+});
+
+Deno.test("training reduces the loss on a learnable task (a fixed linear map)", async () => {
+  const model = new RegressionTransformer(TINY, { seed: 4 });
+  // y_i = sum of x_i: the same function in every sequence, learnable in-weights.
+  const batch = (s: number) => {
+    const b = randomRegressionBatch(s);
+    for (let i = 0; i < b.batch * b.nPoints; i++) {
+      let sum = 0;
+      for (let j = 0; j < b.dim; j++) sum += b.tokens[2 * i * b.dim + j];
+      b.ys[i] = sum;
+      b.tokens.fill(0, (2 * i + 1) * b.dim, (2 * i + 2) * b.dim);
+      b.tokens[(2 * i + 1) * b.dim] = sum;
+    }
+    return b;
+  };
+  const res = await train(model, { steps: 150, lr: 3e-3, logEvery: 10 }, { batch, loss: (b) => model.loss(b), progress: false });
+  assert(res.finalLoss < 0.2 * res.history[0].loss, `loss ${res.history[0].loss} → ${res.finalLoss}`);
+  model.dispose();
+});
+
+const bad: [string, Record<string, unknown>][] = [
+  ["steps", { steps: 0 }],
+  ["lr", { lr: -1 }],
+  ["betas", { betas: [0.9, 1.2] }],
+  ["schedule", { schedule: "linear" }],
+  ["train.step", { step: 10 }],
+];
+for (const [field, over] of bad) {
+  Deno.test(`trainConfig: bad ${field} raises ConfigError naming it`, () => {
+    const e = assertThrows(() => trainConfig(over as never), ConfigError) as ConfigError;
+    assertEquals(e.field, field);
+  });
+}
+
+Deno.test("cosine schedule decays from lr to 10% of lr after warm-up", () => {
+  const c = trainConfig({ steps: 100, lr: 1, schedule: "cosine", warmupSteps: 10 });
+  assertEquals(learningRate(c, 5), 0.5);
+  assertEquals(learningRate(c, 10), 1);
+  assert(Math.abs(learningRate(c, 100) - 0.1) < 1e-9);
+});
