@@ -11,7 +11,7 @@
  *
  * @module
  */
-/** The TensorFlow.js namespace the toolkit runs on (tensors returned by the API are its tensors). */
+/** The TensorFlow.js core namespace the toolkit runs on (tensors returned by the API are its tensors). */
 export { tf } from "./lib/deps.ts";
 export * from "./lib/backend/mod.ts";
 export * from "./lib/util/mod.ts";
@@ -26,3 +26,4 @@ export * from "./lib/scaling/mod.ts";
 export * from "./lib/resource/mod.ts";
 export * from "./lib/icl/mod.ts";
 export * from "./lib/icl_lm/mod.ts";
+export * from "./lib/text/mod.ts";

@@ -1,2 +1,11 @@
-/** (in progress) @module */
-export {};
+/**
+ * Probes of representations and reference solvers: leave-one-out k-NN decodability (CD / TD),
+ * seeded UMAP, and the regression baselines (oracle / D-dim least squares, Lasso, zero).
+ *
+ * @module
+ */
+export * from "./linalg.ts";
+export * from "./lasso.ts";
+export * from "./baselines.ts";
+export * from "./decodability.ts";
+export * from "./umap.ts";
