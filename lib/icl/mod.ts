@@ -1,2 +1,6 @@
-/** (in progress) @module */
-export {};
+/** Paper 1, synthetic: experiment config and presets, measurements, the training pipeline, summaries. @module */
+export * from "./config.ts";
+export * from "./measure.ts";
+export * from "./experiment.ts";
+export * from "./report.ts";
+export * from "./figures.ts";

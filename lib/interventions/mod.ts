@@ -1,2 +1,2 @@
-/** (in progress) @module */
-export {};
+/** Interventions through hooks: concept-mean activation patching, head ablation. @module */
+export * from "./patching.ts";

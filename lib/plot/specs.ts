@@ -42,7 +42,7 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
 function axis(field: string, title: string | undefined, log: boolean | undefined, domain?: [number, number]) {
   // deno-lint-ignore no-explicit-any
-  const scale: Record<string, any> = { type: log ? "log" : "linear", zero: false };
+  const scale: Record<string, any> = log ? { type: "log" } : { type: "linear", zero: false };
   if (domain) scale.domain = domain;
   return { field, type: "quantitative", title: title ?? field, scale };
 }

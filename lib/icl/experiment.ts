@@ -1,0 +1,132 @@
+/**
+ * Paper 1's synthetic experiment, end to end: train a regression transformer on a mixture of
+ * sparse regressions, and while it trains record per-concept test MSE, concept decodability at
+ * every layer, UMAP snapshots, patching matrices and (at the end) single-head ablations.
+ * Everything goes to the results database; training checkpoints, and a killed run resumes.
+ *
+ * @module
+ */
+import { RegressionTransformer } from "../model/regression_transformer.ts";
+import { train } from "../train/trainer.ts";
+import type { ResultsStore } from "../store/results.ts";
+import { Rng } from "../util/rng.ts";
+import { SPARSE_REGRESSION_VARIANTS, SparseRegressionTask } from "../tasks/sparse_regression.ts";
+import { RegressionFamiliesTask } from "../tasks/regression_families.ts";
+import type { RegressionTask } from "../tasks/regression_batch.ts";
+import { umapEmbedding } from "../probes/umap.ts";
+import { type IclConfig, iclConfig } from "./config.ts";
+import { conceptDecodability, conceptMse, headAblation, layerRepresentations, patchingMatrix, squaredErrors } from "./measure.ts";
+import { baselineMse, type IclRunSummary, summarizeIclRun } from "./report.ts";
+
+/** The experiment name runs are stored under. */
+export const ICL_EXPERIMENT = "icl_synthetic";
+
+/**
+ * The task of a config's variant.
+ *
+ * @example
+ * ```ts
+ * const task = iclTask(iclConfig("cpu"));
+ * ```
+ */
+export function iclTask(cfg: IclConfig): RegressionTask & { bases?: readonly (readonly number[])[] } {
+  const seed = `task:${cfg.seed}`;
+  if (cfg.variant === "families") return new RegressionFamiliesTask({ ...(cfg.task as object), seed });
+  return new SparseRegressionTask({ ...SPARSE_REGRESSION_VARIANTS[cfg.variant], ...cfg.task, seed });
+}
+
+/** One measurement point, as stored in the artifact `eval@STEP`. */
+export interface IclEval {
+  step: number;
+  epoch: number;
+  mse: { perConcept: number[]; overall: number; byExamples: number[] };
+  /** Decodability per layer 0 … L at the y token of the last demonstration (index 2n−1). */
+  cdY: { layer: number; accuracy: number; perConcept: number[] }[];
+  /** The same at the x token before it (index 2n−2). */
+  cdX: { layer: number; accuracy: number; perConcept: number[] }[];
+}
+
+/**
+ * Runs (or resumes) one synthetic experiment and returns its summary.
+ *
+ * @example
+ * ```ts
+ * const summary = await runIclExperiment(iclConfig("smoke"), { store: openResults(":memory:"), dir: "/tmp/icl" });
+ * ```
+ */
+export async function runIclExperiment(
+  config: IclConfig,
+  opts: { store: ResultsStore; dir: string; name?: string; progress?: boolean },
+): Promise<IclRunSummary> {
+  const cfg = iclConfig(config);
+  const { store } = opts;
+  const runId = store.startRun({ experiment: ICL_EXPERIMENT, name: opts.name ?? `seed${cfg.seed}`, config: cfg });
+  const existing = store.run(runId);
+  if (existing?.status === "done" && existing.summary) return existing.summary as IclRunSummary;
+
+  const task = iclTask(cfg);
+  const model = new RegressionTransformer({ ...cfg.model, inputDim: task.dim, maxLen: 2 * task.nPoints }, { seed: cfg.seed });
+  const test = task.testSet({ size: cfg.testSize });
+  const probeSet = task.perConceptSet(cfg.nPerConcept, { seed: "probe" });
+  const meansSet = task.perConceptSet(cfg.nPerConcept, { seed: "means" });
+  const T = 2 * task.nPoints;
+  // Measurements fall on whole epochs; `measure` itself skips the epochs not asked for.
+  const tc = { ...cfg.train, evalEvery: cfg.stepsPerEpoch };
+  const totalEpochs = (tc.steps ?? 0) / cfg.stepsPerEpoch;
+  const evalSteps = new Set(cfg.evalEpochs.map((e) => Math.round(e * cfg.stepsPerEpoch)));
+  const snapSteps = new Set(cfg.snapshotEpochs.map((e) => Math.round(e * cfg.stepsPerEpoch)));
+  if (!store.artifact(runId, "baselines")) {
+    const b = baselineMse(test, task);
+    store.setArtifact(runId, "baselines", { oracle: b.oracle, leastSquares: b.leastSquares, rows: b.rows });
+  }
+  store.setArtifact(runId, "meta", { conceptNames: task.conceptNames, nConcepts: task.nConcepts, totalEpochs, stepsPerEpoch: cfg.stepsPerEpoch, layer: cfg.layer, bases: task.bases ?? null });
+
+  const measure = async (step: number): Promise<Record<string, number>> => {
+    const last = step === tc.steps;
+    if (!evalSteps.has(step) && !snapSteps.has(step) && !last) return {};
+    const epoch = step / cfg.stepsPerEpoch;
+    const mse = conceptMse(await squaredErrors(model, test), test, task);
+    const reps = await layerRepresentations(model, probeSet, { positions: [T - 2, T - 1] });
+    const d = model.config.dModel, K = task.nConcepts;
+    const cd = (p: number) =>
+      conceptDecodability(reps, probeSet, { d, positionIndex: p, nPositions: 2, k: cfg.knnK, nConcepts: K })
+        .map((r) => ({ layer: r.layer, accuracy: r.accuracy, perConcept: r.perConcept }));
+    const ev: IclEval = { step, epoch, mse, cdX: cd(0), cdY: cd(1) };
+    store.setArtifact(runId, `eval@${step}`, ev);
+    if (snapSteps.has(step) || last) {
+      const vectors = reps[cfg.layer];
+      const yOnly = new Float32Array(probeSet.batch * d);
+      for (let i = 0; i < probeSet.batch; i++) yOnly.set(vectors.subarray((2 * i + 1) * d, (2 * i + 2) * d), i * d);
+      const umap = await umapEmbedding(yOnly, probeSet.concepts, { dim: d, seed: cfg.seed, labelNames: task.conceptNames });
+      const patches = [];
+      for (const [mode, scope] of [["replace", "query"], ["add", "query"], ["shift", "query"], ["shift", "all"]] as const) {
+        patches.push(await patchingMatrix(model, probeSet, task, { layer: cfg.layer, mode, scope, meansFrom: meansSet }));
+      }
+      store.setArtifact(runId, `snapshot@${step}`, { step, epoch, umap, patches });
+    }
+    if (last) store.setArtifact(runId, "headAblation", await headAblation(model, probeSet, task));
+    const metrics: Record<string, number> = { epoch, mse: mse.overall };
+    mse.perConcept.forEach((m, c) => metrics[`mse_c${c}`] = m);
+    for (const r of ev.cdY) metrics[`cd_L${r.layer}`] = r.accuracy;
+    return metrics;
+  };
+
+  try {
+    await train(model, tc, {
+      batch: (step) => task.sample(cfg.batchSize, { rng: new Rng(`train:${cfg.seed}:${step}`) }),
+      loss: (b) => model.loss(b),
+      evaluate: measure,
+      store,
+      runId,
+      checkpointPath: `${opts.dir}/${runId}.safetensors`,
+      progress: opts.progress,
+      label: `icl ${opts.name ?? `seed${cfg.seed}`}`,
+    });
+  } finally {
+    model.dispose();
+  }
+  const summary = summarizeIclRun(store, runId);
+  store.finishRun(runId, summary);
+  return summary;
+}
+

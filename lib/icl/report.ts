@@ -1,0 +1,146 @@
+/**
+ * Summaries of stored synthetic-experiment runs: the numbers `deno task icl:report` prints and
+ * the acceptance checks of the issue (decodability ≥ 0.9, patching diagonal vs off-diagonal,
+ * final MSE near the oracle's, per-concept drops).
+ *
+ * @module
+ */
+import type { ResultsStore } from "../store/results.ts";
+import { regressionBaselines } from "../probes/baselines.ts";
+import type { IclConfig } from "./config.ts";
+import type { IclEval } from "./experiment.ts";
+import type { PatchMatrix } from "./measure.ts";
+
+/** The summary of one run (what `icl:report --json` lists). */
+export interface IclRunSummary {
+  runId: string;
+  seed: number;
+  steps: number;
+  /** Normalised test MSE per concept at the end (all 20 predictions averaged). */
+  final_mse_per_concept: number[];
+  final_mse: number;
+  /** Normalised MSE of the model's last prediction (after n−1 in-context examples). */
+  final_mse_last: number;
+  /**
+   * The oracle (least squares on the true basis) on the same last prediction. (Averages over
+   * k are meaningless for least squares: its expected error is infinite at k = rank.)
+   */
+  oracle_mse: number;
+  /** 16-dim least squares on the same last prediction. */
+  least_squares_mse: number;
+  /** Layer (0 = embeddings) where decodability at the y token is highest at the end. */
+  cd_best_layer: number;
+  cd_final: number;
+  cd_final_per_concept: number[];
+  /** Epoch at which each concept's MSE first falls below the midpoint of its start and end (null: no drop). */
+  drop_epochs_per_concept: (number | null)[];
+  /** Epoch at which each concept's decodability (best layer) first reaches 0.9 (null: never). */
+  cd_epochs_per_concept: (number | null)[];
+  /** Final patching matrix (replace at the query), ΔMSE[source][target]. */
+  patch_matrix_final: number[][];
+  /** Final patching matrix with the mean shift at the query. */
+  patch_matrix_final_shift: number[][];
+  /** Do the concepts' drops happen at clearly different times (a staircase)? */
+  staircase: boolean;
+}
+
+/** Reads every `eval@STEP` artifact of a run, in step order. */
+export function iclEvals(store: ResultsStore, runId: string): IclEval[] {
+  return store.artifactNames(runId).filter((n) => n.startsWith("eval@"))
+    .map((n) => store.artifact<IclEval>(runId, n)!).sort((a, b) => a.step - b.step);
+}
+
+/** Reads every `snapshot@STEP` artifact of a run, in step order. */
+export function iclSnapshots(store: ResultsStore, runId: string): { step: number; epoch: number; umap: { x: number; y: number; label: string | number }[]; patches: PatchMatrix[] }[] {
+  return store.artifactNames(runId).filter((n) => n.startsWith("snapshot@"))
+    .map((n) => store.artifact(runId, n)).sort((a, b) => a.step - b.step);
+}
+
+/**
+ * The epoch at which a curve first falls below the midpoint of its first and last values, or
+ * null when it never falls by at least `minDrop` (relative) overall.
+ *
+ * @example
+ * ```ts
+ * dropEpoch([1, 2, 4, 8], [1.0, 0.98, 0.2, 0.1]); // 4
+ * ```
+ */
+export function dropEpoch(epochs: number[], values: number[], opts: { minDrop?: number } = {}): number | null {
+  if (values.length < 2) return null;
+  const first = Math.max(...values.slice(0, Math.max(1, Math.ceil(values.length / 10))));
+  const last = values[values.length - 1];
+  if (!(last < first * (1 - (opts.minDrop ?? 0.3)))) return null;
+  const mid = (first + last) / 2;
+  const i = values.findIndex((v) => v < mid);
+  return i < 0 ? null : epochs[i];
+}
+
+/**
+ * Summarises a stored run.
+ *
+ * @example
+ * ```ts
+ * const s = summarizeIclRun(openResults(), runId);
+ * ```
+ */
+export function summarizeIclRun(store: ResultsStore, runId: string): IclRunSummary {
+  const run = store.run(runId);
+  if (!run) throw new Error(`no run ${runId} in ${store.path}`);
+  const cfg = run.config as IclConfig;
+  const evals = iclEvals(store, runId);
+  if (evals.length === 0) throw new Error(`run ${runId} has no evaluations yet`);
+  const fin = evals[evals.length - 1];
+  const K = fin.mse.perConcept.length;
+  const epochs = evals.map((e) => e.epoch);
+  const best = fin.cdY.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+  const drops = Array.from({ length: K }, (_, c) => dropEpoch(epochs, evals.map((e) => e.mse.perConcept[c])));
+  const cdEpochs = Array.from({ length: K }, (_, c) => {
+    const i = evals.findIndex((e) => (e.cdY.find((r) => r.layer === best.layer)?.perConcept[c] ?? 0) >= 0.9);
+    return i < 0 ? null : epochs[i];
+  });
+  const snaps = iclSnapshots(store, runId);
+  const lastSnap = snaps[snaps.length - 1];
+  const matrix = (mode: string, scope: string) =>
+    lastSnap?.patches.find((p) => p.mode === mode && p.scope === scope)?.delta ?? [];
+  const baselines = store.artifact<{ oracle: number; leastSquares: number }>(runId, "baselines");
+  const known = drops.filter((d): d is number => d !== null).sort((a, b) => a - b);
+  return {
+    runId,
+    seed: cfg.seed,
+    steps: fin.step,
+    final_mse_per_concept: fin.mse.perConcept,
+    final_mse: fin.mse.overall,
+    final_mse_last: fin.mse.byExamples[fin.mse.byExamples.length - 1],
+    oracle_mse: baselines?.oracle ?? NaN,
+    least_squares_mse: baselines?.leastSquares ?? NaN,
+    cd_best_layer: best.layer,
+    cd_final: best.accuracy,
+    cd_final_per_concept: best.perConcept,
+    drop_epochs_per_concept: drops,
+    cd_epochs_per_concept: cdEpochs,
+    patch_matrix_final: matrix("replace", "query"),
+    patch_matrix_final_shift: matrix("shift", "query"),
+    staircase: known.length >= 2 && known[known.length - 1] >= 1.5 * known[0],
+  };
+}
+
+/**
+ * Oracle and 16-dim least-squares normalised MSE of the last prediction (n−1 examples) on a
+ * test batch, plus every baseline's full curve over k.
+ *
+ * @example
+ * ```ts
+ * const b = baselineMse(test, task);
+ * ```
+ */
+export function baselineMse(
+  test: Parameters<typeof regressionBaselines>[0],
+  task: { bases?: readonly (readonly number[])[]; normaliser: number },
+): { oracle: number; leastSquares: number; rows: ReturnType<typeof regressionBaselines> } {
+  const rows = regressionBaselines(test, { bases: task.bases, normaliser: task.normaliser, methods: task.bases ? ["oracle", "leastSquares", "lasso", "zero"] : ["leastSquares", "lasso", "zero"] });
+  // The last prediction (k = n−1 examples): least squares' expected error is infinite at
+  // k = rank, so an average over k would be dominated by that spike.
+  const kLast = test.nPoints - 1;
+  const at = (m: string) => rows.find((x) => x.method === m && x.concept === "all" && x.k === kLast)?.mseNormalised ?? NaN;
+  return { oracle: task.bases ? at("oracle") : NaN, leastSquares: at("leastSquares"), rows };
+}

@@ -1,0 +1,37 @@
+/**
+ * Summarises every stored run of paper 1's synthetic experiment.
+ *
+ *   deno task icl:report            # a table
+ *   deno task icl:report --json     # {"runs": [{seed, final_mse_per_concept, oracle_mse, cd_best_layer, ...}]}
+ *   deno task icl:report --figures  # also writes SVG figures per run to results/figures/
+ */
+import { openResults, resultsDir } from "../lib/store/mod.ts";
+import { ICL_EXPERIMENT, writeIclFigures, summarizeIclRun } from "../lib/icl/mod.ts";
+import { markdownTable } from "../lib/plot/mod.ts";
+import { parseFlags } from "../lib/util/cli.ts";
+
+const f = parseFlags(Deno.args, {
+  json: { type: "boolean", default: false, help: "print JSON" },
+  figures: { type: "boolean", default: false, help: "write SVG figures per run" },
+  out: { type: "string", default: resultsDir(), help: "results folder" },
+  all: { type: "boolean", default: false, help: "include unfinished runs" },
+});
+const store = openResults(`${f.out}/results.sqlite`);
+const runs = store.runs({ experiment: ICL_EXPERIMENT, ...(f.all ? {} : { status: "done" as const }) });
+const summaries = runs.flatMap((r) => {
+  try {
+    return [{ name: r.name, ...summarizeIclRun(store, r.id) }];
+  } catch {
+    return [];
+  }
+});
+if (f.figures) for (const r of runs) await writeIclFigures(store, r.id, `${f.out}/figures/icl_${r.name}`);
+if (f.json) console.log(JSON.stringify({ runs: summaries }));
+else {
+  const fmt = (a: (number | null)[]) => a.map((x) => (x === null ? "–" : +x.toPrecision(3))).join(" / ");
+  console.log(markdownTable(summaries.map((s) => ({
+    run: s.name, steps: s.steps, "final MSE per concept": fmt(s.final_mse_per_concept), "last-prediction MSE": +s.final_mse_last.toPrecision(3), oracle: +s.oracle_mse.toPrecision(3),
+    "CD best layer": s.cd_best_layer, "CD per concept": fmt(s.cd_final_per_concept), "drop epochs": fmt(s.drop_epochs_per_concept), staircase: s.staircase,
+  }))));
+}
+store.close();

@@ -1,0 +1,54 @@
+import { initBackend } from "../../lib/backend/backend.ts";
+import { openResults } from "../../lib/store/results.ts";
+import { iclConfig, logEpochs } from "../../lib/icl/config.ts";
+import { runIclExperiment } from "../../lib/icl/experiment.ts";
+import { dropEpoch, iclEvals, iclSnapshots } from "../../lib/icl/report.ts";
+import { writeIclFigures } from "../../lib/icl/figures.ts";
+import { ConfigError } from "../../lib/util/validate.ts";
+import { assert, assertEquals, assertThrows } from "../assert.ts";
+
+await initBackend({ backend: "wasm", quiet: true });
+
+Deno.test("smoke experiment stores evaluations, snapshots, head ablation, and a complete summary", async () => {
+  const store = openResults(":memory:");
+  const dir = await Deno.makeTempDir();
+  const s = await runIclExperiment(iclConfig("smoke"), { store, dir, progress: false });
+  const evals = iclEvals(store, s.runId);
+  assertEquals(evals.map((e) => e.epoch), [1, 3]);
+  assertEquals(evals[0].cdY.length, 3, "layers 0, 1, 2");
+  assertEquals(s.final_mse_per_concept.length, 4);
+  assertEquals(s.patch_matrix_final.length, 4);
+  // The shift matrix's diagonal is exactly zero (mean_source − mean_source), up to float error.
+  s.patch_matrix_final_shift.forEach((r, i) => assert(Math.abs(r[i]) < 1e-6, `shift diagonal ${r[i]}`));
+  assert(s.oracle_mse < 0.05, `oracle MSE at 19 examples ${s.oracle_mse}`);
+  const snap = iclSnapshots(store, s.runId);
+  assertEquals(snap.length, 1);
+  assertEquals(snap[0].umap.length, 4 * 12);
+  assertEquals(store.artifact<unknown[]>(s.runId, "headAblation")!.length, 2 * 2 * 4);
+  const figs = await writeIclFigures(store, s.runId, `${dir}/fig`);
+  assertEquals(figs.length, 8);
+  for (const f of figs) assert((await Deno.readTextFile(f)).startsWith("<svg"), f);
+  // A second call returns the stored summary without training again.
+  const again = await runIclExperiment(iclConfig("smoke"), { store, dir, progress: false });
+  assertEquals(again, s);
+  store.close();
+});
+
+Deno.test("dropEpoch finds the midpoint crossing and ignores flat curves", () => {
+  assertEquals(dropEpoch([1, 2, 4, 8], [1.0, 0.98, 0.2, 0.1]), 4);
+  assertEquals(dropEpoch([1, 2, 4, 8], [1.0, 0.99, 0.98, 0.97]), null);
+});
+
+Deno.test("logEpochs is increasing, starts at 1 and ends at max", () => {
+  const e = logEpochs(100);
+  assertEquals(e[0], 1);
+  assertEquals(e[e.length - 1], 100);
+  assert(e.every((x, i) => i === 0 || x > e[i - 1]));
+});
+
+Deno.test("iclConfig: bad fields name themselves", () => {
+  assertEquals((assertThrows(() => iclConfig("smoke", { layer: 9 }), ConfigError) as ConfigError).field, "layer");
+  assertEquals((assertThrows(() => iclConfig("smoke", { variant: "five" as never }), ConfigError) as ConfigError).field, "variant");
+  assertEquals((assertThrows(() => iclConfig("nope" as never), ConfigError) as ConfigError).field, "preset");
+  assertEquals((assertThrows(() => iclConfig("smoke", { batchsize: 3 } as never), ConfigError) as ConfigError).field, "icl.batchsize");
+});
