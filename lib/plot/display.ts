@@ -8,8 +8,9 @@ const jupyter = () => (Deno as any).jupyter as
 
 /**
  * Shows a figure in a Jupyter notebook (Deno kernel): a Vega-Lite bundle for JupyterLab plus an
- * SVG for the classic notebook and nbconvert. Outside Jupyter it does nothing but return the
- * SVG, so the same notebook code runs in scripts.
+ * SVG for the classic notebook and nbconvert. Outside Jupyter it does nothing, so the same
+ * notebook code runs in scripts. Returns nothing, so a cell ending in `await show(…)` does not
+ * store the SVG a second time as its result (use `toSVG` for the text).
  *
  * Display is explicit because the Deno kernel sometimes drops a cell's last-expression result.
  *
@@ -18,14 +19,15 @@ const jupyter = () => (Deno as any).jupyter as
  * await show(lineChart(rows, { x: "step", y: "loss" }));
  * ```
  */
-export async function show(spec: VegaLiteSpec): Promise<string> {
+export async function show(spec: VegaLiteSpec): Promise<void> {
+  const j = jupyter();
+  if (!j) return;
   const svg = await toSVG(spec);
-  await jupyter()?.display({
+  await j.display({
     "application/vnd.vegalite.v5+json": spec,
     "image/svg+xml": svg,
     "text/plain": `[figure: ${spec.title ?? "Vega-Lite"}]`,
   }, { raw: true });
-  return svg;
 }
 
 function cell(v: unknown): string {
