@@ -84,7 +84,9 @@ export function umapFigure(store: ResultsStore, runId: string): VegaLiteSpec {
 
 /** Rows of one patching matrix (source × target ΔMSE). */
 export function patchRows(p: PatchMatrix, conceptNames: string[]): Row[] {
-  return p.delta.flatMap((row, s) => row.map((v, t) => ({ source: conceptNames[s] ?? String(s), target: conceptNames[t] ?? String(t), dmse: v })));
+  // Rounded to 1e-4: float noise (e.g. the shift diagonal, exactly 0 in exact arithmetic) would
+  // otherwise print as 1e-10.
+  return p.delta.flatMap((row, s) => row.map((v, t) => ({ source: conceptNames[s] ?? String(s), target: conceptNames[t] ?? String(t), dmse: Math.round(v * 1e4) / 1e4 })));
 }
 
 /**

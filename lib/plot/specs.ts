@@ -114,7 +114,18 @@ export function scatterChart(rows: Row[], opts: ChartOptions & { size?: number }
  */
 export function heatmap(
   rows: Row[],
-  opts: { x: string; y: string; value: string; title?: string; scheme?: string; width?: number; height?: number; diverging?: boolean },
+  opts: {
+    x: string;
+    y: string;
+    value: string;
+    title?: string;
+    scheme?: string;
+    width?: number;
+    height?: number;
+    diverging?: boolean;
+    /** d3-format of the cell labels (default ".2~g"). */
+    format?: string;
+  },
 ): VegaLiteSpec {
   return {
     $schema: SCHEMA,
@@ -140,7 +151,7 @@ export function heatmap(
         encoding: {
           x: { field: opts.x, type: "ordinal" },
           y: { field: opts.y, type: "ordinal" },
-          text: { field: opts.value, type: "quantitative", format: ".3g" },
+          text: { field: opts.value, type: "quantitative", format: opts.format ?? ".2~g" },
         },
       },
     ],
