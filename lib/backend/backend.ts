@@ -1,5 +1,9 @@
 import { backendModules, tf } from "../deps.ts";
 import { ConfigError } from "../util/validate.ts";
+import { loadBlas } from "./blas.ts";
+import { blasInUse, useBlasMatMul } from "./blas_matmul.ts";
+import { fusedKernelsEnabled } from "./fast_path.ts";
+import { useSharedIdentity } from "./wasm_identity.ts";
 
 /** The compute backends the toolkit knows, fastest first. */
 export const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
@@ -13,6 +17,14 @@ export interface BackendInfo {
   device: string;
   /** Why this backend was chosen (flag, environment, or auto-detection). */
   reason: string;
+  /**
+   * Who computes matrix products: `openblas` (wasm backend with OpenBLAS through FFI: needs
+   * `--allow-ffi` and the library; `TOOLKIT_BLAS=0` turns it off), `xnnpack` (tfjs-wasm's own),
+   * `webgpu`, or `cpu` (tfjs's JavaScript kernels).
+   */
+  matmul?: "openblas" | "xnnpack" | "webgpu" | "cpu";
+  /** OpenBLAS threads when `matmul` is `openblas` (`TOOLKIT_BLAS_THREADS`, default 2). */
+  blasThreads?: number;
 }
 
 let current: BackendInfo | null = null;
@@ -91,11 +103,21 @@ export async function initBackend(
     await tf.setBackend("cpu");
   }
   await tf.ready();
-  current = { backend: choice, device: choice === "webgpu" ? device : "cpu", reason };
+  current = { backend: choice, device: choice === "webgpu" ? device : "cpu", reason, ...matmulPath(choice) };
   if (!opts.quiet && Deno.env.get("TOOLKIT_QUIET") !== "1") {
-    console.error(`[toolkit] backend ${current.backend} (${current.device}; ${current.reason})`);
+    const mm = current.matmul === "openblas" ? `, matmul openblas ×${current.blasThreads}` : "";
+    console.error(`[toolkit] backend ${current.backend} (${current.device}; ${current.reason}${mm})`);
   }
   return current;
+}
+
+/** Installs OpenBLAS matmuls on the wasm backend when available; says who computes matmuls. */
+function matmulPath(choice: BackendName): Pick<BackendInfo, "matmul" | "blasThreads"> {
+  if (choice !== "wasm") return { matmul: choice };
+  if (fusedKernelsEnabled()) useSharedIdentity(true);
+  if (!blasInUse()) useBlasMatMul(loadBlas());
+  const blas = blasInUse();
+  return blas ? { matmul: "openblas", blasThreads: blas.threads() } : { matmul: "xnnpack" };
 }
 
 /** The backend chosen by the last {@link initBackend}, or null before it. */

@@ -1,6 +1,9 @@
 /**
  * Choosing the compute backend (webgpu | wasm | cpu), and the fast-path ops the models are
- * built from (custom gradients that avoid tfjs's slow transposed-matmul paths).
+ * built from (custom gradients that avoid tfjs's slow transposed-matmul paths). On wasm the ops
+ * run the toolkit's fused kernels: OpenBLAS through FFI for matrix products (`blas.ts`,
+ * `blas_matmul.ts`) and WebAssembly SIMD / JavaScript loops on the tfjs heap for the rest
+ * (`simd_kernels.ts`, `wasm_heap.ts`); `fast_path.ts` says which path runs.
  *
  * @module
  */
@@ -10,3 +13,6 @@ export * from "./layer_norm.ts";
 export * from "./gelu.ts";
 export * from "./attention.ts";
 export * from "./embedding.ts";
+export * from "./blas.ts";
+export * from "./blas_matmul.ts";
+export * from "./fast_path.ts";

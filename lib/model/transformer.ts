@@ -10,7 +10,7 @@
  * @module
  */
 import { tf } from "../deps.ts";
-import { causalAttention, causalAttentionOut } from "../backend/attention.ts";
+import { causalSelfAttention } from "../backend/attention.ts";
 import { dense } from "../backend/dense.ts";
 import { gelu } from "../backend/gelu.ts";
 import { layerNorm } from "../backend/layer_norm.ts";
@@ -156,30 +156,20 @@ export function runStack(
     }
     return tf.reshape(h3, [M, d]);
   };
-  const toHeads = (x: tf.Tensor2D) =>
-    tf.reshape(tf.transpose(tf.reshape(x, [B, T, H, hd]), [0, 2, 1, 3]), [B * H, T, hd]) as tf.Tensor3D;
-
   let h = atLayer(h0, 0);
   for (let i = 0; i < cfg.nLayers; i++) {
     const p = `h.${i}.`;
     const a = layerNorm(h, params[p + "ln1.g"] as tf.Tensor1D, params[p + "ln1.b"] as tf.Tensor1D, { eps: cfg.lnEps });
-    const [q, k, v] = tf.split(lin(a, p + "attn.wqkv", p + "attn.bqkv"), 3, 1) as tf.Tensor2D[];
-    let o: tf.Tensor3D;
-    if (hooks?.attention) {
-      const r = causalAttention(toHeads(q), toHeads(k), toHeads(v));
-      results.attention.set(i + 1, tf.keep(tf.reshape(r.probs, [B, H, T, T])));
-      o = r.out;
-    } else {
-      o = causalAttentionOut(toHeads(q), toHeads(k), toHeads(v));
-    }
-    let o4 = tf.reshape(o, [B, H, T, hd]) as tf.Tensor4D;
+    const qkv = lin(a, p + "attn.wqkv", p + "attn.bqkv");
+    const attn = causalSelfAttention(qkv, { batch: B, heads: H, probs: hooks?.attention });
+    if (attn.probs) results.attention.set(i + 1, tf.keep(attn.probs));
+    let merged = attn.out; // [B·T, d], head hh in columns hh·hd … (hh+1)·hd − 1
     const ablated = (hooks?.ablateHeads ?? []).filter((x) => x.layer === i + 1).map((x) => x.head);
     if (ablated.length) {
-      const keep = new Float32Array(H).fill(1);
-      for (const hh of ablated) keep[hh] = 0;
-      o4 = tf.mul(o4, tf.tensor4d(keep, [1, H, 1, 1]));
+      const keep = new Float32Array(d).fill(1);
+      for (const hh of ablated) keep.fill(0, hh * hd, (hh + 1) * hd);
+      merged = tf.mul(merged, tf.tensor1d(keep));
     }
-    const merged = tf.reshape(tf.transpose(o4, [0, 2, 1, 3]), [M, d]) as tf.Tensor2D;
     h = tf.add(h, lin(merged, p + "attn.wo", p + "attn.bo"));
     const m = layerNorm(h, params[p + "ln2.g"] as tf.Tensor1D, params[p + "ln2.b"] as tf.Tensor1D, { eps: cfg.lnEps });
     h = tf.add(h, lin(gelu(lin(m, p + "mlp.w1", p + "mlp.b1")), p + "mlp.w2", p + "mlp.b2"));

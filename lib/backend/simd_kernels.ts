@@ -1,0 +1,417 @@
+/**
+ * Hand-written WebAssembly SIMD128 kernels that run on the tfjs-wasm heap itself (the module
+ * imports the backend's memory), for the element-wise work of the fused ops: 4 lanes per
+ * instruction and no JavaScript in the inner loop.
+ *
+ * Every pointer argument is a byte offset of a float32 array; `n` counts floats and must be a
+ * multiple of 4 (callers finish any remainder in JavaScript). exp is 2^t with t split into a
+ * nearest integer k and |f| ≤ ½, 2^f by a degree-7 polynomial, 2^k built in the exponent bits
+ * (the same scheme as {@link expFast}).
+ *
+ * @module
+ */
+import { assemble, Code } from "./wasm_asm.ts";
+
+const C = Math.sqrt(2 / Math.PI), K = 0.044715;
+const LN2 = Math.LN2;
+const MAGIC = 1.5 * 2 ** 23;
+
+/** Parameter types: `i` i32s (byte offsets, counts) then `f` f32s. */
+function params(i: number, f = 0): ("i32" | "f32")[] {
+  return [...Array(i).fill("i32"), ...Array(f).fill("f32")];
+}
+const POLY = [
+  1,
+  LN2,
+  LN2 ** 2 / 2,
+  LN2 ** 3 / 6,
+  LN2 ** 4 / 24,
+  LN2 ** 5 / 120,
+  LN2 ** 6 / 720,
+  LN2 ** 7 / 5040,
+];
+
+/** The exported kernels (byte offsets, float counts). */
+export interface SimdKernels {
+  /** y = u·s, s = σ(2c·(u + 0.044715u³)) (GELU, tanh form). */
+  geluForward(u: number, y: number, s: number, n: number): void;
+  /** du = dy·(s + u·s·(1 − s)·2c·(1 + 3·0.044715u²)). */
+  geluBackward(dy: number, u: number, s: number, du: number, n: number): void;
+  /**
+   * Adam in place, operation for operation as tfjs ops would do it (each rounded to float32):
+   * m ← m·β1 + g·(1−β1); v ← v·β2 + g²·(1−β2); p ← p·decay − (m / (√v / √bc2 + eps))·stepSize.
+   */
+  adam(
+    p: number,
+    m: number,
+    v: number,
+    g: number,
+    n: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    eps: number,
+    stepSize: number,
+    sqrtBc2: number,
+    decay: number,
+  ): void;
+  /** LayerNorm of `rows` rows of length d (a multiple of 4): y, x̂ [rows, d] and rstd [rows]. */
+  layerNormForward(
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    xhat: number,
+    rstd: number,
+    rows: number,
+    d: number,
+    eps: number,
+  ): void;
+  /** LayerNorm's backward: dx [rows, d]; dgamma, dbeta [d] (overwritten). */
+  layerNormBackward(
+    dy: number,
+    xhat: number,
+    rstd: number,
+    gamma: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    rows: number,
+    d: number,
+  ): void;
+}
+
+/**
+ * Emits `out = exp(z)` for v128 locals. Rounding by the magic number 1.5·2²³: t + M holds
+ * nearest(t) in its low mantissa bits, so k = (t + M) − M, and 2^k's exponent bits are
+ * ((t + M) − bits(M) + 127) << 23 — cheap lane operations, unlike nearest and trunc_sat.
+ */
+function emitExp(c: Code, z: number, out: number, k: Record<string, number>) {
+  const t = c.local("v128"), m = c.local("v128"), f = c.local("v128");
+  c.get(z).get(k.log2e).mul().get(k.lo).pmax().get(k.hi).pmin().tee(t).get(k.magic).add().set(m);
+  c.get(t).get(m).get(k.magic).sub().sub().set(f);
+  c.get(k.p7);
+  for (let i = 6; i >= 0; i--) c.get(f).mul().get(k[`p${i}`]).add();
+  c.get(m).get(k.bias).i32x4Sub().i32(23).i32x4Shl().mul().set(out);
+}
+
+function expConstants(c: Code): Record<string, number> {
+  const k: Record<string, number> = {
+    log2e: c.constant(Math.LOG2E),
+    lo: c.constant(-126),
+    hi: c.constant(126),
+    magic: c.constant(MAGIC),
+    bias: c.local("v128"),
+  };
+  // bits(M) − 127, as integer lanes
+  c.i32(new Int32Array(new Float32Array([MAGIC]).buffer)[0] - 127).i32x4Splat().set(k.bias);
+  POLY.forEach((p, i) => (k[`p${i}`] = c.constant(p)));
+  return k;
+}
+
+function geluForward(): Code {
+  const c = new Code(params(4)); // u, y, s, n
+  const [u, y, s, n] = [0, 1, 2, 3];
+  const i = c.local("i32"), bytes = c.local("i32");
+  const x = c.local("v128"), z = c.local("v128"), e = c.local("v128"), sig = c.local("v128");
+  const k = expConstants(c);
+  const one = c.constant(1), kk = c.constant(K), m2c = c.constant(-2 * C);
+  c.get(n).i32(4).i32Mul().set(bytes);
+  c.loop(i, bytes, 16, () => {
+    c.get(u).get(i).i32Add().load().set(x);
+    c.get(x).get(x).mul().get(kk).mul().get(one).add().get(x).mul().get(m2c).mul().set(z);
+    emitExp(c, z, e, k);
+    c.get(one).get(one).get(e).add().div().set(sig);
+    c.get(s).get(i).i32Add().get(sig).store();
+    c.get(y).get(i).i32Add().get(x).get(sig).mul().store();
+  });
+  return c;
+}
+
+function geluBackward(): Code {
+  const c = new Code(params(5)); // dy, u, s, du, n
+  const [dy, u, s, du, n] = [0, 1, 2, 3, 4];
+  const i = c.local("i32"), bytes = c.local("i32");
+  const x = c.local("v128"), sg = c.local("v128");
+  const one = c.constant(1), k3 = c.constant(3 * K), c2 = c.constant(2 * C);
+  c.get(n).i32(4).i32Mul().set(bytes);
+  c.loop(i, bytes, 16, () => {
+    c.get(u).get(i).i32Add().load().set(x);
+    c.get(s).get(i).i32Add().load().set(sg);
+    c.get(du).get(i).i32Add();
+    c.get(dy).get(i).i32Add().load();
+    // sg + x·sg·(1 − sg)·2c·(1 + 3K·x²)
+    c.get(sg);
+    c.get(x).get(sg).mul().get(one).get(sg).sub().mul().get(c2).mul();
+    c.get(x).get(x).mul().get(k3).mul().get(one).add().mul();
+    c.add().mul().store();
+  });
+  return c;
+}
+
+function adam(): Code {
+  const c = new Code(params(5, 8));
+  const [p, m, v, g, n] = [0, 1, 2, 3, 4];
+  const sc = [5, 6, 7, 8, 9, 10, 11, 12].map((param) => {
+    const l = c.local("v128");
+    c.get(param).splat().set(l);
+    return l;
+  });
+  const [b1, c1, b2, c2, eps, step, sqrtBc2, decay] = sc;
+  const i = c.local("i32"), bytes = c.local("i32");
+  const gv = c.local("v128"), mi = c.local("v128"), vi = c.local("v128");
+  c.get(n).i32(4).i32Mul().set(bytes);
+  c.loop(i, bytes, 16, () => {
+    c.get(g).get(i).i32Add().load().set(gv);
+    c.get(m).get(i).i32Add().load().get(b1).mul().get(gv).get(c1).mul().add().set(mi);
+    c.get(v).get(i).i32Add().load().get(b2).mul().get(gv).get(gv).mul().get(c2).mul().add().set(vi);
+    c.get(m).get(i).i32Add().get(mi).store();
+    c.get(v).get(i).i32Add().get(vi).store();
+    c.get(p).get(i).i32Add();
+    c.get(p).get(i).i32Add().load().get(decay).mul();
+    c.get(mi).get(vi).sqrt().get(sqrtBc2).div().get(eps).add().div().get(step).mul();
+    c.sub().store();
+  });
+  return c;
+}
+
+/**
+ * Locals of a loop over `rows` rows of `d` floats (parameters): row length and total in bytes,
+ * the row's byte offset `off`, a column byte offset `j`, and `r` (4 bytes per row) for per-row
+ * scalars.
+ */
+function rowLocals(c: Code, rows: number, d: number) {
+  const [rowBytes, total, off, j, r] = c.localsOf("i32", 5);
+  c.get(d).i32(4).i32Mul().set(rowBytes);
+  c.get(rows).get(rowBytes).i32Mul().set(total);
+  c.i32(0).set(r);
+  return { rowBytes, total, off, j, r };
+}
+
+function layerNormForward(): Code {
+  const c = new Code(params(8, 1));
+  const [x, g, b, y, xh, rs, rows, d, eps] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const { rowBytes, total, off, j, r } = rowLocals(c, rows, d);
+  const [acc, mean, rstd, cv] = c.localsOf("v128", 4), zero = c.zero();
+  const rsS = c.local("f32");
+  c.loop(off, total, { local: rowBytes }, () => {
+    c.get(zero).set(acc);
+    c.loop(
+      j,
+      rowBytes,
+      16,
+      () => c.get(acc).get(x).get(off).i32Add().get(j).i32Add().load().add().set(acc),
+    );
+    c.hsum(acc).get(d).f32FromU32().f32Div().splat().set(mean);
+    c.get(zero).set(acc);
+    c.loop(j, rowBytes, 16, () => {
+      c.get(x).get(off).i32Add().get(j).i32Add().load().get(mean).sub().set(cv);
+      c.get(acc).get(cv).get(cv).mul().add().set(acc);
+    });
+    c.f32(1).hsum(acc).get(d).f32FromU32().f32Div().get(eps).f32Add().f32Sqrt().f32Div().set(rsS);
+    c.get(rs).get(r).i32Add().get(rsS).f32Store();
+    c.get(rsS).splat().set(rstd);
+    c.loop(j, rowBytes, 16, () => {
+      c.get(x).get(off).i32Add().get(j).i32Add().load().get(mean).sub().get(rstd).mul().set(cv);
+      c.get(xh).get(off).i32Add().get(j).i32Add().get(cv).store();
+      c.get(y).get(off).i32Add().get(j).i32Add();
+      c.get(cv).get(g).get(j).i32Add().load().mul().get(b).get(j).i32Add().load().add().store();
+    });
+    c.get(r).i32(4).i32Add().set(r);
+  });
+  return c;
+}
+
+function layerNormBackward(): Code {
+  const c = new Code(params(9));
+  const [dy, xh, rs, g, dx, dg, db, rows, d] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const { rowBytes, total, off, j, r } = rowLocals(c, rows, d);
+  const [a1, a2, gg, dyv, xv, mg, mgx, rv] = c.localsOf("v128", 8), zero = c.zero();
+  const at = (base: number) => c.get(base).get(off).i32Add().get(j).i32Add();
+  c.loop(j, rowBytes, 16, () => {
+    c.get(dg).get(j).i32Add().get(zero).store();
+    c.get(db).get(j).i32Add().get(zero).store();
+  });
+  c.loop(off, total, { local: rowBytes }, () => {
+    c.get(zero).set(a1).get(zero).set(a2);
+    c.loop(j, rowBytes, 16, () => {
+      at(dy).load().get(g).get(j).i32Add().load().mul().set(gg);
+      c.get(a1).get(gg).add().set(a1);
+      c.get(a2).get(gg);
+      at(xh).load().mul().add().set(a2);
+    });
+    c.hsum(a1).get(d).f32FromU32().f32Div().splat().set(mg);
+    c.hsum(a2).get(d).f32FromU32().f32Div().splat().set(mgx);
+    c.get(rs).get(r).i32Add().f32Load().splat().set(rv);
+    c.loop(j, rowBytes, 16, () => {
+      at(dy).load().set(dyv);
+      at(xh).load().set(xv);
+      at(dx);
+      c.get(dyv).get(g).get(j).i32Add().load().mul().get(mg).sub().get(xv).get(mgx).mul().sub().get(
+        rv,
+      ).mul().store();
+      c.get(dg).get(j).i32Add().get(dg).get(j).i32Add().load().get(dyv).get(xv).mul().add().store();
+      c.get(db).get(j).i32Add().get(db).get(j).i32Add().load().get(dyv).add().store();
+    });
+    c.get(r).i32(4).i32Add().set(r);
+  });
+  return c;
+}
+
+let compiled: WebAssembly.Module | null = null;
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+
+/**
+ * The kernels instantiated on `memory` (compiled once, instantiated once per memory); null
+ * when this WebAssembly engine lacks SIMD128 (a module that fails to build otherwise throws).
+ *
+ * @example
+ * ```ts
+ * const k = simdKernels((tf.backend() as any).wasm.asm.memory);
+ * ```
+ */
+export function simdKernels(memory: WebAssembly.Memory): SimdKernels | null {
+  const have = instances.get(memory);
+  if (have) return have;
+  try {
+    compiled ??= new WebAssembly.Module(assemble({
+      geluForward: geluForward(),
+      geluBackward: geluBackward(),
+      adam: adam(),
+      layerNormForward: layerNormForward(),
+      layerNormBackward: layerNormBackward(),
+    }) as BufferSource);
+  } catch (e) {
+    if (!simdSupported()) return null;
+    throw e;
+  }
+  const inst = new WebAssembly.Instance(compiled, { env: { memory } });
+  const k = inst.exports as unknown as SimdKernels;
+  instances.set(memory, k);
+  return k;
+}
+
+/** Whether the engine validates a one-instruction SIMD module (f32x4.splat). */
+function simdSupported(): boolean {
+  const c = new Code(params(0, 1));
+  c.get(0).splat().set(c.local("v128"));
+  return WebAssembly.validate(assemble({ probe: c }) as BufferSource);
+}
+
+/**
+ * The three products of one causal attention head, for a head size fixed when the module is
+ * built (its hd/4 lanes unrolled into registers). Pointers in bytes, row strides in bytes; P is
+ * T×T row-major and only its lower triangle is read (scores writes only that triangle).
+ */
+export interface AttentionKernels {
+  /** s[i·T + j] = scale · a_i·b_j for j ≤ i. */
+  scores(a: number, lda: number, b: number, ldb: number, s: number, T: number, scale: number): void;
+  /** o_i = alpha · Σ_{j ≤ i} p[i·T + j] · a_j (P·V, dS·K). */
+  rows(p: number, a: number, lda: number, o: number, ldo: number, T: number, alpha: number): void;
+  /** o_j = alpha · Σ_{i ≥ j} p[i·T + j] · a_i (Pᵀ·dO, dSᵀ·Q). */
+  cols(p: number, a: number, lda: number, o: number, ldo: number, T: number, alpha: number): void;
+}
+
+const I32x6 = params(6, 1);
+
+function attnScores(chunks: number): Code {
+  const c = new Code(I32x6);
+  const [a, lda, b, ldb, s, T, scale] = [0, 1, 2, 3, 4, 5, 6];
+  const i = c.local("i32"), j = c.local("i32"), jEnd = c.local("i32");
+  const ai = c.local("i32"), bj = c.local("i32"), sij = c.local("i32"), rowBytes = c.local("i32");
+  const q = Array.from({ length: chunks }, () => c.local("v128"));
+  const acc = [c.local("v128"), c.local("v128")];
+  c.get(T).i32(4).i32Mul().set(rowBytes);
+  c.get(a).set(ai);
+  c.loop(i, T, 1, () => {
+    q.forEach((l, k) => c.get(ai).load(16 * k).set(l));
+    c.get(i).i32(1).i32Add().set(jEnd);
+    c.get(b).set(bj);
+    c.get(s).get(i).get(rowBytes).i32Mul().i32Add().set(sij);
+    c.loop(j, jEnd, 1, () => {
+      q.forEach((l, k) => {
+        if (k < 2) c.get(l).get(bj).load(16 * k).mul().set(acc[k]);
+        else c.get(acc[k % 2]).get(l).get(bj).load(16 * k).mul().add().set(acc[k % 2]);
+      });
+      if (chunks > 1) c.get(acc[0]).get(acc[1]).add().set(acc[0]);
+      c.get(sij).hsum(acc[0]).get(scale).f32Mul().f32Store();
+      c.get(bj).get(ldb).i32Add().set(bj);
+      c.get(sij).i32(4).i32Add().set(sij);
+    });
+    c.get(ai).get(lda).i32Add().set(ai);
+  });
+  return c;
+}
+
+/** rows (cols = false) or cols (cols = true). */
+function attnCombine(chunks: number, cols: boolean): Code {
+  const c = new Code(I32x6);
+  const [p, a, lda, o, ldo, T, alpha] = [0, 1, 2, 3, 4, 5, 6];
+  const r = c.local("i32"), t = c.local("i32"), t0 = c.local("i32"), tEnd = c.local("i32");
+  const rowBytes = c.local("i32"), pp = c.local("i32"), at = c.local("i32"), or = c.local("i32");
+  const pv = c.local("v128"), av = c.local("v128");
+  const acc = Array.from({ length: chunks }, () => c.local("v128"));
+  c.get(alpha).splat().set(av);
+  c.get(T).i32(4).i32Mul().set(rowBytes);
+  c.get(o).set(or);
+  // rows: output row r sums t = 0 … r of p[r, t]·a_t; cols: t = r … T−1 of p[t, r]·a_t.
+  c.loop(r, T, 1, () => {
+    acc.forEach((l) => c.f32(0).splat().set(l));
+    if (cols) {
+      c.get(T).set(tEnd).get(r).set(t0);
+      c.get(p).get(r).get(rowBytes).i32Mul().i32Add().get(r).i32(4).i32Mul().i32Add().set(pp);
+      c.get(a).get(r).get(lda).i32Mul().i32Add().set(at);
+    } else {
+      c.get(r).i32(1).i32Add().set(tEnd).i32(0).set(t0);
+      c.get(p).get(r).get(rowBytes).i32Mul().i32Add().set(pp);
+      c.get(a).set(at);
+    }
+    c.loop(t, tEnd, 1, () => {
+      c.get(pp).f32Load().splat().set(pv);
+      acc.forEach((l, k) => c.get(l).get(pv).get(at).load(16 * k).mul().add().set(l));
+      c.get(pp);
+      if (cols) c.get(rowBytes);
+      else c.i32(4);
+      c.i32Add().set(pp);
+      c.get(at).get(lda).i32Add().set(at);
+    }, { local: t0 });
+    acc.forEach((l, k) => c.get(or).get(l).get(av).mul().store(16 * k));
+    c.get(or).get(ldo).i32Add().set(or);
+  });
+  return c;
+}
+
+const attention = new Map<number, WebAssembly.Module>();
+const attentionInstances = new WeakMap<WebAssembly.Memory, Map<number, AttentionKernels>>();
+
+/**
+ * Attention kernels for head size hd (a multiple of 4, at most 256) on `memory`, built once per
+ * head size; null without SIMD or for other head sizes.
+ *
+ * @example
+ * ```ts
+ * const k = attentionKernels((tf.backend() as any).wasm.asm.memory, 32);
+ * ```
+ */
+export function attentionKernels(memory: WebAssembly.Memory, hd: number): AttentionKernels | null {
+  if (hd % 4 !== 0 || hd > 256 || !simdKernels(memory)) return null;
+  let byHd = attentionInstances.get(memory);
+  if (!byHd) attentionInstances.set(memory, byHd = new Map());
+  const have = byHd.get(hd);
+  if (have) return have;
+  let mod = attention.get(hd);
+  if (!mod) {
+    const chunks = hd / 4;
+    mod = new WebAssembly.Module(assemble({
+      scores: attnScores(chunks),
+      rows: attnCombine(chunks, false),
+      cols: attnCombine(chunks, true),
+    }) as BufferSource);
+    attention.set(hd, mod);
+  }
+  const k = new WebAssembly.Instance(mod, { env: { memory } })
+    .exports as unknown as AttentionKernels;
+  byHd.set(hd, k);
+  return k;
+}

@@ -1,0 +1,240 @@
+import { type BackendInfo, backendInfo, initBackend } from "../backend/backend.ts";
+import { markdownTable } from "../plot/display.ts";
+import { type BenchConfig, benchConfig, benchShapes, shapeName } from "./config.ts";
+import { type LeverTiming, measureLevers } from "./levers.ts";
+import { runTorchReference } from "./torch_reference.ts";
+import { type MatmulRate, matmulRate, median, timeTrainingSteps } from "./train_step.ts";
+
+/** One shape's row of the report. */
+export interface BenchResult {
+  config: string;
+  params: number;
+  /** Our median ms per training step (median over repeats). */
+  ms_per_step: number;
+  /** Every timed step of every repeat, ms. */
+  samples: number[];
+  /** PyTorch's ms per step on the same shape (null: not run or unavailable). */
+  torch_ms_per_step: number | null;
+  /** ours / PyTorch: the median of the repeats' ratios (null without PyTorch). */
+  ratio: number | null;
+  /** Per repeat: [ours, PyTorch] ms per step. */
+  repeats: [number, number | null][];
+  final_loss: number;
+  /** Round-robin lever timings (with `levers`). */
+  levers?: LeverTiming[];
+}
+
+/** What `deno task bench --json` prints. */
+export interface BenchReport {
+  /** What ms_per_step measures: wall-clock time, or CPU time of each process (`cpuTime`). */
+  measure: "wall" | "cpu";
+  backend: string;
+  device: string;
+  /** Who computes matmuls: openblas, xnnpack, webgpu, cpu. */
+  matmul: string;
+  blas_threads: number | null;
+  results: BenchResult[];
+  matmul_gflops: MatmulRate[];
+  torch: { impl: string; device: string; threads: number } | { error: string } | null;
+  steps: number;
+  warmup: number;
+  seq: number;
+  input_dim: number;
+  machine: string;
+  /** 1-minute load average at the start and the end (Linux): other work on the machine. */
+  load_avg: [number, number] | null;
+  date: string;
+}
+
+/** CPU model and core count (Linux), else the platform. */
+function machine(): string {
+  let cpu = Deno.build.os + " " + Deno.build.arch;
+  try {
+    const m = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.+)/);
+    if (m) cpu = m[1].trim();
+  } catch { /* not Linux */ }
+  return `${cpu}, ${navigator.hardwareConcurrency} cores`;
+}
+
+function loadAvg(): number | null {
+  try {
+    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+  } catch {
+    return null;
+  }
+}
+
+/** The matmul shapes of one training step of a model (forward products and the attention). */
+function modelMatmuls(
+  s: { layers: number; dModel: number; heads: number; batch: number },
+  seq: number,
+) {
+  const M = s.batch * seq, d = s.dModel, hd = d / s.heads;
+  return [
+    { m: M, k: d, n: 3 * d },
+    { m: M, k: d, n: 4 * d },
+    { m: M, k: 4 * d, n: d },
+    { m: d, k: M, n: 4 * d, transposeA: true }, // a weight gradient xᵀ·dy
+    { m: seq, k: hd, n: seq, batch: s.batch * s.heads, transposeB: true }, // attention scores
+  ];
+}
+
+/**
+ * Runs the training-step benchmark: for each shape, our median step time and then (back to back,
+ * so both see the same machine load) PyTorch's, and the backend's matmul throughput.
+ *
+ * @example
+ * ```ts
+ * const report = await runBench({ configs: "2x64x2x64", steps: 5 });
+ * console.log(formatBench(report));
+ * ```
+ */
+export async function runBench(over: Partial<BenchConfig> = {}): Promise<BenchReport> {
+  const cfg = benchConfig(over);
+  const info: BackendInfo = await initBackend({ backend: cfg.backend, quiet: true });
+  const realGpu = info.backend === "webgpu" && !info.device.includes("software fallback");
+  const shapes = benchShapes(cfg, realGpu);
+  const device = cfg.torchDevice === "auto" ? (realGpu ? "cuda" : "cpu") : cfg.torchDevice;
+  const load0 = loadAvg();
+  const results: BenchResult[] = [];
+  let torch: BenchReport["torch"] = null;
+  for (const shape of shapes) {
+    const repeats: [number, number | null][] = [];
+    const samples: number[] = [];
+    let finalLoss = NaN, params = 0;
+    for (let r = 0; r < cfg.repeats; r++) {
+      const ours = await timeTrainingSteps(shape, {
+        steps: cfg.steps,
+        warmup: cfg.warmup,
+        seq: cfg.seq,
+        inputDim: cfg.inputDim,
+      });
+      const oursMs = cfg.cpuTime ? ours.cpuMsPerStep ?? NaN : ours.msPerStep;
+      samples.push(...ours.samples.map((x) => round(x)));
+      finalLoss = ours.finalLoss;
+      params = ours.params;
+      let torchMs: number | null = null;
+      if (cfg.torch) {
+        const t = await runTorchReference(shape, {
+          script: cfg.torchScript,
+          python: cfg.python,
+          device,
+          threads: cfg.torchThreads,
+          steps: Math.max(cfg.steps, 5),
+          seq: cfg.seq,
+          inputDim: cfg.inputDim,
+          cpuTime: cfg.cpuTime,
+        });
+        if ("error" in t) torch = { error: t.error };
+        else {
+          torchMs = t.msPerStep;
+          torch = { impl: t.impl, device: t.device, threads: t.threads };
+        }
+      }
+      repeats.push([round(oursMs), torchMs]);
+    }
+    const paired = repeats.filter((x): x is [number, number] => x[1] !== null);
+    const levers = cfg.levers && info.backend === "wasm"
+      ? measureLevers(shape, {
+        rounds: Math.max(cfg.steps, 3),
+        seq: cfg.seq,
+        inputDim: cfg.inputDim,
+      })
+      : undefined;
+    results.push({
+      config: shapeName(shape),
+      params,
+      ms_per_step: round(median(repeats.map((x) => x[0]))),
+      samples,
+      torch_ms_per_step: paired.length ? round(median(paired.map((x) => x[1])), 1) : null,
+      ratio: paired.length ? round(median(paired.map(([a, b]) => a / b)), 3) : null,
+      repeats,
+      final_loss: finalLoss,
+      ...(levers ? { levers } : {}),
+    });
+  }
+  const rates: MatmulRate[] = [];
+  if (cfg.matmul) {
+    const seen = new Set<string>();
+    for (
+      const mm of [
+        { m: 1024, k: 1024, n: 1024 },
+        ...shapes.flatMap((s) => modelMatmuls(s, cfg.seq)),
+      ]
+    ) {
+      const r = await matmulRate(mm.m, mm.k, mm.n, { ...mm, reps: 5 });
+      if (seen.has(r.shape)) continue;
+      seen.add(r.shape);
+      rates.push({ shape: r.shape, gflops: round(r.gflops, 2), ms: round(r.ms, 3) });
+    }
+  }
+  const now = backendInfo() ?? info;
+  return {
+    measure: cfg.cpuTime ? "cpu" : "wall",
+    backend: now.backend,
+    device: now.device,
+    matmul: now.matmul ?? now.backend,
+    blas_threads: now.blasThreads ?? null,
+    results,
+    matmul_gflops: rates,
+    torch,
+    steps: cfg.steps,
+    warmup: cfg.warmup,
+    seq: cfg.seq,
+    input_dim: cfg.inputDim,
+    machine: machine(),
+    load_avg: load0 === null ? null : [load0, loadAvg() ?? load0],
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/**
+ * The report as readable Markdown tables (steps, then matmul throughput).
+ *
+ * @example
+ * ```ts
+ * console.log(formatBench(await runBench()));
+ * ```
+ */
+export function formatBench(r: BenchReport): string {
+  const torch = r.torch && "impl" in r.torch
+    ? `${r.torch.impl} ${r.torch.device}, ${r.torch.threads} threads`
+    : "PyTorch";
+  const load = r.load_avg ? `; load average ${r.load_avg[0]} → ${r.load_avg[1]}` : "";
+  const head = `backend ${r.backend} (${r.device}), matmul ${r.matmul}` +
+    (r.blas_threads ? ` ×${r.blas_threads} threads` : "") + `; ${r.machine}; ${r.date}${load}\n` +
+    `median of ${r.steps} training steps after ${r.warmup} warm-up, T = ${r.seq}, D = ${r.input_dim}` +
+    (r.results[0]?.repeats.length > 1
+      ? `; median of ${r.results[0].repeats.length} repeats (ours, then PyTorch)`
+      : "") +
+    "\n";
+  const unit = r.measure === "cpu" ? "CPU ms/step" : "ms/step";
+  const steps = markdownTable(r.results.map((x) => ({
+    config: x.config,
+    params: String(x.params),
+    [`ours ${unit}`]: x.ms_per_step.toFixed(1),
+    [`${torch} ${unit}`]: x.torch_ms_per_step?.toFixed(1) ?? "n/a",
+    "ours / PyTorch": x.ratio?.toFixed(2) ?? "n/a",
+  })));
+  const note = r.torch && "error" in r.torch ? `\nPyTorch: ${r.torch.error}\n` : "";
+  const lev = r.results.filter((x) => x.levers).map((x) =>
+    `\n\nlevers, ${x.config} (round-robin, ms/step):\n\n` +
+    markdownTable(x.levers!.map((l) => ({ lever: l.lever, "ms/step": l.ms_per_step.toFixed(1) })))
+  ).join("");
+  const mm = r.matmul_gflops.length
+    ? "\n\n" +
+      markdownTable(
+        r.matmul_gflops.map((m) => ({
+          matmul: m.shape,
+          "GFLOP/s": m.gflops.toFixed(1),
+          ms: m.ms.toFixed(2),
+        })),
+      )
+    : "";
+  return head + "\n" + steps + note + lev + mm;
+}

@@ -1,0 +1,169 @@
+import { tf } from "../deps.ts";
+import { RegressionTransformer } from "../model/regression_transformer.ts";
+import { train } from "../train/trainer.ts";
+import { Rng } from "../util/rng.ts";
+import type { ModelShape } from "./config.ts";
+
+/** Timings of one model shape. */
+export interface StepTiming {
+  /** Median wall time of one training step, ms. */
+  msPerStep: number;
+  /** Every timed step, ms, in order. */
+  samples: number[];
+  /** Trainable parameters. */
+  params: number;
+  /** Loss after the last step (a sanity check: finite). */
+  finalLoss: number;
+  /**
+   * CPU time of this process (all threads) per timed step, ms (Linux; null elsewhere): close to
+   * the idle machine's wall time when everything runs on one thread, whatever else loads it.
+   */
+  cpuMsPerStep: number | null;
+}
+
+/**
+ * This process's CPU time (user + system, all threads) in ms, from /proc (Linux), else null.
+ *
+ * @example
+ * ```ts
+ * const t0 = processCpuMs()!; // … work …
+ * const cpuMs = processCpuMs()! - t0;
+ * ```
+ */
+export function processCpuMs(): number | null {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10; // utime, stime in clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Median of a list of numbers.
+ *
+ * @example
+ * ```ts
+ * median([3, 1, 2]); // 2
+ * ```
+ */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Times full training steps of the regression transformer through the real trainer: forward,
+ * backward and the Adam update of `train()`, on one fixed random batch, `warmup` untimed steps
+ * first. Each step ends with a read of the loss (so GPU work is finished before the clock
+ * stops); a step's time is the interval between the trainer's requests for successive batches.
+ *
+ * @example
+ * ```ts
+ * const t = await timeTrainingSteps({ layers: 2, dModel: 64, heads: 2, batch: 64 }, { steps: 5 });
+ * console.log(t.msPerStep);
+ * ```
+ */
+export async function timeTrainingSteps(
+  shape: ModelShape,
+  opts: { steps: number; warmup?: number; seq?: number; inputDim?: number; seed?: number },
+): Promise<StepTiming> {
+  const { steps, warmup = 3, seq = 40, inputDim = 16, seed = 0 } = opts;
+  const model = new RegressionTransformer(
+    { nLayers: shape.layers, dModel: shape.dModel, nHeads: shape.heads, inputDim, maxLen: seq },
+    { seed },
+  );
+  const rng = new Rng(`bench:${seed}`);
+  const nPoints = seq / 2;
+  const batch = {
+    batch: shape.batch,
+    nPoints,
+    dim: inputDim,
+    tokens: rng.normalArray(shape.batch * seq * inputDim),
+    ys: rng.normalArray(shape.batch * nPoints),
+  };
+  const stamps: number[] = [];
+  let cpu0: number | null = null;
+  try {
+    const res = await train(model, {
+      steps: warmup + steps,
+      lr: 1e-4,
+      betas: [0.9, 0.9999],
+      logEvery: 1,
+      checkpointEvery: 0,
+    }, {
+      batch: () => {
+        if (stamps.length === warmup) cpu0 = processCpuMs();
+        stamps.push(performance.now());
+        return batch;
+      },
+      loss: (b) => model.loss(b),
+      progress: false,
+    });
+    stamps.push(performance.now());
+    const cpu1 = processCpuMs();
+    const samples = stamps.slice(warmup + 1).map((t, i) => t - stamps[warmup + i]);
+    const params = Object.values(model.params).reduce((s, v) => s + v.size, 0);
+    const cpuMsPerStep = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / steps : null;
+    return { msPerStep: median(samples), samples, params, finalLoss: res.finalLoss, cpuMsPerStep };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** One matmul shape's throughput. */
+export interface MatmulRate {
+  /** `[batch×]MxK·KxN`. */
+  shape: string;
+  gflops: number;
+  ms: number;
+}
+
+/**
+ * Throughput of the current backend's matMul for a (batched) [M, K]·[K, N] product: the
+ * median of `reps` timed products after one warm-up, each ended by reading one element.
+ *
+ * @example
+ * ```ts
+ * const r = await matmulRate(1024, 1024, 1024); // { shape: "1024x1024·1024x1024", gflops, ms }
+ * ```
+ */
+export async function matmulRate(
+  m: number,
+  k: number,
+  n: number,
+  opts: { batch?: number; transposeA?: boolean; transposeB?: boolean; reps?: number } = {},
+): Promise<MatmulRate> {
+  const { batch = 1, transposeA = false, transposeB = false, reps = 5 } = opts;
+  const rng = new Rng(`matmul:${m}x${k}x${n}`);
+  const lead = batch > 1 ? [batch] : [];
+  const aShape = [...lead, ...(transposeA ? [k, m] : [m, k])],
+    bShape = [...lead, ...(transposeB ? [n, k] : [k, n])];
+  const a = tf.tensor(rng.normalArray(aShape.reduce((x, y) => x * y, 1)), aShape);
+  const b = tf.tensor(rng.normalArray(bShape.reduce((x, y) => x * y, 1)), bShape);
+  const once = async () => {
+    const t0 = performance.now();
+    const c = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, transposeA, transposeB);
+    // Reading one element finishes the product on an asynchronous (GPU) backend without
+    // timing a copy of the whole result.
+    const one = tf.tidy(() => tf.slice(tf.reshape(c, [-1]), [0], [1]));
+    await one.data();
+    const dt = performance.now() - t0;
+    tf.dispose([c, one]);
+    return dt;
+  };
+  await once();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) times.push(await once());
+  a.dispose();
+  b.dispose();
+  const ms = median(times);
+  const t = (f: boolean) => (f ? "ᵀ" : "");
+  return {
+    shape: `${batch > 1 ? `${batch}×` : ""}${m}x${k}${t(transposeA)}·${k}x${n}${t(transposeB)}`,
+    gflops: (2 * batch * m * n * k) / ms / 1e6,
+    ms,
+  };
+}
