@@ -112,7 +112,8 @@ export const ICL_PRESETS: Record<"smoke" | "quick" | "cpu" | "paper", IclConfig>
     // lr 3e-4 … 3e-3) stayed on the initial plateau (normalised MSE ≈ 1) for thousands of steps;
     // 0.08 leaves it after ~1,000 steps (lib/icl/README.md has the search).
     model: { nLayers: 4, dModel: 64, nHeads: 4, maxLen: 40, inputDim: 16, initStd: 0.08 },
-    train: { steps: 15_000, lr: 1e-3, betas: [0.9, 0.999], warmupSteps: 200, logEvery: 50, checkpointEvery: 500 },
+    // 6,000 steps ≈ 40 epochs; `--steps 15000` (100 epochs) if you have the time.
+    train: { steps: 6000, lr: 1e-3, betas: [0.9, 0.999], warmupSteps: 200, logEvery: 50, checkpointEvery: 500 },
     batchSize: 64,
     stepsPerEpoch: 150,
     evalEpochs: logEpochs(100),

@@ -69,7 +69,9 @@ export class ResultsStore {
       Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
     }
     this.db = new DatabaseSync(path);
-    this.db.exec("pragma journal_mode = wal; pragma synchronous = normal;");
+    // busy_timeout: a notebook reading while a training process writes waits instead of failing
+    // with "database is locked".
+    this.db.exec("pragma busy_timeout = 10000; pragma journal_mode = wal; pragma synchronous = normal;");
     this.db.exec(SCHEMA);
   }
 

@@ -1,0 +1,214 @@
+/**
+ * Module analysis (the paper's appendix): in a 1-input, 1-hidden-layer network the active
+ * neurons pair into modules (w, b) / (−w, b′) that each approximate a share of the target; each
+ * module's error is what is left after removing its share, and the network's error is the sum of
+ * the module errors, which partly cancel.
+ *
+ * For module m with output f_m(x) = Σ_{j∈m} c_j·act(w_j x + b_j), its share a_m and error e_m
+ * come from the least-squares fit f_m ≈ d_m + a_m·y + l_m·x over the points;
+ * e_m = f_m − d_m − a_m·y − l_m·x. The linear term absorbs the odd leakage of imperfect pairs
+ * (w ≠ −w′), which cancels between modules trivially (the network's own linear part is ≈ 0) and
+ * would otherwise dominate every module's error. For an odd target the linear term also takes
+ * part of the target — read shares with care there.
+ *
+ * The cancellation factor κ = ‖Σ e_m‖² / Σ ‖e_m‖² is 1 for uncorrelated module errors, below 1
+ * when they cancel, and up to M (the number of modules) when they add up coherently. With M
+ * modules of share 1/M each, module MSE ∝ M⁻² and κ ≈ 1 give a total ∝ M⁻¹ — the N⁻¹ law.
+ *
+ * @module
+ */
+import { ConfigError } from "../util/validate.ts";
+import { resourceAllocation, resourcePearson } from "./allocation.ts";
+import type { ResourceAllocationConfig } from "./config.ts";
+import { resourceForward, type ResourceMlp } from "./sparse_mlp.ts";
+import { resourceNetOf, type ResourceRunOutcome } from "./train.ts";
+import { type ResourceTask, resourceTask } from "./toy_tasks.ts";
+
+/** One module: its neurons, share of the target, linear leakage, and error. */
+export interface ResourceModule {
+  neurons: number[];
+  share: number;
+  linear: number;
+  mse: number;
+}
+
+/** Least squares f ≈ Σ_k coef_k·cols_k (normal equations, pivoted; dependent columns get 0). */
+function leastSquares(cols: ArrayLike<number>[], f: ArrayLike<number>): number[] {
+  const k = cols.length, n = f.length;
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let s = 0;
+    for (let p = 0; p < n; p++) s += a[p] * b[p];
+    return s;
+  };
+  const M = cols.map((a) => [...cols.map((b) => dot(a, b)), dot(a, f)]);
+  const pivotOf: number[] = [];
+  for (let c = 0, r = 0; c < k && r < k; c++) {
+    let best = r;
+    for (let i = r + 1; i < k; i++) if (Math.abs(M[i][c]) > Math.abs(M[best][c])) best = i;
+    if (Math.abs(M[best][c]) < 1e-12 * Math.max(1, Math.abs(M[c][c]))) continue;
+    [M[r], M[best]] = [M[best], M[r]];
+    for (let i = 0; i < k; i++) {
+      if (i === r) continue;
+      const q = M[i][c] / M[r][c];
+      for (let j = c; j <= k; j++) M[i][j] -= q * M[r][j];
+    }
+    pivotOf[c] = r++;
+  }
+  return cols.map((_, c) => pivotOf[c] === undefined ? 0 : M[pivotOf[c]][k] / M[pivotOf[c]][c]);
+}
+
+/** The module decomposition of one network. */
+export interface ResourceModuleAnalysis {
+  modules: ResourceModule[];
+  /** Σ a_m (≈ 1 when the network fits the target). */
+  shareSum: number;
+  /** Mean of the modules' MSEs. */
+  meanModuleMse: number;
+  /** ‖Σ e_m‖² / points: the error the modules leave together. */
+  summedErrorMse: number;
+  /** κ = ‖Σ e_m‖² / Σ ‖e_m‖². */
+  cancellation: number;
+  /** Mean pairwise correlation of module errors (NaN with one module). */
+  meanErrorCorrelation: number;
+  /** Module errors on a grid, for plotting: x, module index, error. */
+  curves: { x: number; module: string; error: number }[];
+}
+
+/**
+ * Pairs active neurons into modules: greedily, the closest pair with opposite input weights
+ * (distance |w_i + w_j| + |b_i − b_j|, relative to their scale); left-overs are single-neuron
+ * modules.
+ *
+ * @example
+ * ```ts
+ * resourcePairNeurons([1, -1.1, 3], [0.5, 0.5, 2]); // [[0, 1], [2]]
+ * ```
+ */
+export function resourcePairNeurons(w: number[], b: number[]): number[][] {
+  const left = new Set(w.map((_, i) => i));
+  const cand: [number, number, number][] = [];
+  for (let i = 0; i < w.length; i++) {
+    for (let j = i + 1; j < w.length; j++) {
+      if (Math.sign(w[i]) === Math.sign(w[j])) continue;
+      const scale = Math.abs(w[i]) + Math.abs(w[j]) + Math.abs(b[i]) + Math.abs(b[j]) + 1e-12;
+      cand.push([(Math.abs(w[i] + w[j]) + Math.abs(b[i] - b[j])) / scale, i, j]);
+    }
+  }
+  cand.sort((a, c) => a[0] - c[0]);
+  const modules: number[][] = [];
+  for (const [, i, j] of cand) {
+    if (left.has(i) && left.has(j)) {
+      modules.push([i, j]);
+      left.delete(i);
+      left.delete(j);
+    }
+  }
+  for (const i of left) modules.push([i]);
+  return modules;
+}
+
+/**
+ * Decomposes a trained 1-input, 1-hidden-layer network into modules on a grid of `points`
+ * inputs in [−1, 1] (default 201).
+ *
+ * @example
+ * ```ts
+ * const m = resourceModuleAnalysis(net, resourceTask({ kind: "single" }));
+ * console.log(m.modules.length, m.cancellation);
+ * ```
+ */
+export function resourceModuleAnalysis(
+  net: ResourceMlp,
+  task: ResourceTask,
+  opts: { points?: number; allocation?: Partial<ResourceAllocationConfig> } = {},
+): ResourceModuleAnalysis {
+  if (net.sizes.length !== 3 || net.sizes[0] !== 1 || net.sizes[2] !== 1) {
+    throw new ConfigError("net", "a 1-input, 1-hidden-layer, 1-output network", net.sizes);
+  }
+  const n = opts.points ?? 201;
+  const x = Float64Array.from({ length: n }, (_, p) => -1 + (2 * p) / (n - 1));
+  const y = Array.from(x, (v) => task.target([v])[0]);
+  const ids = resourceAllocation(net, opts.allocation).active[0];
+  const groups = resourcePairNeurons(ids.map((j) => net.W[0][j]), ids.map((j) => net.b[0][j]))
+    .map((g) => g.map((i) => ids[i]));
+  const A = resourceForward(net, x, n).A[1];
+  const cols = [new Float64Array(n).fill(1), Float64Array.from(y), x];
+  const errors: Float64Array[] = [];
+  const modules: ResourceModule[] = groups.map((g) => {
+    const f = new Float64Array(n);
+    for (const j of g) for (let p = 0; p < n; p++) f[p] += net.W[1][j] * A[j * n + p];
+    const [d, share, linear] = leastSquares(cols, f);
+    const e = Float64Array.from(f, (v, p) => v - d - share * y[p] - linear * x[p]);
+    errors.push(e);
+    return { neurons: g, share, linear, mse: e.reduce((s, v) => s + v * v, 0) / n };
+  });
+  const sum = new Float64Array(n);
+  for (const e of errors) for (let p = 0; p < n; p++) sum[p] += e[p];
+  const summedErrorMse = sum.reduce((s, v) => s + v * v, 0) / n;
+  const sumOfMse = modules.reduce((s, m) => s + m.mse, 0);
+  let corr = 0, pairs = 0;
+  for (let a = 0; a < errors.length; a++) {
+    for (let c = a + 1; c < errors.length; c++) {
+      corr += resourcePearson(errors[a], errors[c]);
+      pairs++;
+    }
+  }
+  const step = Math.max(1, Math.floor(n / 50));
+  const curves = errors.flatMap((e, m) =>
+    Array.from(
+      { length: Math.ceil(n / step) },
+      (_, q) => ({ x: x[q * step], module: `module ${m + 1}`, error: e[q * step] }),
+    )
+  );
+  return {
+    modules,
+    shareSum: modules.reduce((s, m) => s + m.share, 0),
+    meanModuleMse: modules.length ? sumOfMse / modules.length : NaN,
+    summedErrorMse,
+    cancellation: sumOfMse > 0 ? summedErrorMse / sumOfMse : NaN,
+    meanErrorCorrelation: pairs ? corr / pairs : NaN,
+    curves,
+  };
+}
+
+/**
+ * Module analysis of every run of a 1-input, 1-hidden-layer sweep: one row per run with α,
+ * modules, the mean module MSE, the MSE of the summed module errors, the network's MSE and κ.
+ *
+ * @example
+ * ```ts
+ * const rows = resourceModuleSweep(summary.outcomes);
+ * ```
+ */
+export function resourceModuleSweep(
+  outcomes: ResourceRunOutcome[],
+  opts: { allocation?: Partial<ResourceAllocationConfig> } = {},
+): {
+  alpha: number;
+  seed: number;
+  modules: number;
+  share_sum: number;
+  mean_module_mse: number;
+  summed_error_mse: number;
+  network_mse: number;
+  cancellation: number;
+}[] {
+  return outcomes.filter((o) => o.config.depth === 1 && resourceTask(o.config.task).inputs === 1)
+    .map((o) => {
+      const m = resourceModuleAnalysis(
+        resourceNetOf(o.config, o.theta),
+        resourceTask(o.config.task),
+        opts,
+      );
+      return {
+        alpha: o.config.alpha,
+        seed: o.config.seed,
+        modules: m.modules.length,
+        share_sum: m.shareSum,
+        mean_module_mse: m.meanModuleMse,
+        summed_error_mse: m.summedErrorMse,
+        network_mse: o.testLoss,
+        cancellation: m.cancellation,
+      };
+    });
+}

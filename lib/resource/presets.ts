@@ -1,0 +1,260 @@
+/**
+ * The resource model's experiments and their presets, in one place: `smoke` (seconds, for tests
+ * and CI), `quick` (the `deno task reproduce` scale), `cpu` (the default of the commands and the
+ * notebook: minutes on 2 cores) and `paper` (the paper's grids at our calibrated defaults; hours
+ * on 2 cores — use `--workers`).
+ *
+ * @module
+ */
+import { ConfigError } from "../util/validate.ts";
+import type { ResourceSweepConfig } from "./sweep.ts";
+import { RESOURCE_TARGETS, type ResourceTargetName } from "./toy_tasks.ts";
+
+/** The experiments: the paper's four, and the plain width sweep (beyond the paper). */
+export const RESOURCE_EXPERIMENTS = [
+  "single",
+  "parallel",
+  "sequential",
+  "functions",
+  "width",
+] as const;
+/** An experiment name. */
+export type ResourceExperiment = typeof RESOURCE_EXPERIMENTS[number];
+/** Preset names. */
+export const RESOURCE_PRESETS = ["smoke", "quick", "cpu", "paper"] as const;
+/** A preset name. */
+export type ResourcePreset = typeof RESOURCE_PRESETS[number];
+
+/** The paper's parallel-task weights β. */
+export const RESOURCE_PAPER_BETAS = [0.5, 0.75, 0.85, 0.9, 0.95];
+const pow2 = (lo: number, hi: number) =>
+  Array.from({ length: hi - lo + 1 }, (_, i) => 2 ** (lo + i));
+const TARGETS = Object.keys(RESOURCE_TARGETS) as ResourceTargetName[];
+
+/**
+ * The CPU presets halve the calibration's training points (1,000 → 500; MSE is still measured on
+ * 1,000 held-out points). The allocation balance α·MSE against λ·|w| does not depend on the
+ * number of points (MSE is a mean): measured at α = 64, seed 0, 1,000 points gave N = 17,
+ * MSE 9.7e-6 and 500 points N = 19, MSE 9.4e-6. Steps are not cut: 10,000 steps (also with lr
+ * 2e-3) left 23–27 neurons above threshold where 20,000 leave 17–19 — the L1 pruning is slow.
+ */
+const CPU_TRAIN = { points: 500, testPoints: 1000, steps: 20000 };
+/** `quick` (deno task reproduce): 200 points, narrower nets, same steps. */
+const QUICK_TRAIN = { points: 200, testPoints: 1000, steps: 20000 };
+/** The appendix grid is 10 targets × 3 depths: narrow (20) nets on 200 points, 12,000 steps. */
+const FUNCTIONS_TRAIN = { points: 200, testPoints: 1000, steps: 12000 };
+const SMOKE_TRAIN = { points: 200, testPoints: 200, steps: 600, logEvery: 200 };
+const single = [{ kind: "single" as const }];
+const parallel = (betas: number[]) => betas.map((beta) => ({ kind: "parallel" as const, beta }));
+const functions = (fns: ResourceTargetName[]) =>
+  fns.map((fn) => ({ kind: "function" as const, fn }));
+const sequential = [{ kind: "sequential" as const }];
+
+const GRIDS: Record<ResourceExperiment, Record<ResourcePreset, Omit<ResourceSweepConfig, "name">>> =
+  {
+    single: {
+      smoke: {
+        tasks: single,
+        alphas: [1, 32, 512],
+        seeds: [0],
+        depths: [1],
+        widths: [30],
+        train: SMOKE_TRAIN,
+      },
+      quick: {
+        tasks: single,
+        alphas: [1, 4, 16, 64, 256],
+        seeds: [0],
+        depths: [1],
+        widths: [60],
+        train: QUICK_TRAIN,
+      },
+      cpu: {
+        tasks: single,
+        alphas: pow2(0, 9),
+        seeds: [0],
+        depths: [1],
+        widths: [100],
+        train: CPU_TRAIN,
+      },
+      paper: {
+        tasks: single,
+        alphas: pow2(0, 9),
+        seeds: [0, 1, 2],
+        depths: [1],
+        widths: [100],
+        train: {},
+      },
+    },
+    parallel: {
+      smoke: {
+        tasks: parallel([0.5, 0.9]),
+        alphas: [32, 512],
+        seeds: [0],
+        depths: [1],
+        widths: [30],
+        train: SMOKE_TRAIN,
+      },
+      quick: {
+        tasks: parallel([0.5, 0.9]),
+        alphas: [64, 512],
+        seeds: [0],
+        depths: [1],
+        widths: [60],
+        train: QUICK_TRAIN,
+      },
+      cpu: {
+        tasks: parallel(RESOURCE_PAPER_BETAS),
+        alphas: [32, 128, 512],
+        seeds: [0],
+        depths: [1],
+        widths: [100],
+        train: CPU_TRAIN,
+      },
+      paper: {
+        tasks: parallel(RESOURCE_PAPER_BETAS),
+        alphas: pow2(5, 9),
+        seeds: [0, 1, 2],
+        depths: [1],
+        widths: [100],
+        train: {},
+      },
+    },
+    sequential: {
+      smoke: {
+        tasks: sequential,
+        alphas: [10, 640],
+        seeds: [0],
+        depths: [4],
+        widths: [8],
+        train: SMOKE_TRAIN,
+      },
+      quick: {
+        tasks: sequential,
+        alphas: [10, 640, 10240],
+        seeds: [0],
+        depths: [4],
+        widths: [12],
+        train: QUICK_TRAIN,
+      },
+      cpu: {
+        tasks: sequential,
+        alphas: [0, 2, 4, 6, 8, 10].map((k) => 10 * 2 ** k),
+        seeds: [0],
+        depths: [4],
+        widths: [24],
+        train: { ...CPU_TRAIN, points: 300 },
+      },
+      paper: {
+        tasks: sequential,
+        alphas: Array.from({ length: 11 }, (_, k) => 10 * 2 ** k),
+        seeds: [0],
+        depths: [4],
+        widths: [50],
+        train: {},
+      },
+    },
+    functions: {
+      smoke: {
+        tasks: functions(["x^2", "sin(pi x)"]),
+        alphas: [4, 256],
+        seeds: [0],
+        depths: [1],
+        widths: [20],
+        train: SMOKE_TRAIN,
+      },
+      quick: {
+        tasks: functions(["x^3", "sin(pi x)", "exp(x)"]),
+        alphas: [1, 8, 64],
+        seeds: [0],
+        depths: [1],
+        widths: [20],
+        train: FUNCTIONS_TRAIN,
+      },
+      cpu: {
+        tasks: functions(TARGETS),
+        alphas: [1, 8, 64],
+        seeds: [0],
+        depths: [1, 2, 3],
+        widths: [20],
+        train: FUNCTIONS_TRAIN,
+      },
+      paper: {
+        tasks: functions(TARGETS),
+        alphas: pow2(0, 9),
+        seeds: [0],
+        depths: [1, 2, 3],
+        widths: [40],
+        train: {},
+      },
+    },
+    width: {
+      smoke: {
+        tasks: single,
+        alphas: [1],
+        seeds: [0],
+        depths: [1],
+        widths: [2, 4, 8],
+        train: { ...SMOKE_TRAIN, lambda: 0 },
+      },
+      quick: {
+        tasks: single,
+        alphas: [1],
+        seeds: [0],
+        depths: [1],
+        widths: [2, 4, 8, 16, 32],
+        train: { ...QUICK_TRAIN, lambda: 0 },
+      },
+      cpu: {
+        tasks: [...single, ...parallel([0.5])],
+        alphas: [1],
+        seeds: [0],
+        depths: [1],
+        widths: [1, 2, 4, 8, 16, 32, 64],
+        train: { ...CPU_TRAIN, lambda: 0 },
+      },
+      paper: {
+        tasks: [...single, ...parallel([0.5])],
+        alphas: [1],
+        seeds: [0, 1, 2],
+        depths: [1],
+        widths: [1, 2, 4, 8, 16, 32, 64, 128],
+        train: { lambda: 0 },
+      },
+    },
+  };
+
+/**
+ * The sweep of an experiment at a preset, with optional overrides (e.g. `{ seeds: [0, 1] }`).
+ *
+ * @example
+ * ```ts
+ * const sweep = resourcePreset("single", "cpu", { seeds: [0, 1, 2] });
+ * ```
+ */
+export function resourcePreset(
+  experiment: ResourceExperiment,
+  preset: ResourcePreset,
+  overrides: Partial<Omit<ResourceSweepConfig, "name">> = {},
+): ResourceSweepConfig {
+  if (!(RESOURCE_EXPERIMENTS as readonly string[]).includes(experiment)) {
+    throw new ConfigError("experiment", RESOURCE_EXPERIMENTS.join(", "), experiment);
+  }
+  if (!(RESOURCE_PRESETS as readonly string[]).includes(preset)) {
+    throw new ConfigError("preset", RESOURCE_PRESETS.join(", "), preset);
+  }
+  const g = GRIDS[experiment][preset];
+  return { name: experiment, ...g, ...overrides, train: { ...g.train, ...overrides.train } };
+}
+
+/**
+ * Minimum allocated neurons (width, for the width sweep) of the points a slope is fitted on:
+ * sequential, the paper's "N ≳ 25"; width sweep, 2 (one SiLU neuron cannot make an even bump).
+ */
+export const RESOURCE_FIT_MIN_NEURONS: Record<ResourceExperiment, number> = {
+  single: 1,
+  parallel: 1,
+  sequential: 25,
+  functions: 1,
+  width: 2,
+};

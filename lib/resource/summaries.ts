@@ -1,0 +1,245 @@
+/**
+ * From trained runs to the paper's quantities: one row per run (allocated neurons, MSE, subtask
+ * split, intermediate neurons), grouped series over α, and the log-log slopes with intervals.
+ *
+ * @module
+ */
+import type { Row } from "../plot/specs.ts";
+import {
+  resourceAllocation,
+  resourceIntermediateNeurons,
+  resourceSubtaskAllocation,
+} from "./allocation.ts";
+import type { ResourceAllocationConfig } from "./config.ts";
+import { resourceSlopeCi, type ResourceSlopeEstimate, resourceTInterval } from "./fits.ts";
+import { RESOURCE_FIT_MIN_NEURONS, type ResourceExperiment } from "./presets.ts";
+import { resourceNetOf, resourceRunData, type ResourceRunOutcome } from "./train.ts";
+import { resourceTask } from "./toy_tasks.ts";
+
+/**
+ * One run as a flat row: `task`, `beta`, `fn`, `depth`, `width`, `alpha`, `seed`, `neurons`
+ * (allocated, all hidden layers), `layers` ("n1/n2/…"), `mse` (held-out task loss), `train_mse`;
+ * parallel task: `n1`, `n2`, `mse1`, `mse2`, `mixed`; sequential task: `g_layer<h>` (neurons
+ * with |r| above the level with g(x) in hidden layer h), `g_best`.
+ */
+export type ResourceRunRow = Row & { alpha: number; seed: number; neurons: number; mse: number };
+
+/**
+ * Analyses every run of a sweep into rows.
+ *
+ * @example
+ * ```ts
+ * const rows = resourceRunRows(outcomes, { threshold: 1e-3 });
+ * ```
+ */
+export function resourceRunRows(
+  outcomes: ResourceRunOutcome[],
+  allocation: Partial<ResourceAllocationConfig> = {},
+): ResourceRunRow[] {
+  return outcomes.map((o) => {
+    const c = o.config, task = resourceTask(c.task), net = resourceNetOf(c, o.theta);
+    const a = resourceAllocation(net, allocation);
+    const row: ResourceRunRow = {
+      task: task.name,
+      kind: c.task.kind,
+      beta: c.task.beta ?? null,
+      fn: c.task.fn ?? null,
+      depth: c.depth,
+      width: c.width,
+      alpha: c.alpha,
+      seed: c.seed,
+      neurons: a.total,
+      layers: a.perLayer.join("/"),
+      mse: o.testLoss,
+      train_mse: o.trainMse.reduce(
+        (s, v, k) => s + task.lossWeights[k] * v,
+        0,
+      ),
+    };
+    if (c.task.kind === "parallel") {
+      const s = resourceSubtaskAllocation(net, task, allocation);
+      Object.assign(row, {
+        n1: s.perSubtask[0],
+        n2: s.perSubtask[1],
+        mse1: o.testMse[0],
+        mse2: o.testMse[1],
+        mixed: s.mixed,
+      });
+    }
+    if (c.task.kind === "sequential") {
+      const r = resourceIntermediateNeurons(net, task, resourceRunData(c).test, allocation);
+      r.counts.g.forEach((v, h) => (row[`g_layer${h + 1}`] = v));
+      row.g_best = Math.max(...r.best.g);
+    }
+    return row;
+  });
+}
+
+/** A series over α (or width) with its slope. */
+export interface ResourceSeries {
+  /** Group label: the task (and depth) it belongs to. */
+  label: string;
+  /** The swept values (α, or the width for the width experiment), ascending. */
+  x: number[];
+  /** Mean allocated neurons and mean MSE over seeds at each x. */
+  neurons: number[];
+  mse: number[];
+  slope: ResourceSlopeEstimate;
+}
+
+/** An experiment's summary: rows, per-group series, and the combined slope. */
+export interface ResourceExperimentSummary {
+  experiment: ResourceExperiment;
+  /** The trained runs (configs and parameters), in sweep order. */
+  outcomes: ResourceRunOutcome[];
+  rows: ResourceRunRow[];
+  series: ResourceSeries[];
+  /** The series' slope (one group), or the mean of the groups' slopes with a t-interval over groups. */
+  slope: number;
+  slopeCi: [number, number];
+  /** Parallel task only: N1/N2 and MSE1/MSE2 per (β, α), means over seeds. */
+  ratios: Row[];
+  /** The JSON the `deno task resource:*` commands print. */
+  json: Record<string, unknown>;
+}
+
+const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+const uniq = (v: number[]) => [...new Set(v)].sort((a, b) => a - b);
+
+function groupKey(e: ResourceExperiment, r: ResourceRunRow): string {
+  if (e === "functions") return `${r.fn} depth ${r.depth}`;
+  return String(r.task);
+}
+
+function seriesOf(
+  e: ResourceExperiment,
+  label: string,
+  rows: ResourceRunRow[],
+  minNeurons: number,
+): ResourceSeries {
+  const xKey = e === "width" ? "width" : "alpha";
+  // The width sweep regresses on width (every neuron is used); the others on allocated neurons.
+  const nKey = e === "width" ? "width" : "neurons";
+  const x = uniq(rows.map((r) => r[xKey] as number));
+  const at = (v: number) => rows.filter((r) => r[xKey] === v);
+  const mse = x.map((v) => mean(at(v).map((r) => r.mse)));
+  // Without a penalty the loss stops at an optimisation floor: fit only up to the widest point
+  // before it (the width of the lowest mean MSE).
+  const maxX = e === "width" ? x[mse.indexOf(Math.min(...mse))] : Infinity;
+  const fitted = rows.filter((r) => (r[xKey] as number) <= maxX);
+  return {
+    label,
+    x,
+    neurons: x.map((v) => mean(at(v).map((r) => r.neurons))),
+    mse,
+    slope: resourceSlopeCi(
+      fitted.map((r) => ({ seed: r.seed, neurons: r[nKey] as number, loss: r.mse })),
+      { minNeurons },
+    ),
+  };
+}
+
+/**
+ * Summarises an experiment's runs: rows, series per group (single: one; parallel: one per β with
+ * total neurons and task loss; sequential: one, fitted on N ≥ 25; functions: one per target and
+ * depth; width: one per task, MSE against width from width 2 up to the optimisation floor), the
+ * combined slope, and the JSON output.
+ *
+ * @example
+ * ```ts
+ * const s = summariseResourceExperiment("single", outcomes);
+ * console.log(s.slope, s.slopeCi);
+ * ```
+ */
+export function summariseResourceExperiment(
+  experiment: ResourceExperiment,
+  outcomes: ResourceRunOutcome[],
+  opts: { allocation?: Partial<ResourceAllocationConfig>; minNeurons?: number } = {},
+): ResourceExperimentSummary {
+  const rows = resourceRunRows(outcomes, opts.allocation);
+  const minNeurons = opts.minNeurons ?? RESOURCE_FIT_MIN_NEURONS[experiment];
+  const labels = [...new Set(rows.map((r) => groupKey(experiment, r)))];
+  const series = labels.map((l) =>
+    seriesOf(experiment, l, rows.filter((r) => groupKey(experiment, r) === l), minNeurons)
+  );
+  const ok = series.map((s) => s.slope.slope).filter(Number.isFinite);
+  let slope = NaN, slopeCi: [number, number] = [NaN, NaN];
+  if (series.length === 1) ({ slope, ci: slopeCi } = series[0].slope);
+  else if (ok.length) ({ mean: slope, ci: slopeCi } = resourceTInterval(ok));
+  const ratios: Row[] = [];
+  if (experiment === "parallel") {
+    for (const beta of uniq(rows.map((r) => r.beta as number))) {
+      for (const alpha of uniq(rows.map((r) => r.alpha))) {
+        const g = rows.filter((r) => r.beta === beta && r.alpha === alpha);
+        if (!g.length) continue;
+        const nr = g.map((r) => (r.n1 as number) / Math.max(1, r.n2 as number));
+        const lr = g.map((r) => (r.mse1 as number) / (r.mse2 as number));
+        ratios.push({
+          beta,
+          alpha,
+          n1: mean(g.map((r) => r.n1 as number)),
+          n2: mean(g.map((r) => r.n2 as number)),
+          neuron_ratio: mean(nr),
+          mse_ratio: mean(lr),
+          inverse_mse_ratio: mean(lr.map((v) => 1 / v)),
+        });
+      }
+    }
+  }
+  const xs = uniq(series.flatMap((s) => s.x));
+  const avgAt = (f: (s: ResourceSeries, i: number) => number) =>
+    xs.map((v) => mean(series.filter((s) => s.x.includes(v)).map((s) => f(s, s.x.indexOf(v)))));
+  const json: Record<string, unknown> = {
+    [experiment === "width" ? "widths" : "alphas"]: xs,
+    neurons: avgAt((s, i) => s.neurons[i]),
+    mse: avgAt((s, i) => s.mse[i]),
+    slope,
+    slope_ci: slopeCi,
+  };
+  if (series.length > 1) {
+    json.groups = Object.fromEntries(series.map((s) => [s.label, {
+      x: s.x,
+      neurons: s.neurons,
+      mse: s.mse,
+      slope: s.slope.slope,
+      slope_ci: s.slope.ci,
+    }]));
+  }
+  if (ratios.length) json.ratios = ratios;
+  return { experiment, outcomes, rows, series, slope, slopeCi, ratios, json };
+}
+
+/**
+ * One row per series: its label, slope, 95% interval, how the interval was made, and points used.
+ *
+ * @example
+ * ```ts
+ * await showTable(resourceSlopeTable(summary));
+ * ```
+ */
+export function resourceSlopeTable(s: ResourceExperimentSummary): Row[] {
+  return s.series.map((x) => ({
+    series: x.label,
+    slope: x.slope.slope,
+    ci_low: x.slope.ci[0],
+    ci_high: x.slope.ci[1],
+    ci: x.slope.method,
+    points: x.slope.points,
+  }));
+}
+
+/**
+ * The run of a summary whose α is closest (in log scale) to `alpha` (first seed).
+ *
+ * @example
+ * ```ts
+ * const run = resourceRunNearAlpha(single, 64);
+ * ```
+ */
+export function resourceRunNearAlpha(
+  s: ResourceExperimentSummary,
+  alpha: number,
+): ResourceRunOutcome {
+  const d = (o: ResourceRunOutcome) => Math.abs(Math.log(o.config.alpha / alpha));
+  return s.outcomes.reduce((best, o) => (d(o) < d(best) ? o : best), s.outcomes[0]);
+}

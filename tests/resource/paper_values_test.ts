@@ -1,0 +1,13 @@
+import { assert, assertEquals } from "../assert.ts";
+import { resourcePaperValues } from "../../lib/resource/paper_values.ts";
+
+Deno.test("the paper's digitised values load with their source and consistent lengths", async () => {
+  const p = await resourcePaperValues();
+  assert(p.source.includes("2402.05164"));
+  assertEquals(p.single.alphas.length, 10);
+  assertEquals(p.single.neurons.length, 10);
+  assertEquals(p.single.mse.length, 10);
+  assertEquals(p.parallel.neuron_ratio.length, p.parallel.betas.length);
+  assertEquals(p.functions.targets.length, 10);
+  assertEquals(p.chinchilla.width_slope, 0.394);
+});
