@@ -262,6 +262,32 @@ function layerNormBackward(): Code {
 let compiled: WebAssembly.Module | null = null;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
+// Opt-in (TOOLKIT_SIMD=1) until a bug is found: a 4×64 ICL training run died with "memory access
+// out of bounds" inside geluForward after ~1,500 steps (2026-11-26), though every kernel test
+// passes. Off, the fused ops run their JavaScript loops over the same heap (correct, slower).
+let simdEnabled = (() => {
+  try {
+    return Deno.env.get("TOOLKIT_SIMD") === "1";
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Turns the hand-written WebAssembly SIMD kernels (GELU, LayerNorm, Adam, attention) on or off;
+ * off by default (see above). Returns the previous setting.
+ *
+ * @example
+ * ```ts
+ * setSimdKernels(true); // what TOOLKIT_SIMD=1 does
+ * ```
+ */
+export function setSimdKernels(on: boolean): boolean {
+  const was = simdEnabled;
+  simdEnabled = on;
+  return was;
+}
+
 /**
  * The kernels instantiated on `memory` (compiled once, instantiated once per memory); null
  * when this WebAssembly engine lacks SIMD128 (a module that fails to build otherwise throws).
@@ -272,6 +298,7 @@ const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
  * ```
  */
 export function simdKernels(memory: WebAssembly.Memory): SimdKernels | null {
+  if (!simdEnabled) return null;
   const have = instances.get(memory);
   if (have) return have;
   try {

@@ -5,7 +5,10 @@ import { useBlasMatMul } from "../../lib/backend/blas_matmul.ts";
 import { dense } from "../../lib/backend/dense.ts";
 import { fusedBlas, fusedKernels, setFusedKernels } from "../../lib/backend/fast_path.ts";
 import { expFast } from "../../lib/backend/fast_math.ts";
-import { simdKernels } from "../../lib/backend/simd_kernels.ts";
+import { setSimdKernels, simdKernels } from "../../lib/backend/simd_kernels.ts";
+
+// The SIMD kernels are opt-in in the library (TOOLKIT_SIMD=1); these tests check them.
+setSimdKernels(true);
 import { gelu } from "../../lib/backend/gelu.ts";
 import { layerNorm } from "../../lib/backend/layer_norm.ts";
 import { causalSelfAttention } from "../../lib/backend/attention.ts";
