@@ -56,13 +56,24 @@ export interface IclEval {
  */
 export async function runIclExperiment(
   config: IclConfig,
-  opts: { store: ResultsStore; dir: string; name?: string; progress?: boolean },
+  opts: {
+    store: ResultsStore;
+    dir: string;
+    name?: string;
+    progress?: boolean;
+    /**
+     * Summarise a stored, unfinished run as it stands instead of resuming its training (e.g. a
+     * notebook showing a run that `deno task icl:train` is still making). Default false.
+     */
+    storedOnly?: boolean;
+  },
 ): Promise<IclRunSummary> {
   const cfg = iclConfig(config);
   const { store } = opts;
   const runId = store.startRun({ experiment: ICL_EXPERIMENT, name: opts.name ?? `seed${cfg.seed}`, config: cfg });
   const existing = store.run(runId);
   if (existing?.status === "done" && existing.summary) return existing.summary as IclRunSummary;
+  if (opts.storedOnly && store.artifactNames(runId).some((n) => n.startsWith("eval@"))) return summarizeIclRun(store, runId);
 
   const task = iclTask(cfg);
   const model = new RegressionTransformer({ ...cfg.model, inputDim: task.dim, maxLen: 2 * task.nPoints }, { seed: cfg.seed });

@@ -15,7 +15,9 @@ import type { PatchMatrix } from "./measure.ts";
 export interface IclRunSummary {
   runId: string;
   seed: number;
+  /** The last evaluated step, and the run's configured total (they differ for an unfinished run). */
   steps: number;
+  totalSteps: number;
   /** Normalised test MSE per concept at the end (all 20 predictions averaged). */
   final_mse_per_concept: number[];
   final_mse: number;
@@ -108,6 +110,7 @@ export function summarizeIclRun(store: ResultsStore, runId: string): IclRunSumma
     runId,
     seed: cfg.seed,
     steps: fin.step,
+    totalSteps: cfg.train.steps ?? fin.step,
     final_mse_per_concept: fin.mse.perConcept,
     final_mse: fin.mse.overall,
     final_mse_last: fin.mse.byExamples[fin.mse.byExamples.length - 1],
