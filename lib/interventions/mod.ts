@@ -1,2 +1,3 @@
 /** Interventions through hooks: concept-mean activation patching, head ablation. @module */
 export * from "./patching.ts";
+export * from "./lora.ts";

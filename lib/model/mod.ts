@@ -5,3 +5,4 @@ export * from "./transformer.ts";
 export * from "./regression_transformer.ts";
 export * from "./language_model.ts";
 export * from "./params.ts";
+export * from "./hf_loader.ts";

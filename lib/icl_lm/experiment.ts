@@ -1,0 +1,449 @@
+/**
+ * The language-model experiment end to end: get a model (train the small task LM here, or
+ * load a user's Hugging Face checkpoint), measure accuracy and TD per task, run the mean-vector
+ * interventions at the TD layer, LoRA-finetune the first vs the last third of the layers and
+ * measure again. Everything lands in the results DB (run `icl_lm-<name>-<hash>`: training
+ * metrics, one artifact per measurement, the summary); the LM and the adapters are checkpointed
+ * and resume after a kill.
+ *
+ * @module
+ */
+import { disposeLora } from "../interventions/lora.ts";
+import { type CausalLm, loadHfCheckpoint } from "../model/hf_loader.ts";
+import { umapEmbedding, type UmapRow } from "../probes/umap.ts";
+import { configHash, type ResultsStore } from "../store/results.ts";
+import type { TextTokenizer } from "../text/tokenizer.ts";
+import { ConfigError } from "../util/validate.ts";
+import type { IclLmConfig, IclLmTaskName } from "./config.ts";
+import { type EncodedPrompt, encodeEvalPrompts, loadIclLmTasks } from "./data.ts";
+import { loraFinetune } from "./finetune.ts";
+import { type InterventionResult, meanInterventions } from "./intervention.ts";
+import { type MeasureOptions, measureTask, type TaskMeasurement } from "./measure.ts";
+import { trainTaskLm } from "./train_lm.ts";
+
+/** TD (at the base model's TD layer) and accuracy, per task. */
+export type TdAccuracy = Record<string, { td: number; accuracy: number }>;
+
+/** One LoRA arm: the adapted layers (1-based) and TD / accuracy per task after finetuning. */
+export interface FinetuneArm {
+  layers: number[];
+  tasks: TdAccuracy;
+}
+
+/** The headline numbers (what `deno task icl:lm --json` prints). */
+export interface IclLmSummary {
+  /** Layer where TD (averaged over shot counts) peaks, per task. */
+  td_layer: Record<string, number>;
+  /** R² of accuracy on TD over (concept, shots) points, per task. */
+  r2: Record<string, number>;
+  /** Greedy exact-match accuracy per concept (mean over shot counts), per task. */
+  accuracy_per_concept: Record<string, Record<string, number>>;
+  /** Mean accuracy change of the positive / negative intervention per concept group, per task. */
+  intervention: Record<string, {
+    layer: number;
+    well_separated: { positive: number; negative: number; concepts: string[] };
+    overlapping: { positive: number; negative: number; concepts: string[] };
+  }>;
+  /** TD and accuracy before (base) and after LoRA on the first / last third of the layers. */
+  finetune: { base: TdAccuracy; first: FinetuneArm; last: FinetuneArm } | null;
+  model: { source: string; nLayers: number; dModel: number; params: number };
+  seconds: Record<string, number>;
+}
+
+/** Everything a run produced. */
+export interface IclLmResult {
+  runId: string;
+  summary: IclLmSummary;
+  base: TaskMeasurement[];
+  interventions: Record<string, InterventionResult>;
+  finetuned: { first: TaskMeasurement[]; last: TaskMeasurement[] } | null;
+  /** UMAP of the last-token states at the TD layer (largest shot count), per task. */
+  umap: Record<string, UmapRow[]>;
+  /** (step, loss) of the task LM's training (empty for a loaded checkpoint). */
+  history: { step: number; loss: number }[];
+  /** Held-out accuracy per task during training (config `train.evalEvery`; a small probe set). */
+  trainAccuracy: { step: number; task: string; accuracy: number }[];
+}
+
+/** Options of {@link runIclLm}. */
+export interface RunIclLmOptions {
+  store: ResultsStore;
+  /** Run name in the DB (e.g. the preset). Default "run". */
+  name?: string;
+  /** A Hugging Face checkpoint folder to measure instead of training the small LM. */
+  checkpoint?: string;
+  /** Folder of our checkpoints (LM, adapters). Default `results/ckpt`. */
+  checkpointDir?: string;
+  /** Skip the LoRA arms. */
+  skipFinetune?: boolean;
+  progress?: boolean;
+  /** Called with a line per phase (e.g. `console.error`). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs the experiment (see the module doc) and stores it.
+ *
+ * @example
+ * ```ts
+ * const res = await runIclLm(iclLmConfig("smoke"), { store: openResults(":memory:"), name: "smoke" });
+ * console.log(res.summary.td_layer, res.summary.r2);
+ * ```
+ */
+export async function runIclLm(cfg: IclLmConfig, opts: RunIclLmOptions): Promise<IclLmResult> {
+  const { store } = opts;
+  const log = opts.log ?? (() => {});
+  const seconds: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (what: string) => {
+    seconds[what] = Math.round((performance.now() - t0) / 100) / 10;
+    t0 = performance.now();
+    log(`[icl-lm] ${what}: ${seconds[what]} s`);
+  };
+  const runId = store.startRun({
+    experiment: "icl_lm",
+    name: opts.name ?? "run",
+    config: iclLmRunConfig(cfg, opts.checkpoint),
+  });
+  const ckptDir = opts.checkpointDir ?? "results/ckpt";
+  try {
+    const tasks = await loadIclLmTasks(cfg);
+    let model: CausalLm, tokenizer: TextTokenizer, source: string;
+    let history: { step: number; loss: number }[] = [];
+    let trainAccuracy: IclLmResult["trainAccuracy"] = [];
+    if (opts.checkpoint) {
+      const hf = await loadHfCheckpoint(opts.checkpoint);
+      if (!hf.tokenizer) throw new Error(`${opts.checkpoint} has no tokenizer.json`);
+      model = hf.model,
+        tokenizer = hf.tokenizer,
+        source = `${hf.family} checkpoint ${opts.checkpoint}`;
+    } else {
+      // the LM's run and checkpoint are keyed by its training config only, so changing what
+      // is measured (or how it is finetuned) reuses the trained LM
+      const lmRun = store.startRun({
+        experiment: "icl_lm_lm",
+        name: "train",
+        config: taskLmTrainingConfig(cfg),
+      });
+      const lm = await trainTaskLm(cfg, {
+        tasks,
+        store,
+        runId: lmRun,
+        checkpointPath: `${ckptDir}/${lmRun}.safetensors`,
+        progress: opts.progress,
+      });
+      store.finishRun(lmRun, { step: lm.train.step, finalLoss: lm.train.finalLoss });
+      model = lm.model, tokenizer = lm.tokenizer;
+      // from the DB, so a resumed run's curve starts at step 1
+      history = store.metrics(lmRun, { name: "train_loss" }).map((r) => ({
+        step: r.step,
+        loss: r.value,
+      }));
+      trainAccuracy = store.metrics(lmRun).filter((r) => r.name.startsWith("acc_"))
+        .map((r) => ({ step: r.step, task: r.name.slice(4), accuracy: r.value }));
+      source = `task LM trained here (${lm.train.step} steps)`;
+    }
+    lap(opts.checkpoint ? "load" : "train");
+    const mode = cfg.accuracyMode === "auto"
+      ? (tokenizer.name === "bytes" || tokenizer.name === "chars" ? "teacherForced" : "greedy")
+      : cfg.accuracyMode;
+    const measureOpts: MeasureOptions = {
+      mode,
+      decode: (ids) => tokenizer.decode(ids),
+      // the forward pass returns logits at every position: keep B·T·V within 64M floats (a
+      // 50,257-token vocabulary allows ≈1,300 tokens per pass)
+      tokensPerBatch: Math.max(
+        1,
+        Math.min(cfg.evalTokensPerBatch, Math.floor(2 ** 26 / model.config.vocabSize)),
+      ),
+      maxNew: cfg.maxNewTokens,
+      k: cfg.knnK,
+      includeNull: cfg.tdIncludesNull,
+    };
+    const prompts = new Map<IclLmTaskName, EncodedPrompt[]>();
+    for (const [name, task] of tasks) {
+      const p = encodeEvalPrompts(name, task, tokenizer, {
+        shots: cfg.evalShots,
+        perConcept: cfg.perConcept,
+        seed: cfg.seed + 1,
+        addSpecialTokens: !!opts.checkpoint,
+      });
+      const longest = Math.max(
+        ...p.map((x) =>
+          x.promptIds.length +
+          Math.max(x.targetIds.length, mode === "greedy" ? cfg.maxNewTokens : 0)
+        ),
+      );
+      if (longest > model.config.maxLen) {
+        throw new ConfigError(
+          "model.maxLen",
+          `>= ${longest} (the longest ${name} evaluation prompt and answer)`,
+          model.config.maxLen,
+        );
+      }
+      prompts.set(name, p);
+    }
+
+    const base: TaskMeasurement[] = [];
+    const interventions: Record<string, InterventionResult> = {};
+    const umap: Record<string, UmapRow[]> = {};
+    for (const [name, task] of tasks) {
+      const p = prompts.get(name)!;
+      const { measurement, run } = await measureTask(model, name, task.concepts, p, measureOpts);
+      base.push(measurement);
+      store.setArtifact(runId, `measure:base:${name}`, measurement);
+      umap[name] = await umapAtLayer(
+        run.states[measurement.tdLayer],
+        p,
+        model.config.dModel,
+        task.concepts,
+        cfg.seed,
+      );
+      store.setArtifact(runId, `umap:${name}`, umap[name]);
+      lap(`measure ${name}`);
+      interventions[name] = await meanInterventions(model, p, run, {
+        layer: measurement.tdLayer,
+        concepts: task.concepts,
+        tdPerConcept: measurement.tdPerConcept,
+        ...measureOpts,
+      });
+      store.setArtifact(runId, `intervention:${name}`, interventions[name]);
+      lap(`intervene ${name}`);
+    }
+
+    let finetuned: IclLmResult["finetuned"] = null;
+    const armLayers: Record<string, number[]> = {};
+    if (!opts.skipFinetune) {
+      finetuned = { first: [], last: [] };
+      for (const which of ["first", "last"] as const) {
+        const armRun = store.startRun({
+          experiment: "icl_lm_lora",
+          name: which,
+          config: { ...loraTrainingConfig(cfg), checkpoint: opts.checkpoint ?? null, which },
+        });
+        const arm = await loraFinetune(model, tasks, tokenizer, cfg, which, {
+          store,
+          runId: armRun,
+          checkpointPath: `${ckptDir}/${armRun}.safetensors`,
+          progress: opts.progress,
+        });
+        armLayers[which] = arm.layers;
+        lap(`finetune ${which}`);
+        try {
+          for (const [name, task] of tasks) {
+            const b = base.find((m) => m.task === name)!;
+            const { measurement } = await measureTask(
+              model,
+              name,
+              task.concepts,
+              prompts.get(name)!,
+              {
+                ...measureOpts,
+                tdLayer: b.tdLayer,
+                adapters: arm.lora.adapters,
+              },
+            );
+            finetuned[which].push(measurement);
+            store.setArtifact(runId, `measure:${which}:${name}`, measurement);
+          }
+        } finally {
+          disposeLora(arm.lora);
+        }
+        store.finishRun(armRun, { layers: arm.layers, finalLoss: arm.train.finalLoss });
+        lap(`measure after ${which}`);
+      }
+    }
+
+    const nParams = Object.values(model.params).reduce((s, v) => s + v.size, 0);
+    const summary = summarizeIclLm(base, interventions, finetuned, armLayers, {
+      source,
+      nLayers: model.config.nLayers,
+      dModel: model.config.dModel,
+      params: nParams,
+    }, seconds);
+    store.setArtifact(runId, "history", history);
+    store.setArtifact(runId, "train_accuracy", trainAccuracy);
+    store.finishRun(runId, summary);
+    model.dispose();
+    return { runId, summary, base, interventions, finetuned, umap, history, trainAccuracy };
+  } catch (e) {
+    store.finishRun(runId, { error: String(e) }, "failed");
+    throw e;
+  }
+}
+
+/** UMAP rows of the states of the largest shot count's prompts (labels: concept names). */
+function umapAtLayer(
+  states: Float32Array,
+  prompts: EncodedPrompt[],
+  d: number,
+  concepts: readonly string[],
+  seed: number,
+): Promise<UmapRow[]> {
+  const k = Math.max(...prompts.map((p) => p.shots));
+  const idx = prompts.flatMap((p, i) => (p.shots === k ? [i] : []));
+  const sub = new Float32Array(idx.length * d);
+  idx.forEach((i, r) => sub.set(states.subarray(i * d, (i + 1) * d), r * d));
+  return umapEmbedding(sub, idx.map((i) => prompts[i].conceptIndex), {
+    dim: d,
+    labelNames: concepts,
+    seed,
+    nNeighbors: Math.min(15, idx.length - 1),
+  });
+}
+
+/**
+ * The fields that determine the trained task LM (its run and checkpoint are keyed by them).
+ *
+ * @example
+ * ```ts
+ * const id = `icl_lm_lm-train-${configHash(taskLmTrainingConfig(iclLmConfig("cpu")))}`;
+ * ```
+ */
+export function taskLmTrainingConfig(cfg: IclLmConfig): Partial<IclLmConfig> {
+  const { tasks, pos, bitwise, tokenizer, model, train, tokensPerStep, trainShots, lossOn, seed } =
+    cfg;
+  return { tasks, pos, bitwise, tokenizer, model, train, tokensPerStep, trainShots, lossOn, seed };
+}
+
+/** The fields that determine a LoRA arm (besides the base model). */
+function loraTrainingConfig(cfg: IclLmConfig): Partial<IclLmConfig> {
+  const {
+    loraRank,
+    loraAlpha,
+    loraDropout,
+    loraFraction,
+    finetune,
+    finetuneTokensPerStep,
+    trainShots,
+  } = cfg;
+  return {
+    ...taskLmTrainingConfig(cfg),
+    loraRank,
+    loraAlpha,
+    loraDropout,
+    loraFraction,
+    finetune,
+    finetuneTokensPerStep,
+    trainShots,
+  };
+}
+
+/**
+ * What a run is keyed by in the results DB: the config and the checkpoint folder (if any).
+ *
+ * @example
+ * ```ts
+ * const id = `icl_lm-cpu-${configHash(iclLmRunConfig(iclLmConfig("cpu")))}`;
+ * ```
+ */
+export function iclLmRunConfig(
+  cfg: IclLmConfig,
+  checkpoint?: string,
+): IclLmConfig & { checkpoint: string | null } {
+  return { ...cfg, checkpoint: checkpoint ?? null };
+}
+
+/**
+ * A finished run of this config from the results DB, or null: what notebooks and reports read
+ * instead of re-running (run id `icl_lm-<name>-<hash of config>`).
+ *
+ * @example
+ * ```ts
+ * const res = loadIclLmRun(openResults(), iclLmConfig("cpu"), { name: "cpu" });
+ * ```
+ */
+export function loadIclLmRun(
+  store: ResultsStore,
+  cfg: IclLmConfig,
+  opts: { name?: string; checkpoint?: string } = {},
+): IclLmResult | null {
+  const runId = `icl_lm-${opts.name ?? "run"}-${configHash(iclLmRunConfig(cfg, opts.checkpoint))}`;
+  const run = store.run(runId);
+  if (!run || run.status !== "done") return null;
+  const arms = run.summary.finetune
+    ? { first: [], last: [] } as { first: TaskMeasurement[]; last: TaskMeasurement[] }
+    : null;
+  const base: TaskMeasurement[] = [],
+    interventions: Record<string, InterventionResult> = {},
+    umap: Record<string, UmapRow[]> = {};
+  for (const t of cfg.tasks) {
+    base.push(store.artifact(runId, `measure:base:${t}`)!);
+    interventions[t] = store.artifact(runId, `intervention:${t}`)!;
+    umap[t] = store.artifact(runId, `umap:${t}`) ?? [];
+    if (arms) {
+      for (const w of ["first", "last"] as const) {
+        arms[w].push(store.artifact(runId, `measure:${w}:${t}`)!);
+      }
+    }
+  }
+  return {
+    runId,
+    summary: run.summary,
+    base,
+    interventions,
+    finetuned: arms,
+    umap,
+    history: store.artifact(runId, "history") ?? [],
+    trainAccuracy: store.artifact(runId, "train_accuracy") ?? [],
+  };
+}
+
+/**
+ * A stored finished run of this config, or a new run (see {@link runIclLm}).
+ *
+ * @example
+ * ```ts
+ * const res = await loadOrRunIclLm(iclLmConfig("smoke"), { store: openResults(), name: "smoke" });
+ * ```
+ */
+export async function loadOrRunIclLm(
+  cfg: IclLmConfig,
+  opts: RunIclLmOptions,
+): Promise<IclLmResult> {
+  return loadIclLmRun(opts.store, cfg, { name: opts.name, checkpoint: opts.checkpoint }) ??
+    await runIclLm(cfg, opts);
+}
+
+/**
+ * The headline summary from the measurements.
+ *
+ * @example
+ * ```ts
+ * const s = summarizeIclLm(base, interventions, null, {}, { source: "x", nLayers: 6, dModel: 96, params: 0 }, {});
+ * ```
+ */
+export function summarizeIclLm(
+  base: TaskMeasurement[],
+  interventions: Record<string, InterventionResult>,
+  finetuned: IclLmResult["finetuned"],
+  armLayers: Record<string, number[]>,
+  model: IclLmSummary["model"],
+  seconds: Record<string, number>,
+): IclLmSummary {
+  const byTask = <T>(f: (m: TaskMeasurement) => T) =>
+    Object.fromEntries(base.map((m) => [m.task, f(m)]));
+  const tdAcc = (ms: TaskMeasurement[]): TdAccuracy =>
+    Object.fromEntries(ms.map((m) => [m.task, { td: m.tdAtLayer, accuracy: m.accuracyMean }]));
+  return {
+    td_layer: byTask((m) => m.tdLayer),
+    r2: byTask((m) => m.fit.r2),
+    accuracy_per_concept: byTask((m) => m.accuracyPerConcept),
+    intervention: Object.fromEntries(
+      Object.entries(interventions).map(([t, iv]) => [t, {
+        layer: iv.layer,
+        well_separated: iv.wellSeparated,
+        overlapping: iv.overlapping,
+      }]),
+    ),
+    finetune: finetuned
+      ? {
+        base: tdAcc(base),
+        first: { layers: armLayers.first, tasks: tdAcc(finetuned.first) },
+        last: { layers: armLayers.last, tasks: tdAcc(finetuned.last) },
+      }
+      : null,
+    model,
+    seconds,
+  };
+}

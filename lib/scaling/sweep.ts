@@ -1,0 +1,533 @@
+/**
+ * Paper 2 §4, the small-scale experiment: train small causal language models (GPT-2
+ * vocabulary, context 16, a real English corpus) for every (size, compute budget, seed), then
+ * find the compute-optimal sizes and fit N_opt ∝ C^a with total and with non-embedding
+ * parameter counting (paper: a ≈ 0.49 and ≈ 0.74).
+ *
+ * One stored run per (size, budget, seed) in the results database (experiment
+ * `scaling_sweep`), checkpointed while it trains, skipped once done: a killed sweep resumes
+ * where it stopped, and the analysis reads the database. Counting: N_T = every parameter (tied
+ * embedding once, position embeddings included); N_\E = N_T minus the token and position
+ * embeddings (Kaplan's N; biases and LayerNorm gains are kept, unlike Kaplan's 12·L·d²).
+ *
+ * @module
+ */
+import { tf } from "../deps.ts";
+import { initBackend } from "../backend/backend.ts";
+import { LanguageModel } from "../model/language_model.ts";
+import { countParams } from "../model/params.ts";
+import { configHash, openResults, resultsDir, type ResultsStore } from "../store/results.ts";
+import { GPT2_VOCAB_SIZE } from "../text/gpt2.ts";
+import type { TokenWindows } from "../text/windows.ts";
+import { train } from "../train/trainer.ts";
+import { compare, type Comparison } from "../util/report.ts";
+import { ConfigError } from "../util/validate.ts";
+import { analyzeSweep, type SweepAnalysis, type SweepPoint } from "./sweep_analysis.ts";
+import {
+  type ScalingSweepConfig,
+  scalingSweepConfig,
+  type SweepModelShape,
+} from "./sweep_config.ts";
+import {
+  loadSweepTokens,
+  SweepBatches,
+  type SweepTokens,
+  validationWindows,
+} from "./sweep_data.ts";
+import { lmWindowLoss } from "./sweep_loss.ts";
+
+/**
+ * The exponents of the paper's §4 experiment (Pearce & Song 2024): N_opt ∝ C^a with a ≈ 0.49
+ * for total and ≈ 0.74 for non-embedding counting.
+ */
+export const PAPER_SWEEP_EXPONENTS = Object.freeze({ total: 0.49, nonEmbedding: 0.74 });
+
+/** A model shape with its parameter counts. */
+export interface SweepSizeInfo extends SweepModelShape {
+  total: number;
+  nonEmbedding: number;
+  /** Token + position embeddings. */
+  embedding: number;
+}
+
+/** The stored summary of one finished run. */
+export interface SweepRunSummary {
+  runId: string;
+  size: number;
+  budget: number;
+  seed: number;
+  nTotal: number;
+  nNonEmbedding: number;
+  steps: number;
+  /** Tokens trained on: steps·B·T (the budget rounded to whole steps). */
+  tokens: number;
+  /** 6·N_T·tokens. */
+  compute: number;
+  /** Passes over the training stream. */
+  epochs: number;
+  /** Mean validation cross-entropy (nats per token) on the held-out windows. */
+  valLoss: number;
+  /** Mean training loss of the last logging window. */
+  trainLoss: number;
+  msPerStep: number;
+  seconds: number;
+}
+
+/** What {@link runScalingSweep} returns. */
+export interface ScalingSweepResult {
+  preset: string;
+  config: ScalingSweepConfig;
+  sizes: SweepSizeInfo[];
+  /** Finished runs of this config (all of them unless `analyzeOnly` found gaps). */
+  runs: SweepRunSummary[];
+  /** Runs of the grid not finished (only with `analyzeOnly`). */
+  missing: number;
+  analysis: SweepAnalysis;
+  /** Work done by this call: runs and optimizer steps trained (0 when everything was stored). */
+  trained: { runs: number; steps: number };
+  corpus: { name: string; trainTokens: number; validationTokens: number; evalTokens: number };
+  /** Wall time of this call. */
+  seconds: number;
+}
+
+/** Options of {@link runScalingSweep}. */
+export interface RunScalingSweepOptions {
+  /** Preset name (recorded in the result). Default "cpu". */
+  preset?: string;
+  /** Results database. Default `openResults()` (closed again at the end). */
+  store?: ResultsStore;
+  /** Only read stored runs; train nothing. Default false. */
+  analyzeOnly?: boolean;
+  /**
+   * Train only this shard's runs (1-based `index` of `count`): run `count` processes with
+   * different indices on the same database to use several cores (tfjs-wasm runs one thread).
+   * Runs are dealt to shards by tokens, largest first, so shards take about equally long.
+   */
+  shard?: { index: number; count: number };
+  /** Progress lines on stderr. Default true (silenced by TOOLKIT_QUIET=1). */
+  progress?: boolean;
+  /** Where checkpoints go. Default `<results>/checkpoints/<experiment>`. */
+  checkpointDir?: string;
+  /** Token cache directory. Default `<results>/cache`. */
+  cacheDir?: string;
+}
+
+/**
+ * Runs (or resumes) the sweep and analyses it. Finished runs are read from the database, not
+ * retrained.
+ *
+ * @example
+ * ```ts
+ * const res = await runScalingSweep(scalingSweepConfig("smoke"), { preset: "smoke" });
+ * console.log(res.analysis.fits.total?.exponent, res.analysis.fits.nonEmbedding?.exponent);
+ * ```
+ */
+export async function runScalingSweep(
+  config: ScalingSweepConfig,
+  opts: RunScalingSweepOptions = {},
+): Promise<ScalingSweepResult> {
+  const cfg = scalingSweepConfig("cpu", config);
+  const t0 = performance.now();
+  await initBackend({ quiet: opts.progress === false });
+  const store = opts.store ?? openResults();
+  try {
+    const tokens = await loadSweepTokens(
+      { categories: cfg.corpusCategories, validationFraction: cfg.validationFraction },
+      { cacheDir: opts.cacheDir },
+    );
+    const val = validationWindows(tokens.validation, {
+      context: cfg.context,
+      count: cfg.evalWindows,
+    });
+    const { sizes, cells: grid } = sweepPlan(cfg);
+    const log = opts.progress !== false && Deno.env.get("TOOLKIT_QUIET") !== "1"
+      ? (s: string) => console.error(s)
+      : () => {};
+    const runs: SweepRunSummary[] = [];
+    const mine = shardOf(grid, opts.shard);
+    const pending = grid.filter((g, i) => mine[i] && store.run(g.runId)?.status !== "done");
+    const totalTokens = pending.reduce((a, g) => a + g.steps * cfg.batchSize * cfg.context, 0);
+    let doneTokens = 0, trainSecs = 0, trainedSteps = 0, trainedRuns = 0;
+    const stored = grid.filter((g) => store.run(g.runId)?.status === "done").length;
+    log(
+      `[sweep] ${grid.length} runs, ${stored} stored` +
+        (opts.analyzeOnly
+          ? " (analysis only)"
+          : `, ${pending.length} to train (${(totalTokens / 1e6).toFixed(2)}M tokens)`),
+    );
+    const batchesBySeed = new Map<number, SweepBatches>();
+    for (const [i, g] of grid.entries()) {
+      const stored = store.run(g.runId);
+      if (stored?.status === "done") {
+        runs.push(stored.summary as SweepRunSummary);
+        continue;
+      }
+      if (opts.analyzeOnly || !mine[i]) continue;
+      let batches = batchesBySeed.get(g.seed);
+      if (!batches) {
+        batches = new SweepBatches(tokens.train, {
+          context: cfg.context,
+          batchSize: cfg.batchSize,
+          seed: g.seed,
+        });
+        batchesBySeed.set(g.seed, batches);
+      }
+      const summary = await trainRun(cfg, g, {
+        store,
+        batches,
+        val,
+        tokens,
+        checkpointDir: opts.checkpointDir,
+        progress: opts.progress,
+      });
+      runs.push(summary);
+      trainedRuns++, trainedSteps += summary.steps;
+      doneTokens += summary.tokens, trainSecs += summary.seconds;
+      const eta = doneTokens > 0 ? ((totalTokens - doneTokens) * trainSecs) / doneTokens : NaN;
+      log(
+        `[sweep] ${trainedRuns}/${pending.length} ${g.name}: val loss ${
+          summary.valLoss.toFixed(4)
+        }` +
+          ` (${summary.steps} steps, ${summary.msPerStep.toFixed(0)} ms/step, ${
+            summary.seconds.toFixed(0)
+          } s)` +
+          ` ETA ${Number.isFinite(eta) ? `${Math.round(eta)} s` : "?"}`,
+      );
+    }
+    const points: SweepPoint[] = runs.map((r) => ({
+      size: r.size,
+      nTotal: r.nTotal,
+      nNonEmbedding: r.nNonEmbedding,
+      budget: r.budget,
+      tokens: r.tokens,
+      loss: r.valLoss,
+    }));
+    return {
+      preset: opts.preset ?? "cpu",
+      config: cfg,
+      sizes,
+      runs,
+      missing: grid.length - runs.length,
+      analysis: analyzeSweep(points, { minSizes: cfg.minSizesPerProfile }),
+      trained: { runs: trainedRuns, steps: trainedSteps },
+      corpus: {
+        name: tokens.corpus.name,
+        trainTokens: tokens.train.length,
+        validationTokens: tokens.validation.length,
+        evalTokens: val.targetTokens,
+      },
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    if (!opts.store) store.close();
+  }
+}
+
+/** One cell of the grid: a run to train (or already stored). */
+export interface SweepPlanCell {
+  runId: string;
+  name: string;
+  size: number;
+  info: SweepSizeInfo;
+  budget: number;
+  seed: number;
+  steps: number;
+  /** steps·B·T. */
+  tokens: number;
+  /** What identifies the run (its id is a hash of this). */
+  config: Record<string, unknown>;
+}
+
+/**
+ * The grid's cells with their token counts: D = C_T / (6·N_T) rounded to whole steps of B·T
+ * tokens (at least one step).
+ *
+ * @example
+ * ```ts
+ * const cfg = scalingSweepConfig("smoke");
+ * sweepTokens(cfg, 1e6, cfg.budgets[0]); // tokens of a 1M-parameter model at the first budget
+ * ```
+ */
+export function sweepTokens(
+  cfg: Pick<ScalingSweepConfig, "batchSize" | "context">,
+  nTotal: number,
+  budget: number,
+): { steps: number; tokens: number } {
+  const perStep = cfg.batchSize * cfg.context;
+  const steps = Math.max(1, Math.round(budget / (6 * nTotal) / perStep));
+  return { steps, tokens: steps * perStep };
+}
+
+/**
+ * The sweep's plan: each size's parameter counts and every (size, budget, seed) run with its
+ * steps and its id in the results database. Needs a tfjs backend (it builds each model once to
+ * count its parameters).
+ *
+ * @example
+ * ```ts
+ * const { sizes, cells } = sweepPlan(scalingSweepConfig("cpu"));
+ * console.log(sizes.map((s) => s.total), cells.length);
+ * ```
+ */
+export function sweepPlan(
+  config: ScalingSweepConfig,
+): { sizes: SweepSizeInfo[]; cells: SweepPlanCell[] } {
+  const cfg = scalingSweepConfig("cpu", config);
+  const sizes = cfg.sizes.map((s) => sizeInfo(s, cfg.context));
+  const cells: SweepPlanCell[] = [];
+  for (const budget of cfg.budgets) {
+    for (const seed of cfg.seeds) {
+      sizes.forEach((info, size) => {
+        const { steps, tokens } = sweepTokens(cfg, info.total, budget);
+        const shape = { nLayers: info.nLayers, dModel: info.dModel, nHeads: info.nHeads };
+        const config = {
+          v: 1,
+          shape,
+          budget,
+          seed,
+          vocab: GPT2_VOCAB_SIZE,
+          context: cfg.context,
+          batchSize: cfg.batchSize,
+          lr: cfg.lr,
+          schedule: cfg.schedule,
+          warmupFraction: cfg.warmupFraction,
+          betas: cfg.betas,
+          clipNorm: cfg.clipNorm,
+          evalWindows: cfg.evalWindows,
+          corpusCategories: cfg.corpusCategories,
+          validationFraction: cfg.validationFraction,
+        };
+        const name = `L${shape.nLayers}-d${shape.dModel}-C${
+          budget.toExponential(2)
+        }-s${seed}-${cfg.schedule}`;
+        cells.push({
+          runId: `${cfg.experiment}-${name}-${configHash(config)}`,
+          name,
+          size,
+          info,
+          budget,
+          seed,
+          steps,
+          tokens,
+          config,
+        });
+      });
+    }
+  }
+  return { sizes, cells };
+}
+
+/** Which cells a shard trains: dealt largest-first to the least-loaded shard (deterministic). */
+function shardOf(grid: SweepPlanCell[], shard?: { index: number; count: number }): boolean[] {
+  if (!shard) return grid.map(() => true);
+  const { index, count } = shard;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new ConfigError("shard", "i/n with n >= 1", `${index}/${count}`);
+  }
+  if (!Number.isInteger(index) || index < 1 || index > count) {
+    throw new ConfigError("shard", `i/n with 1 <= i <= n = ${count}`, `${index}/${count}`);
+  }
+  const load = new Array(count).fill(0);
+  const owner = new Array<number>(grid.length);
+  const order = grid.map((_, i) => i).sort((a, b) => grid[b].tokens - grid[a].tokens || a - b);
+  for (const i of order) {
+    const k = load.indexOf(Math.min(...load));
+    owner[i] = k;
+    load[k] += grid[i].tokens;
+  }
+  return owner.map((k) => k === index - 1);
+}
+
+function sizeInfo(shape: SweepModelShape, context: number): SweepSizeInfo {
+  const model = new LanguageModel({ vocabSize: GPT2_VOCAB_SIZE, maxLen: context, ...shape }, {
+    seed: 0,
+  });
+  const c = countParams(model.params);
+  model.dispose();
+  return { ...shape, total: c.total, nonEmbedding: c.nonEmbedding, embedding: c.embedding };
+}
+
+async function trainRun(
+  cfg: ScalingSweepConfig,
+  g: SweepPlanCell,
+  ctx: {
+    store: ResultsStore;
+    batches: SweepBatches;
+    val: TokenWindows;
+    tokens: SweepTokens;
+    checkpointDir?: string;
+    progress?: boolean;
+  },
+): Promise<SweepRunSummary> {
+  const t0 = performance.now();
+  const { store, batches, val } = ctx;
+  store.startRun({ experiment: cfg.experiment, name: g.name, config: g.config, id: g.runId });
+  const model = new LanguageModel(
+    {
+      vocabSize: GPT2_VOCAB_SIZE,
+      maxLen: cfg.context,
+      nLayers: g.info.nLayers,
+      dModel: g.info.dModel,
+      nHeads: g.info.nHeads,
+    },
+    { seed: g.seed },
+  );
+  const counts = countParams(model.params);
+  const dir = ctx.checkpointDir ?? `${resultsDir()}/checkpoints/${cfg.experiment}`;
+  await Deno.mkdir(dir, { recursive: true });
+  const checkpointPath = `${dir}/${g.runId}.safetensors`;
+  const B = cfg.batchSize;
+  let valLoss = NaN;
+  try {
+    const res = await train(model, {
+      steps: g.steps,
+      lr: cfg.lr,
+      betas: cfg.betas,
+      clipNorm: cfg.clipNorm,
+      schedule: cfg.schedule,
+      warmupSteps: Math.round(cfg.warmupFraction * g.steps),
+      logEvery: Math.min(100, Math.max(1, Math.round(g.steps / 20))),
+      checkpointEvery: cfg.checkpointEvery,
+    }, {
+      batch: (step) => batches.batch(step),
+      loss: (w) => lmWindowLoss(model, w, B),
+      evaluate: async () => ({
+        val_loss: valLoss = await validationLoss(model, val, cfg.evalBatch),
+      }),
+      store,
+      runId: g.runId,
+      checkpointPath,
+      progress: ctx.progress,
+      label: g.name,
+    });
+    if (!Number.isFinite(valLoss)) {
+      // Killed after the last checkpoint but before the run was marked done: evaluate now.
+      valLoss = await validationLoss(model, val, cfg.evalBatch);
+      store.logMetrics(g.runId, g.steps, { val_loss: valLoss });
+    }
+    const trainLoss = res.history.length
+      ? res.finalLoss
+      : store.metrics(g.runId, { name: "train_loss" }).at(-1)?.value ?? NaN;
+    const tokens = g.steps * B * cfg.context;
+    const summary: SweepRunSummary = {
+      runId: g.runId,
+      size: g.size,
+      budget: g.budget,
+      seed: g.seed,
+      nTotal: counts.total,
+      nNonEmbedding: counts.nonEmbedding,
+      steps: g.steps,
+      tokens,
+      compute: 6 * counts.total * tokens,
+      epochs: tokens / (ctx.tokens.train.length - 1),
+      valLoss,
+      trainLoss,
+      msPerStep: res.msPerStep,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    store.finishRun(g.runId, summary);
+    if (!cfg.keepCheckpoints) await Deno.remove(checkpointPath).catch(() => {});
+    return summary;
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Mean next-token cross-entropy (nats) of a model over windows, in chunks of `batch` windows.
+ *
+ * @example
+ * ```ts
+ * const loss = await validationLoss(model, validationWindows(tokens.validation, { context: 16, count: 256 }), 32);
+ * ```
+ */
+export async function validationLoss(
+  model: LanguageModel,
+  windows: TokenWindows,
+  batch: number,
+): Promise<number> {
+  let sum = 0;
+  for (let r = 0; r < windows.n; r += batch) {
+    const rows = Math.min(batch, windows.n - r);
+    const chunk = windows.data.subarray(r * windows.width, (r + rows) * windows.width);
+    const loss = tf.tidy(() => lmWindowLoss(model, chunk, rows));
+    sum += (await loss.data())[0] * rows;
+    loss.dispose();
+  }
+  return sum / windows.n;
+}
+
+/**
+ * The sweep's result as the JSON of `deno task scaling:sweep --json`.
+ *
+ * @example
+ * ```ts
+ * console.log(JSON.stringify(sweepSummary(await runScalingSweep(scalingSweepConfig("smoke")))));
+ * ```
+ */
+export function sweepSummary(r: ScalingSweepResult) {
+  const a = r.analysis;
+  const exp = (f: { exponent: number } | null) => f?.exponent ?? null;
+  return {
+    preset: r.preset,
+    schedule: r.config.schedule,
+    budgets: r.config.budgets,
+    sizes: r.sizes,
+    runs: r.runs.map((x) => ({
+      size: x.size,
+      budget: x.budget,
+      seed: x.seed,
+      steps: x.steps,
+      tokens: x.tokens,
+      epochs: x.epochs,
+      loss: x.valLoss,
+      msPerStep: x.msPerStep,
+    })),
+    missing: r.missing,
+    optimal: a.optimal.total,
+    optimalNonEmbedding: a.optimal.nonEmbedding,
+    exponent: {
+      total: exp(a.fits.total),
+      nonEmbedding: exp(a.fits.nonEmbedding),
+      nonEmbeddingIsoFlop: exp(a.fits.nonEmbeddingIsoFlop),
+    },
+    fits: a.fits,
+    paper: { ...PAPER_SWEEP_EXPONENTS },
+    corpus: r.corpus,
+    trained: r.trained,
+    seconds: r.seconds,
+  };
+}
+
+/**
+ * Ours versus the paper's §4 exponents (match within 10%, close within 30%).
+ *
+ * @example
+ * ```ts
+ * await showTable(sweepComparisons(result) as never);
+ * ```
+ */
+export function sweepComparisons(r: ScalingSweepResult): Comparison[] {
+  const note = `small-scale sweep, preset ${r.preset}, ${r.runs.length} runs`;
+  const row = (q: string, fit: { exponent: number } | null, paper: number): Comparison =>
+    fit
+      ? compare(q, fit.exponent, paper, { rel: 0.1, note })
+      : { quantity: q, ours: "n/a (fewer than 2 interior optima)", paper, verdict: "n/a", note };
+  return [
+    row(
+      "§4 sweep: N_opt ∝ C^a, total counting",
+      r.analysis.fits.total,
+      PAPER_SWEEP_EXPONENTS.total,
+    ),
+    row(
+      "§4 sweep: N_opt ∝ C^a, non-embedding counting",
+      r.analysis.fits.nonEmbedding,
+      PAPER_SWEEP_EXPONENTS.nonEmbedding,
+    ),
+    row(
+      "§4 sweep: non-embedding, IsoFLOPs at fixed C_\\E",
+      r.analysis.fits.nonEmbeddingIsoFlop,
+      PAPER_SWEEP_EXPONENTS.nonEmbedding,
+    ),
+  ];
+}

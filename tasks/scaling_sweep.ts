@@ -1,0 +1,108 @@
+/**
+ * Paper 2 §4: the small-scale training sweep (sizes × compute budgets × seeds), resumable;
+ * prints the compute-optimal sizes and the N_opt ∝ C^a exponents for total and non-embedding
+ * counting, and writes figures `scaling_sweep_*.svg`.
+ *
+ *   deno task scaling:sweep --preset smoke --json        # seconds
+ *   deno task scaling:sweep                              # cpu preset, ~30 min on 2 idle cores
+ *   deno task scaling:sweep --schedule constant          # the same grid with a constant lr
+ *   deno task scaling:sweep --analyze-only               # read stored runs, train nothing
+ *   deno task scaling:sweep --shard 1/2 & deno task scaling:sweep --shard 2/2   # two cores
+ *
+ * --json prints {"preset", "budgets", "sizes", "optimal", "exponent", "paper", ...}. A bad
+ * flag or config value fails (exit 2) naming the field.
+ */
+import { markdownTable } from "../lib/plot/mod.ts";
+import { runScalingSweep, sweepSummary } from "../lib/scaling/sweep.ts";
+import { type ScalingSweepConfig, scalingSweepConfig } from "../lib/scaling/sweep_config.ts";
+import { writeSweepFigures } from "../lib/scaling/sweep_figures.ts";
+import { openResults } from "../lib/store/results.ts";
+import { parseFlags } from "../lib/util/cli.ts";
+import { ConfigError } from "../lib/util/validate.ts";
+
+function numbers(name: string, value: string): number[] {
+  const xs = value.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!xs.length || xs.some((x) => !Number.isFinite(x))) {
+    throw new ConfigError(name, "comma-separated numbers", value);
+  }
+  return xs;
+}
+
+function shapes(value: string): ScalingSweepConfig["sizes"] {
+  return value.split(",").map((s) => {
+    const m = /^(\d+)x(\d+)x(\d+)$/.exec(s.trim());
+    if (!m) throw new ConfigError("sizes", "comma-separated LxDxH shapes, e.g. 1x16x2,2x32x2", s);
+    return { nLayers: Number(m[1]), dModel: Number(m[2]), nHeads: Number(m[3]) };
+  });
+}
+
+try {
+  const flags = parseFlags(Deno.args, {
+    preset: { type: "string", default: "cpu", help: "smoke | cpu | gpu" },
+    json: { type: "boolean", default: false, help: "print JSON" },
+    schedule: { type: "string", default: "", help: "cosine | constant (default: the preset's)" },
+    lr: { type: "string", default: "", help: "peak learning rate (default: the preset's)" },
+    seeds: { type: "string", default: "", help: "comma-separated seeds, e.g. 0,1" },
+    budgets: { type: "string", default: "", help: "comma-separated C_T budgets in FLOP" },
+    sizes: { type: "string", default: "", help: "comma-separated LxDxH shapes" },
+    batch: { type: "string", default: "", help: "windows per step" },
+    db: { type: "string", default: "", help: "results database (default results/results.sqlite)" },
+    figures: { type: "string", default: "results/figures", help: 'figure directory ("" = none)' },
+    "analyze-only": { type: "boolean", default: false, help: "read stored runs, train nothing" },
+    shard: { type: "string", default: "", help: "i/n: train shard i of n (one process per core)" },
+  }, { usage: "deno task scaling:sweep [--preset smoke|cpu|gpu] [--json] [--schedule constant]" });
+  const over: Partial<ScalingSweepConfig> = {};
+  if (flags.schedule) over.schedule = flags.schedule as ScalingSweepConfig["schedule"];
+  if (flags.lr) over.lr = numbers("lr", flags.lr)[0];
+  if (flags.seeds) over.seeds = numbers("seeds", flags.seeds);
+  if (flags.budgets) over.budgets = numbers("budgets", flags.budgets);
+  if (flags.sizes) over.sizes = shapes(flags.sizes);
+  if (flags.batch) over.batchSize = numbers("batch", flags.batch)[0];
+  const cfg = scalingSweepConfig(flags.preset, over);
+  let shard: { index: number; count: number } | undefined;
+  if (flags.shard) {
+    const m = /^(\d+)\/(\d+)$/.exec(flags.shard);
+    if (!m) throw new ConfigError("shard", "i/n, e.g. 1/2", flags.shard);
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
+  const store = flags.db ? openResults(flags.db) : openResults();
+  const result = await runScalingSweep(cfg, {
+    preset: flags.preset,
+    store,
+    analyzeOnly: flags["analyze-only"],
+    shard,
+  });
+  store.close();
+  const figures = flags.figures ? await writeSweepFigures(result, flags.figures) : [];
+  const summary = sweepSummary(result);
+  if (flags.json) console.log(JSON.stringify({ ...summary, figures }, null, 2));
+  else {
+    const fmt = (x: number | null) => (x === null ? "n/a" : x.toFixed(3));
+    console.log(
+      `preset ${result.preset}, schedule ${cfg.schedule}, ${result.runs.length} runs stored` +
+        (result.missing ? `, ${result.missing} missing` : "") +
+        `, trained now: ${result.trained.runs} runs / ${result.trained.steps} steps (${
+          result.seconds.toFixed(0)
+        } s)\n`,
+    );
+    console.log(markdownTable(result.sizes.map((s) => ({ ...s }))));
+    console.log(
+      "\nCompute-optimal sizes (IsoFLOP parabola in log N_T at each C_T; N_\\E and C_\\E of the same optimum):\n",
+    );
+    console.log(markdownTable(summary.optimal.map((r) => ({ ...r }))));
+    console.log("\nIsoFLOP profiles at fixed C_\\E (interpolated between runs):\n");
+    console.log(markdownTable(summary.optimalNonEmbedding.map((r) => ({ ...r }))));
+    console.log(
+      `\nN_opt ∝ C^a: total ${fmt(summary.exponent.total)} (paper ${summary.paper.total}),` +
+        ` non-embedding ${
+          fmt(summary.exponent.nonEmbedding)
+        } (paper ${summary.paper.nonEmbedding});` +
+        ` from IsoFLOPs at fixed C_\\E: ${fmt(summary.exponent.nonEmbeddingIsoFlop)}`,
+    );
+    if (figures.length) console.log(`figures: ${figures.join(", ")}`);
+  }
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(`error: ${e.message}`);
+  Deno.exit(2);
+}
