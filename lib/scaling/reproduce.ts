@@ -22,6 +22,7 @@ import { fitOmega, loadChinchillaModelShapes } from "./omega_fit.ts";
 import { PAPER_SCALING_NUMBERS } from "./paper_numbers.ts";
 import { scalingPreset } from "./presets.ts";
 import { reconcileKaplanChinchilla } from "./reconcile.ts";
+import { sweepReport } from "./sweep_report.ts";
 
 /**
  * Runs paper 2's analysis (quick preset: Epoch's 4,500-start grid, 200 bootstrap resamples;
@@ -86,7 +87,14 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   for (const [name, spec] of figs) {
     figures.push(await writeFigure(spec, `${opts.outDir}/scaling_${name}`));
   }
-  const comparisons = [...reconcileComparisons(summary), ...dataFitComparisons(data.summary)];
+  // §4 sweep: the stored cpu sweep if complete; quick trains the seconds-long smoke sweep otherwise.
+  const sweep = await sweepReport({ outDir: opts.outDir, store: opts.store, train: opts.preset === "quick" });
+  figures.push(...sweep.figures);
+  const comparisons = [
+    ...reconcileComparisons(summary),
+    ...dataFitComparisons(data.summary),
+    ...sweep.comparisons,
+  ];
   opts.store.setArtifact(runId, "reconcile", summary);
   opts.store.setArtifact(runId, "dataFit", data.summary);
   opts.store.finishRun(runId, { epoch: summary.epoch.nonEmbedding.exponent, a: data.summary.a });
@@ -112,7 +120,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
       d.B.toFixed(1)
     }, E = ${d.E.toFixed(4)},` +
     ` α = ${d.alpha.toFixed(4)}, β = ${d.beta.toFixed(4)}, a = ${d.a.toFixed(3)}.`,
-    `The small-scale training sweep (§4) is not part of this section yet.`,
+    sweep.markdown,
   ].join("\n\n");
   return {
     title: "Paper 2: reconciling Kaplan and Chinchilla scaling laws",
