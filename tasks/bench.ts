@@ -56,7 +56,16 @@ try {
       default: "1",
       help: "time each shape this many times (ours, then PyTorch) and report medians",
     },
-    levers: { type: "boolean", default: false, help: "also time each wasm lever round-robin" },
+    levers: {
+      type: "boolean",
+      default: false,
+      help: "also time each lever (wasm or webgpu) round-robin",
+    },
+    profile: {
+      type: "boolean",
+      default: false,
+      help: "also profile one step of the largest shape",
+    },
     "cpu-time": {
       type: "boolean",
       default: false,
@@ -77,6 +86,7 @@ try {
     repeats: numberFlag("repeats", flags.repeats, 1),
     levers: flags.levers,
     cpuTime: flags["cpu-time"],
+    profile: flags.profile,
   });
   const report = await runBench(cfg);
   console.log(flags.json ? JSON.stringify(report) : formatBench(report));

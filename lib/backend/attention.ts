@@ -9,6 +9,9 @@ import {
   type WasmBackend,
   type WasmKernelFunc,
 } from "./wasm_heap.ts";
+import { gpuAttentionFits } from "./webgpu/attention.ts";
+import { gpuSelfAttention } from "./webgpu/ops.ts";
+import { gpuKernels } from "./webgpu/program.ts";
 
 /** Options of {@link causalSelfAttention}. */
 export interface SelfAttentionOptions {
@@ -27,7 +30,10 @@ export interface SelfAttentionOptions {
  *
  * On wasm it is one kernel each way that works on strided views of qkv (no split, no head
  * transposes): the per-head products by OpenBLAS sgemm (or, without OpenBLAS, WebAssembly SIMD
- * kernels when the head size is a multiple of 4), softmax and its gradient in place. Elsewhere (or with `probs`) it is split + 4-D transposes + {@link causalAttention}.
+ * kernels when the head size is a multiple of 4), softmax and its gradient in place. On webgpu
+ * it is one WGSL kernel each way (lib/backend/webgpu/attention.ts) when a head fits in
+ * workgroup memory. Elsewhere (or with `probs`) it is split + 4-D transposes +
+ * {@link causalAttention}.
  *
  * @example
  * ```ts
@@ -47,6 +53,9 @@ export function causalSelfAttention(
     );
   }
   if (!opts.probs && fusedAttentionAvailable(hd)) return { out: fusedSelfAttention(B, H)(qkv) };
+  if (!opts.probs && gpuKernels() && gpuAttentionFits(T, hd)) {
+    return { out: gpuSelfAttention(qkv, B, H) };
+  }
   const toHeads = (x: tf.Tensor2D) =>
     tf.reshape(tf.transpose(tf.reshape(x, [B, T, H, hd]), [0, 2, 1, 3]), [
       B * H,

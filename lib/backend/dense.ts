@@ -1,6 +1,14 @@
 import { tf } from "../deps.ts";
 import { cachedOp, fusedBlas, transposedMatMulIsFast } from "./fast_path.ts";
-import { byteOffset, f32Index, runWasmKernel, type WasmBackend, type WasmKernelFunc } from "./wasm_heap.ts";
+import {
+  byteOffset,
+  f32Index,
+  runWasmKernel,
+  type WasmBackend,
+  type WasmKernelFunc,
+} from "./wasm_heap.ts";
+import { gpuDense } from "./webgpu/ops.ts";
+import { gpuKernels } from "./webgpu/program.ts";
 
 /**
  * y = x·W + b for 2-D x [M, K], W [K, N], b [N], with a hand-written gradient that stays on
@@ -8,7 +16,7 @@ import { byteOffset, f32Index, runWasmKernel, type WasmBackend, type WasmKernelF
  *
  * On wasm with OpenBLAS: one kernel each way (forward: bias rows then one sgemm; backward:
  * dx = dy·Wᵀ and dW = xᵀ·dy as sgemm with transpose arguments, db = column sums by sgemv).
- * Elsewhere: tfjs ops, with dW = transpose(x)·dy and dx = dy·transpose(W) as explicit 2-D
+ * On webgpu: the toolkit's WGSL kernels (lib/backend/webgpu). Elsewhere: tfjs ops, with dW = transpose(x)·dy and dx = dy·transpose(W) as explicit 2-D
  * transposes, because tfjs autodiff's transposed matMul flags run 10–25× slower on tfjs-wasm's
  * own kernels (spec/00_stack.md: 654–838 ms → 57–100 ms for M 2560, K 128, N 512).
  *
@@ -18,6 +26,7 @@ import { byteOffset, f32Index, runWasmKernel, type WasmBackend, type WasmKernelF
  * ```
  */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  if (gpuKernels()) return gpuDense(x, w, b);
   const op = denseOp(b !== undefined, fusedBlas() !== null);
   return b ? op(x, w, b) : op(x, w);
 }
@@ -26,30 +35,39 @@ type DenseOp = (x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D) => tf.Tensor2D;
 
 /** The custom-gradient op with or without bias, fused (wasm + OpenBLAS) or of tfjs ops. */
 function denseOp(bias: boolean, fused: boolean): DenseOp {
-  return cachedOp(`dense:${bias}:${fused}`, () => tf.customGrad(
-    // deno-lint-ignore no-explicit-any
-    ((...args: any[]) => {
-      const save = args.pop();
-      const [x, w, b] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D | undefined];
-      save([x, w]);
-      const value = fused
-        ? runWasmKernel("ToolkitDense", denseForward, bias ? { x, w, b: b! } : { x, w })[0]
-        : bias ? tf.add(tf.matMul(x, w), b!) : tf.matMul(x, w);
-      return {
-        value,
-        gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-          const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-          if (fused) return runWasmKernel("ToolkitDenseGrad", denseBackward, { dy, x: xs, w: ws }, { bias });
-          return bias ? [...matmulGrads(dy, xs, ws), tf.sum(dy, 0)] : matmulGrads(dy, xs, ws);
-        },
-      };
-    }) as never,
-  ) as unknown as DenseOp);
+  return cachedOp(`dense:${bias}:${fused}`, () =>
+    tf.customGrad(
+      // deno-lint-ignore no-explicit-any
+      ((...args: any[]) => {
+        const save = args.pop();
+        const [x, w, b] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D | undefined];
+        save([x, w]);
+        const value = fused
+          ? runWasmKernel("ToolkitDense", denseForward, bias ? { x, w, b: b! } : { x, w })[0]
+          : bias
+          ? tf.add(tf.matMul(x, w), b!)
+          : tf.matMul(x, w);
+        return {
+          value,
+          gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+            const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+            if (fused) {
+              return runWasmKernel("ToolkitDenseGrad", denseBackward, { dy, x: xs, w: ws }, {
+                bias,
+              });
+            }
+            return bias ? [...matmulGrads(dy, xs, ws), tf.sum(dy, 0)] : matmulGrads(dy, xs, ws);
+          },
+        };
+      }) as never,
+    ) as unknown as DenseOp);
 }
 
 /** dx and dW of y = x·W, on whichever matmul path is fast here. */
 function matmulGrads(dy: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-  if (transposedMatMulIsFast()) return [tf.matMul(dy, w, false, true), tf.matMul(x, dy, true, false)];
+  if (transposedMatMulIsFast()) {
+    return [tf.matMul(dy, w, false, true), tf.matMul(x, dy, true, false)];
+  }
   return [tf.matMul(dy, tf.transpose(w)), tf.matMul(tf.transpose(x), dy)];
 }
 
@@ -63,10 +81,27 @@ const denseForward: WasmKernelFunc = ({ inputs: { x, w, b }, backend: be }) => {
   if (b) {
     const bo = f32Index(be, b);
     H.copyWithin(yo, bo, bo + N);
-    for (let rows = 1; rows < M; rows *= 2) H.copyWithin(yo + rows * N, yo, yo + Math.min(rows, M - rows) * N);
+    for (let rows = 1; rows < M; rows *= 2) {
+      H.copyWithin(yo + rows * N, yo, yo + Math.min(rows, M - rows) * N);
+    }
   } else if (K === 0) H.fill(0, yo, yo + M * N);
   if (K > 0) {
-    fusedBlas()!.sgemm(bufferOf(be), false, false, M, N, K, 1, byteOffset(be, x), K, byteOffset(be, w), N, b ? 1 : 0, yo * 4, N);
+    fusedBlas()!.sgemm(
+      bufferOf(be),
+      false,
+      false,
+      M,
+      N,
+      K,
+      1,
+      byteOffset(be, x),
+      K,
+      byteOffset(be, w),
+      N,
+      b ? 1 : 0,
+      yo * 4,
+      N,
+    );
   }
   return y;
 };
@@ -83,10 +118,14 @@ const denseBackward: WasmKernelFunc = ({ inputs: { dy, x, w }, backend: be, attr
   const pdy = byteOffset(be, dy), px = byteOffset(be, x), pw = byteOffset(be, w);
   if (N === 0) {
     H.fill(0, f32Index(be, dx), f32Index(be, dx) + M * K);
-  } else if (M * K > 0) blas.sgemm(heap, false, true, M, K, N, 1, pdy, N, pw, N, 0, byteOffset(be, dx), K);
+  } else if (M * K > 0) {
+    blas.sgemm(heap, false, true, M, K, N, 1, pdy, N, pw, N, 0, byteOffset(be, dx), K);
+  }
   if (M === 0) {
     H.fill(0, f32Index(be, dw), f32Index(be, dw) + K * N);
-  } else if (K * N > 0) blas.sgemm(heap, true, false, K, N, M, 1, px, K, pdy, N, 0, byteOffset(be, dw), N);
+  } else if (K * N > 0) {
+    blas.sgemm(heap, true, false, K, N, M, 1, px, K, pdy, N, 0, byteOffset(be, dw), N);
+  }
   if (!db || !ones) return [dx, dw];
   if (M === 0) H.fill(0, f32Index(be, db), f32Index(be, db) + N);
   else if (N > 0) {

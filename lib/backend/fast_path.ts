@@ -91,3 +91,33 @@ export function cachedOp<F>(key: string, make: () => F): F {
   if (op === undefined) ops.set(key, op = make());
   return op;
 }
+
+const registered = new Set<string>();
+
+/**
+ * Runs a toolkit kernel on `backendName` through the engine (so tidy, tf.profile and gradients
+ * see it), registering it on first use; returns its outputs as tensors, in the kernel's order.
+ * The wasm and webgpu kernels go through here (`runWasmKernel`, `runGpuKernel`).
+ *
+ * @example
+ * ```ts
+ * const [y] = runToolkitKernel("wasm", "MyKernel", myKernel, { x }, { eps: 1e-5 });
+ * ```
+ */
+export function runToolkitKernel(
+  backendName: "wasm" | "webgpu",
+  kernelName: string,
+  kernelFunc: unknown,
+  inputs: Record<string, tf.Tensor>,
+  attrs: Record<string, number | boolean> = {},
+): tf.Tensor[] {
+  const id = `${backendName}:${kernelName}`;
+  if (!registered.has(id)) {
+    if (!tf.getKernel(kernelName, backendName)) {
+      tf.registerKernel({ kernelName, backendName, kernelFunc: kernelFunc as tf.KernelFunc });
+    }
+    registered.add(id);
+  }
+  const out = tf.engine().runKernel(kernelName, inputs as never, attrs as never);
+  return Array.isArray(out) ? out as tf.Tensor[] : [out as tf.Tensor];
+}

@@ -3,6 +3,8 @@ import { fusedKernels } from "./fast_path.ts";
 import { expFast } from "./fast_math.ts";
 import { simdKernels } from "./simd_kernels.ts";
 import { f32Index, runWasmKernel, sizeOf, type WasmBackend, type WasmKernelFunc } from "./wasm_heap.ts";
+import { gpuGelu } from "./webgpu/ops.ts";
+import { gpuKernels } from "./webgpu/program.ts";
 
 const C = Math.sqrt(2 / Math.PI);
 const K = 0.044715;
@@ -20,6 +22,7 @@ const K = 0.044715;
  * ```
  */
 export function gelu<T extends tf.Tensor>(u: T): T {
+  if (gpuKernels()) return gpuGelu(u);
   return (fusedKernels() ? fusedGelu(u) : tfGelu(u)) as T;
 }
 

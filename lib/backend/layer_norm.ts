@@ -2,6 +2,8 @@ import { tf } from "../deps.ts";
 import { cachedOp, fusedKernels } from "./fast_path.ts";
 import { simdKernels } from "./simd_kernels.ts";
 import { f32Index, runWasmKernel, type WasmKernelFunc } from "./wasm_heap.ts";
+import { gpuLayerNorm } from "./webgpu/ops.ts";
+import { gpuKernels } from "./webgpu/program.ts";
 
 /**
  * LayerNorm over the last axis of x [M, d]: (x − mean) / √(var + eps) · gamma + beta, with a
@@ -10,7 +12,8 @@ import { f32Index, runWasmKernel, type WasmKernelFunc } from "./wasm_heap.ts";
  * Backward, with x̂ the normalised input and r = 1/√(var + eps):
  * dx = r · (g − mean(g) − x̂ · mean(g · x̂)) where g = dy · gamma; dgamma = Σ dy·x̂; dbeta = Σ dy.
  * On wasm, each direction is one fused kernel over the heap (WebAssembly SIMD when d is a
- * multiple of 4, else a JavaScript loop in double precision).
+ * multiple of 4, else a JavaScript loop in double precision); on webgpu, WGSL kernels
+ * (lib/backend/webgpu/layer_norm.ts).
  *
  * @example
  * ```ts
@@ -23,6 +26,7 @@ export function layerNorm(
   beta: tf.Tensor1D,
   opts: { eps?: number } = {},
 ): tf.Tensor2D {
+  if (gpuKernels()) return gpuLayerNorm(x, gamma, beta, opts.eps ?? 1e-5);
   return makeLayerNorm(opts.eps ?? 1e-5, fusedKernels())(x, gamma, beta);
 }
 
@@ -30,31 +34,44 @@ type LayerNormOp = (x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D) => tf.Tensor
 
 /** The custom-gradient op for one eps, fused (wasm kernels) or of tfjs ops. */
 function makeLayerNorm(eps: number, fused: boolean): LayerNormOp {
-  return cachedOp(`layerNorm:${eps}:${fused}`, () => tf.customGrad(
-    // deno-lint-ignore no-explicit-any
-    ((x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, save: any) => {
-      const [y, xhat, rstd] = fused
-        ? runWasmKernel("ToolkitLayerNorm", forwardKernel, { x, gamma, beta }, { eps })
-        : tfForward(x, gamma, beta, eps);
-      save([xhat, rstd, gamma]);
-      return {
-        value: y,
-        gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-          const [xh, r, gm] = saved;
-          if (fused) return runWasmKernel("ToolkitLayerNormGrad", backwardKernel, { dy, xhat: xh, rstd: r, gamma: gm });
-          const g = tf.mul(dy, gm);
-          const meanG = tf.mean(g, -1, true);
-          const meanGX = tf.mean(tf.mul(g, xh), -1, true);
-          const dx = tf.mul(r, tf.sub(tf.sub(g, meanG), tf.mul(xh, meanGX)));
-          return [dx, tf.sum(tf.mul(dy, xh), 0), tf.sum(dy, 0)];
-        },
-      };
-    }) as never,
-  ) as unknown as LayerNormOp);
+  return cachedOp(`layerNorm:${eps}:${fused}`, () =>
+    tf.customGrad(
+      // deno-lint-ignore no-explicit-any
+      ((x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, save: any) => {
+        const [y, xhat, rstd] = fused
+          ? runWasmKernel("ToolkitLayerNorm", forwardKernel, { x, gamma, beta }, { eps })
+          : tfForward(x, gamma, beta, eps);
+        save([xhat, rstd, gamma]);
+        return {
+          value: y,
+          gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+            const [xh, r, gm] = saved;
+            if (fused) {
+              return runWasmKernel("ToolkitLayerNormGrad", backwardKernel, {
+                dy,
+                xhat: xh,
+                rstd: r,
+                gamma: gm,
+              });
+            }
+            const g = tf.mul(dy, gm);
+            const meanG = tf.mean(g, -1, true);
+            const meanGX = tf.mean(tf.mul(g, xh), -1, true);
+            const dx = tf.mul(r, tf.sub(tf.sub(g, meanG), tf.mul(xh, meanGX)));
+            return [dx, tf.sum(tf.mul(dy, xh), 0), tf.sum(dy, 0)];
+          },
+        };
+      }) as never,
+    ) as unknown as LayerNormOp);
 }
 
 /** [y, x̂, rstd [M, 1]] with tfjs ops. */
-function tfForward(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor[] {
+function tfForward(
+  x: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): tf.Tensor[] {
   const mean = tf.mean(x, -1, true);
   const xc = tf.sub(x, mean);
   const variance = tf.mean(tf.square(xc), -1, true);
@@ -71,7 +88,10 @@ const forwardKernel: WasmKernelFunc = ({ inputs: { x, gamma, beta }, backend: be
   const y = be.makeOutput([M, d], "float32"), xhat = be.makeOutput([M, d], "float32");
   const rstd = be.makeOutput([M], "float32");
   const H = be.wasm.HEAPF32;
-  const xo = f32Index(be, x), yo = f32Index(be, y), ho = f32Index(be, xhat), ro = f32Index(be, rstd);
+  const xo = f32Index(be, x),
+    yo = f32Index(be, y),
+    ho = f32Index(be, xhat),
+    ro = f32Index(be, rstd);
   const go = f32Index(be, gamma), bo = f32Index(be, beta), e = Number(attrs?.eps);
   const k = d % 4 === 0 ? simdKernels(be.wasm.asm.memory) : null;
   if (k) {
@@ -105,11 +125,24 @@ const backwardKernel: WasmKernelFunc = ({ inputs: { dy, xhat, rstd, gamma }, bac
   const dx = be.makeOutput([M, d], "float32");
   const dg = be.makeOutput([d], "float32"), db = be.makeOutput([d], "float32");
   const H = be.wasm.HEAPF32;
-  const yo = f32Index(be, dy), ho = f32Index(be, xhat), ro = f32Index(be, rstd), go = f32Index(be, gamma);
+  const yo = f32Index(be, dy),
+    ho = f32Index(be, xhat),
+    ro = f32Index(be, rstd),
+    go = f32Index(be, gamma);
   const xo = f32Index(be, dx);
   const k = d % 4 === 0 ? simdKernels(be.wasm.asm.memory) : null;
   if (k) {
-    k.layerNormBackward(yo * 4, ho * 4, ro * 4, go * 4, xo * 4, f32Index(be, dg) * 4, f32Index(be, db) * 4, M, d);
+    k.layerNormBackward(
+      yo * 4,
+      ho * 4,
+      ro * 4,
+      go * 4,
+      xo * 4,
+      f32Index(be, dg) * 4,
+      f32Index(be, db) * 4,
+      M,
+      d,
+    );
     return [dx, dg, db];
   }
   const sg = new Float64Array(d), sb = new Float64Array(d);

@@ -8,6 +8,11 @@
  * nearest integer k and |f| ≤ ½, 2^f by a degree-7 polynomial, 2^k built in the exponent bits
  * (the same scheme as {@link expFast}).
  *
+ * Every call is guarded in JavaScript (a few comparisons): a pointer range outside the memory, a
+ * null pointer (what `malloc` returns when the heap is full) or a bad count throws an Error
+ * naming the kernel and the sizes, instead of writing over the heap or trapping with "memory
+ * access out of bounds" somewhere later.
+ *
  * @module
  */
 import { assemble, Code } from "./wasm_asm.ts";
@@ -259,27 +264,118 @@ function layerNormBackward(): Code {
   return c;
 }
 
+/** A pointer argument: name, byte offset, length in bytes of the range the kernel touches. */
+type Range = [name: string, ptr: number, bytes: number];
+
+/**
+ * Throws unless every non-empty range lies inside `memory` and does not start at the null
+ * pointer, and every count is a non-negative integer (a multiple of 4 where `by4`). Cheap: a
+ * few comparisons per call, against kernels that touch thousands of floats.
+ */
+function guard(
+  memory: WebAssembly.Memory,
+  kernel: string,
+  counts: Record<string, number>,
+  ranges: Range[],
+  by4: string[] = [],
+) {
+  const size = memory.buffer.byteLength;
+  const what = () =>
+    Object.entries(counts).map(([k, v]) => `${k} = ${v}`).join(", ") +
+    `; ${
+      ranges.map(([n, p, b]) => `${n} = [${p}, ${p + b})`).join(", ")
+    }; wasm memory ${size} bytes`;
+  for (const [name, v] of Object.entries(counts)) {
+    if (!Number.isInteger(v) || v < 0 || (by4.includes(name) && v % 4 !== 0)) {
+      const want = by4.includes(name) ? "a non-negative multiple of 4" : "a non-negative integer";
+      throw new Error(`SIMD kernel ${kernel}: ${name} must be ${want} (${what()})`);
+    }
+  }
+  for (const [name, ptr, bytes] of ranges) {
+    if (bytes <= 0) continue;
+    if (!Number.isInteger(ptr) || ptr <= 0 || ptr + bytes > size) {
+      const why = ptr === 0
+        ? "starts at the null pointer (a failed allocation: is the heap full of leaked tensors?)"
+        : "lies outside the wasm memory";
+      throw new Error(`SIMD kernel ${kernel}: ${name} ${why} (${what()})`);
+    }
+  }
+}
+
+/** The raw exports wrapped in {@link guard}s (byte lengths of each pointer's range). */
+function guarded(memory: WebAssembly.Memory, raw: SimdKernels): SimdKernels {
+  const g = (kernel: string, counts: Record<string, number>, ranges: Range[], by4: string[]) =>
+    guard(memory, kernel, counts, ranges, by4);
+  return {
+    geluForward(u, y, s, n) {
+      const b = n * 4;
+      g("geluForward", { n }, [["u", u, b], ["y", y, b], ["s", s, b]], ["n"]);
+      raw.geluForward(u, y, s, n);
+    },
+    geluBackward(dy, u, s, du, n) {
+      const b = n * 4;
+      g("geluBackward", { n }, [["dy", dy, b], ["u", u, b], ["s", s, b], ["du", du, b]], ["n"]);
+      raw.geluBackward(dy, u, s, du, n);
+    },
+    adam(p, m, v, gr, n, b1, c1, b2, c2, eps, stepSize, sqrtBc2, decay) {
+      const b = n * 4;
+      g("adam", { n }, [["p", p, b], ["m", m, b], ["v", v, b], ["g", gr, b]], ["n"]);
+      raw.adam(p, m, v, gr, n, b1, c1, b2, c2, eps, stepSize, sqrtBc2, decay);
+    },
+    layerNormForward(x, gamma, beta, y, xhat, rstd, rows, d, eps) {
+      const md = rows * d * 4, dd = rows > 0 ? d * 4 : 0;
+      g("layerNormForward", { rows, d }, [
+        ["x", x, md],
+        ["gamma", gamma, dd],
+        ["beta", beta, dd],
+        ["y", y, md],
+        ["xhat", xhat, md],
+        ["rstd", rstd, rows * 4],
+      ], ["d"]);
+      raw.layerNormForward(x, gamma, beta, y, xhat, rstd, rows, d, eps);
+    },
+    layerNormBackward(dy, xhat, rstd, gamma, dx, dgamma, dbeta, rows, d) {
+      const md = rows * d * 4, dd = d * 4;
+      g("layerNormBackward", { rows, d }, [
+        ["dy", dy, md],
+        ["xhat", xhat, md],
+        ["rstd", rstd, rows * 4],
+        ["gamma", gamma, rows > 0 ? dd : 0],
+        ["dx", dx, md],
+        ["dgamma", dgamma, dd],
+        ["dbeta", dbeta, dd],
+      ], ["d"]);
+      raw.layerNormBackward(dy, xhat, rstd, gamma, dx, dgamma, dbeta, rows, d);
+    },
+  };
+}
+
 let compiled: WebAssembly.Module | null = null;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
-// Opt-in (TOOLKIT_SIMD=1) until a bug is found: a 4×64 ICL training run died with "memory access
-// out of bounds" inside geluForward after ~1,500 steps (2026-11-26), though every kernel test
-// passes. Off, the fused ops run their JavaScript loops over the same heap (correct, slower).
+// On by default; TOOLKIT_SIMD=0 (or setSimdKernels(false)) turns them off, and the fused ops then
+// run their JavaScript loops over the same heap (the same results, ~35% slower end to end).
+// They were opt-in for a while after a 4×64 ICL training run died with "memory access out of
+// bounds" inside geluForward after ~1,500 steps (2026-11-26). The kernels were not at fault: the
+// experiment's layerRepresentations leaked every forward pass's activations (~250 MB of heap per
+// evaluation, ~1.4 GB per snapshot), the heap reached wasm32's 4 GB, malloc returned 0, and tfjs
+// handed out tensors at byte 0, whose writes corrupted the bottom of the heap. The guard below now
+// stops such a call with a clear Error.
 let simdEnabled = (() => {
   try {
-    return Deno.env.get("TOOLKIT_SIMD") === "1";
+    return Deno.env.get("TOOLKIT_SIMD") !== "0";
   } catch {
-    return false;
+    return true;
   }
 })();
 
 /**
  * Turns the hand-written WebAssembly SIMD kernels (GELU, LayerNorm, Adam, attention) on or off;
- * off by default (see above). Returns the previous setting.
+ * on by default (`TOOLKIT_SIMD=0` starts with them off). Returns the previous setting.
  *
  * @example
  * ```ts
- * setSimdKernels(true); // what TOOLKIT_SIMD=1 does
+ * setSimdKernels(false); // what TOOLKIT_SIMD=0 does
  * ```
  */
 export function setSimdKernels(on: boolean): boolean {
@@ -314,7 +410,7 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels | null {
     throw e;
   }
   const inst = new WebAssembly.Instance(compiled, { env: { memory } });
-  const k = inst.exports as unknown as SimdKernels;
+  const k = guarded(memory, inst.exports as unknown as SimdKernels);
   instances.set(memory, k);
   return k;
 }
@@ -437,8 +533,38 @@ export function attentionKernels(memory: WebAssembly.Memory, hd: number): Attent
     }) as BufferSource);
     attention.set(hd, mod);
   }
-  const k = new WebAssembly.Instance(mod, { env: { memory } })
+  const raw = new WebAssembly.Instance(mod, { env: { memory } })
     .exports as unknown as AttentionKernels;
+  // rows of hd floats every ld bytes; P (and S) is T×T
+  const span = (ld: number, T: number) => (T > 0 ? (T - 1) * ld + hd * 4 : 0);
+  const g = (kernel: string, counts: Record<string, number>, ranges: Range[]) =>
+    guard(memory, `${kernel} (hd ${hd})`, counts, ranges);
+  const k: AttentionKernels = {
+    scores(a, lda, b, ldb, s, T, scale) {
+      g("scores", { lda, ldb, T }, [["a", a, span(lda, T)], ["b", b, span(ldb, T)], [
+        "s",
+        s,
+        T * T * 4,
+      ]]);
+      raw.scores(a, lda, b, ldb, s, T, scale);
+    },
+    rows(p, a, lda, o, ldo, T, alpha) {
+      g("rows", { lda, ldo, T }, [["p", p, T * T * 4], ["a", a, span(lda, T)], [
+        "o",
+        o,
+        span(ldo, T),
+      ]]);
+      raw.rows(p, a, lda, o, ldo, T, alpha);
+    },
+    cols(p, a, lda, o, ldo, T, alpha) {
+      g("cols", { lda, ldo, T }, [["p", p, T * T * 4], ["a", a, span(lda, T)], [
+        "o",
+        o,
+        span(ldo, T),
+      ]]);
+      raw.cols(p, a, lda, o, ldo, T, alpha);
+    },
+  };
   byHd.set(hd, k);
   return k;
 }

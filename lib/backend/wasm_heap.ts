@@ -9,6 +9,7 @@
  * @module
  */
 import { tf } from "../deps.ts";
+import { runToolkitKernel } from "./fast_path.ts";
 
 /** The parts of tfjs-backend-wasm's BackendWasm that custom kernels use. */
 export interface WasmBackend {
@@ -40,7 +41,9 @@ export type WasmKernelFunc = (args: {
 }) => tf.TensorInfo | tf.TensorInfo[];
 
 /**
- * Byte offset of a tensor's data in the wasm heap.
+ * Byte offset of a tensor's data in the wasm heap. Throws for a non-empty tensor at offset 0:
+ * when the 4 GB heap is full, `malloc` returns 0 and tfjs-wasm registers the tensor there
+ * anyway, so writing it would overwrite the bottom of the heap (static data, stack, allocator).
  *
  * @example
  * ```ts
@@ -50,6 +53,13 @@ export type WasmKernelFunc = (args: {
 export function byteOffset(be: WasmBackend, t: tf.TensorInfo): number {
   const d = be.dataIdMap.get(t.dataId);
   if (!d) throw new Error("tensor data is not on the wasm backend");
+  if (d.memoryOffset === 0 && sizeOf(d.shape) > 0) {
+    throw new Error(
+      `tensor [${d.shape}] has no wasm memory (allocation failed: the heap of ` +
+        `${be.wasm.HEAPU8.length} bytes is full; leaked tensors? tf.memory().numTensors = ` +
+        `${tf.memory().numTensors})`,
+    );
+  }
   return d.memoryOffset;
 }
 
@@ -133,8 +143,6 @@ export function restoreWasmKernel(kernelName: string, prev: tf.KernelConfig | un
   if (prev) tf.registerKernel(prev);
 }
 
-const registered = new Set<string>();
-
 /**
  * Runs a toolkit kernel on the wasm backend (registering it on first use) and returns its
  * outputs as tensors, in the kernel's order.
@@ -150,16 +158,5 @@ export function runWasmKernel(
   inputs: Record<string, tf.Tensor>,
   attrs: Record<string, number | boolean> = {},
 ): tf.Tensor[] {
-  if (!registered.has(kernelName)) {
-    if (!tf.getKernel(kernelName, "wasm")) {
-      tf.registerKernel({
-        kernelName,
-        backendName: "wasm",
-        kernelFunc: kernelFunc as unknown as tf.KernelFunc,
-      });
-    }
-    registered.add(kernelName);
-  }
-  const out = tf.engine().runKernel(kernelName, inputs as never, attrs as never);
-  return Array.isArray(out) ? out as tf.Tensor[] : [out as tf.Tensor];
+  return runToolkitKernel("wasm", kernelName, kernelFunc, inputs, attrs);
 }

@@ -51,6 +51,8 @@ export interface BenchConfig {
    * `torchThreads: 1`) it approximates the idle machine's single-core time. Default false.
    */
   cpuTime: boolean;
+  /** Also profile one step of the largest shape (enqueue vs wait, kernel times). Default false. */
+  profile: boolean;
 }
 
 /** Benchmark defaults. */
@@ -70,6 +72,7 @@ export const DEFAULT_BENCH: BenchConfig = {
   repeats: 1,
   levers: false,
   cpuTime: false,
+  profile: false,
 };
 
 /** The CPU-sized shapes benchmarked by default. */

@@ -2,21 +2,27 @@ import { tf } from "../deps.ts";
 import { loadBlas } from "../backend/blas.ts";
 import { blasInUse, useBlasMatMul } from "../backend/blas_matmul.ts";
 import { setFusedKernels } from "../backend/fast_path.ts";
-import { RegressionTransformer } from "../model/regression_transformer.ts";
-import { Adam } from "../train/optimizer.ts";
-import { Rng } from "../util/rng.ts";
+import { setMatMulPlanner } from "../backend/webgpu/matmul.ts";
+import { gpuBackend, setBindGroupCache } from "../backend/webgpu/program.ts";
 import type { ModelShape } from "./config.ts";
+import { stepFixture } from "./step_fixture.ts";
 import { median } from "./train_step.ts";
 
-/** One way of running the wasm training step. */
+/** One way of running the training step. */
 export interface Lever {
   name: string;
-  /** OpenBLAS matmuls (else tfjs-wasm's XNNPACK kernels). */
+  /** OpenBLAS matmuls (else tfjs-wasm's XNNPACK kernels); wasm only. */
   blas: boolean;
   /** The toolkit's fused kernels (else tfjs ops with hand-written gradients). */
   fused: boolean;
   /** OpenBLAS threads. */
   threads?: number;
+  /** WebGPU matmul planner settings (see `setMatMulPlanner`). */
+  gpu?: { tile?: 64 | 128 | null; splitK?: boolean; deep128?: boolean };
+  /** tfjs's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (dispatches per queue submit). Default: the toolkit's 100. */
+  submitBatch?: number;
+  /** Reuse bind groups of the WGSL kernels (`setBindGroupCache`). Default false. */
+  bindCache?: boolean;
 }
 
 /** The levers, from tfjs's own kernels to everything on. */
@@ -25,6 +31,31 @@ export const WASM_LEVERS: Lever[] = [
   { name: "OpenBLAS matmul ×2, tfjs ops", blas: true, fused: false, threads: 2 },
   { name: "OpenBLAS ×1 + fused kernels", blas: true, fused: true, threads: 1 },
   { name: "OpenBLAS ×2 + fused kernels", blas: true, fused: true, threads: 2 },
+];
+
+/** The WebGPU levers, from tfjs ops to the toolkit's default (the last). */
+export const GPU_LEVERS: Lever[] = [
+  {
+    name: "tfjs-webgpu ops (hand-written gradients), submit every 15",
+    blas: false,
+    fused: false,
+    submitBatch: 15,
+  },
+  {
+    name: "WGSL kernels, submit every 15 (tfjs default)",
+    blas: false,
+    fused: true,
+    submitBatch: 15,
+  },
+  { name: "WGSL kernels, bind-group cache", blas: false, fused: true, bindCache: true },
+  {
+    name: "WGSL kernels, 64-tiles only, no split-K",
+    blas: false,
+    fused: true,
+    gpu: { tile: 64, splitK: false },
+  },
+  { name: "WGSL kernels, 16-deep 128-tiles", blas: false, fused: true, gpu: { deep128: true } },
+  { name: "WGSL kernels, default (planner, submit every 100)", blas: false, fused: true },
 ];
 
 /** A lever's median step time. */
@@ -37,59 +68,69 @@ export interface LeverTiming {
 /**
  * Times one training step (forward, backward, Adam: the trainer's inner loop) under each lever,
  * round-robin — one step of each lever in turn, `rounds` times — so all levers see the same
- * machine load; wasm backend only. Levers that need OpenBLAS are skipped without it.
+ * machine load. wasm ({@link WASM_LEVERS}) or webgpu ({@link GPU_LEVERS}); levers that need
+ * OpenBLAS are skipped without it.
  *
  * @example
  * ```ts
- * const t = measureLevers({ layers: 2, dModel: 64, heads: 2, batch: 64 }, { rounds: 5 });
+ * const t = await measureLevers({ layers: 2, dModel: 64, heads: 2, batch: 64 }, { rounds: 5 });
  * ```
  */
-export function measureLevers(
+export async function measureLevers(
   shape: ModelShape,
   opts: { rounds: number; warmup?: number; seq?: number; inputDim?: number; levers?: Lever[] },
-): LeverTiming[] {
+): Promise<LeverTiming[]> {
   const { rounds, warmup = 2, seq = 40, inputDim = 16 } = opts;
-  if (tf.getBackend() !== "wasm") throw new Error("measureLevers needs the wasm backend");
-  const blas = blasInUse() ?? loadBlas();
-  const levers = (opts.levers ?? WASM_LEVERS).filter((l) => !l.blas || blas);
-  const model = new RegressionTransformer(
-    { nLayers: shape.layers, dModel: shape.dModel, nHeads: shape.heads, inputDim, maxLen: seq },
-    { seed: 0 },
-  );
-  const adam = new Adam(model.params, { lr: 1e-4, betas: [0.9, 0.9999] });
-  const rng = new Rng("levers");
-  const batch = {
-    batch: shape.batch,
-    nPoints: seq / 2,
-    dim: inputDim,
-    tokens: rng.normalArray(shape.batch * seq * inputDim),
-    ys: rng.normalArray(shape.batch * seq / 2),
-  };
-  const vars = Object.values(model.params);
-  const names = new Map(Object.entries(model.params).map(([n, v]) => [v.name, n]));
-  const step = (l: Lever) => {
-    useBlasMatMul(l.blas ? blas : null);
-    if (l.blas && l.threads) blas!.setThreads(l.threads);
+  const backend = tf.getBackend();
+  if (backend !== "wasm" && backend !== "webgpu") {
+    throw new Error("measureLevers needs the wasm or webgpu backend");
+  }
+  const blas = backend === "wasm" ? blasInUse() ?? loadBlas() : null;
+  const deepOk = backend !== "webgpu" ||
+    gpuBackend().device.limits.maxComputeWorkgroupStorageSize >= 16 * (128 + 128 + 8) * 4;
+  const levers = (opts.levers ?? (backend === "wasm" ? WASM_LEVERS : GPU_LEVERS))
+    .filter((l) => (!l.blas || blas) && (!l.gpu?.deep128 || deepOk));
+  const f = stepFixture(shape, { seq, inputDim });
+  const planner = setMatMulPlanner({});
+  const bindBefore = backend === "webgpu" ? setBindGroupCache(false) : false;
+  const submitBatch = tf.env().get("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE") as number;
+  const step = async (l: Lever) => {
+    if (backend === "wasm") {
+      useBlasMatMul(l.blas ? blas : null);
+      if (l.blas && l.threads) blas!.setThreads(l.threads);
+    } else {
+      setMatMulPlanner({ ...planner, ...l.gpu });
+      tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", l.submitBatch ?? submitBatch);
+      setBindGroupCache(l.bindCache ?? false);
+    }
     setFusedKernels(l.fused);
+    // On a GPU, 5 steps back to back and one read (see timeQueuedSteps in train_step.ts).
+    const per = backend === "webgpu" ? 5 : 1;
     const t0 = performance.now();
-    const { value, grads } = tf.variableGrads(() => model.loss(batch), vars);
-    adam.apply(Object.fromEntries(Object.entries(grads).map(([k, g]) => [names.get(k) ?? k, g])));
-    value.dataSync();
-    const dt = performance.now() - t0;
-    tf.dispose([value, ...Object.values(grads)]);
+    for (let i = 0; i < per - 1; i++) f.enqueue().dispose();
+    const loss = f.enqueue();
+    await loss.data();
+    const dt = (performance.now() - t0) / per;
+    loss.dispose();
     return dt;
   };
   const threadsBefore = blas?.threads();
   const samples = levers.map(() => [] as number[]);
   try {
-    for (const l of levers) for (let i = 0; i < warmup; i++) step(l);
-    for (let r = 0; r < rounds; r++) levers.forEach((l, i) => samples[i].push(step(l)));
+    for (const l of levers) for (let i = 0; i < warmup; i++) await step(l);
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < levers.length; i++) samples[i].push(await step(levers[i]));
+    }
   } finally {
-    useBlasMatMul(blas);
+    if (backend === "wasm") useBlasMatMul(blas);
+    else {
+      setMatMulPlanner(planner);
+      tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", submitBatch);
+      setBindGroupCache(bindBefore);
+    }
     if (blas && threadsBefore) blas.setThreads(threadsBefore);
     setFusedKernels(true);
-    adam.dispose();
-    model.dispose();
+    f.dispose();
   }
   return levers.map((l, i) => ({
     lever: l.name,

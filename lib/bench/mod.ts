@@ -8,4 +8,6 @@ export * from "./config.ts";
 export * from "./train_step.ts";
 export * from "./torch_reference.ts";
 export * from "./levers.ts";
+export * from "./profile.ts";
+export * from "./step_fixture.ts";
 export * from "./run.ts";

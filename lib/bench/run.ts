@@ -2,6 +2,8 @@ import { type BackendInfo, backendInfo, initBackend } from "../backend/backend.t
 import { markdownTable } from "../plot/display.ts";
 import { type BenchConfig, benchConfig, benchShapes, shapeName } from "./config.ts";
 import { type LeverTiming, measureLevers } from "./levers.ts";
+import { profileStep, type StepProfile } from "./profile.ts";
+import { gpuKernels } from "../backend/webgpu/program.ts";
 import { runTorchReference } from "./torch_reference.ts";
 import { type MatmulRate, matmulRate, median, timeTrainingSteps } from "./train_step.ts";
 
@@ -44,6 +46,8 @@ export interface BenchReport {
   /** 1-minute load average at the start and the end (Linux): other work on the machine. */
   load_avg: [number, number] | null;
   date: string;
+  /** Where one step of the largest shape spends its time (with `profile`). */
+  profile?: StepProfile;
 }
 
 /** CPU model and core count (Linux), else the platform. */
@@ -75,6 +79,8 @@ function modelMatmuls(
     { m: M, k: d, n: 4 * d },
     { m: M, k: 4 * d, n: d },
     { m: d, k: M, n: 4 * d, transposeA: true }, // a weight gradient xᵀ·dy
+    { m: d, k: M, n: 3 * d, transposeA: true },
+    { m: M, k: 4 * d, n: d, transposeB: true }, // an input gradient dy·Wᵀ
     { m: seq, k: hd, n: seq, batch: s.batch * s.heads, transposeB: true }, // attention scores
   ];
 }
@@ -134,9 +140,12 @@ export async function runBench(over: Partial<BenchConfig> = {}): Promise<BenchRe
       repeats.push([round(oursMs), torchMs]);
     }
     const paired = repeats.filter((x): x is [number, number] => x[1] !== null);
-    const levers = cfg.levers && info.backend === "wasm"
-      ? measureLevers(shape, {
-        rounds: Math.max(cfg.steps, 3),
+    const levers = cfg.levers && (info.backend === "wasm" || info.backend === "webgpu")
+      ? await measureLevers(shape, {
+        // webgpu levers time 5 queued steps per round
+        rounds: info.backend === "webgpu"
+          ? Math.max(3, Math.ceil(cfg.steps / 5))
+          : Math.max(cfg.steps, 3),
         seq: cfg.seq,
         inputDim: cfg.inputDim,
       })
@@ -162,12 +171,18 @@ export async function runBench(over: Partial<BenchConfig> = {}): Promise<BenchRe
         ...shapes.flatMap((s) => modelMatmuls(s, cfg.seq)),
       ]
     ) {
-      const r = await matmulRate(mm.m, mm.k, mm.n, { ...mm, reps: 5 });
-      if (seen.has(r.shape)) continue;
-      seen.add(r.shape);
-      rates.push({ shape: r.shape, gflops: round(r.gflops, 2), ms: round(r.ms, 3) });
+      const impls = gpuKernels() && !mm.batch ? ["tfjs", "toolkit"] as const : ["tfjs"] as const;
+      for (const impl of impls) {
+        const r = await matmulRate(mm.m, mm.k, mm.n, { ...mm, reps: 5, impl });
+        if (seen.has(r.shape + impl)) continue;
+        seen.add(r.shape + impl);
+        rates.push({ shape: r.shape, impl, gflops: round(r.gflops, 2), ms: round(r.ms, 3) });
+      }
     }
   }
+  const profile = cfg.profile
+    ? await profileStep(shapes[shapes.length - 1], { seq: cfg.seq, inputDim: cfg.inputDim })
+    : undefined;
   const now = backendInfo() ?? info;
   return {
     measure: cfg.cpuTime ? "cpu" : "wall",
@@ -185,6 +200,7 @@ export async function runBench(over: Partial<BenchConfig> = {}): Promise<BenchRe
     machine: machine(),
     load_avg: load0 === null ? null : [load0, loadAvg() ?? load0],
     date: new Date().toISOString().slice(0, 10),
+    ...(profile ? { profile } : {}),
   };
 }
 
@@ -231,10 +247,22 @@ export function formatBench(r: BenchReport): string {
       markdownTable(
         r.matmul_gflops.map((m) => ({
           matmul: m.shape,
+          kernel: m.impl === "toolkit" ? "toolkit WGSL" : r.backend === "wasm" ? r.matmul : "tfjs",
           "GFLOP/s": m.gflops.toFixed(1),
           ms: m.ms.toFixed(2),
         })),
       )
     : "";
-  return head + "\n" + steps + note + lev + mm;
+  const prof = r.profile
+    ? `\n\nprofile of one ${r.profile.config} step: enqueue ${r.profile.enqueue_ms} ms, then wait ${r.profile.wait_ms} ms; ` +
+      `${r.profile.kernel_calls} kernels, ${r.profile.kernel_ms} ms of kernel time (tf.profile)\n\n` +
+      markdownTable(
+        r.profile.kernels.slice(0, 15).map((k) => ({
+          kernel: k.kernel,
+          calls: String(k.calls),
+          ms: k.ms.toFixed(2),
+        })),
+      )
+    : "";
+  return head + "\n" + steps + note + lev + mm + prof;
 }

@@ -1,4 +1,7 @@
 import { tf } from "../deps.ts";
+import { gpuMatMul } from "../backend/webgpu/matmul.ts";
+import { gpuBackend } from "../backend/webgpu/program.ts";
+import { stepFixture } from "./step_fixture.ts";
 import { RegressionTransformer } from "../model/regression_transformer.ts";
 import { train } from "../train/trainer.ts";
 import { Rng } from "../util/rng.ts";
@@ -71,6 +74,7 @@ export async function timeTrainingSteps(
   opts: { steps: number; warmup?: number; seq?: number; inputDim?: number; seed?: number },
 ): Promise<StepTiming> {
   const { steps, warmup = 3, seq = 40, inputDim = 16, seed = 0 } = opts;
+  if (tf.getBackend() === "webgpu") return timeQueuedSteps(shape, { steps, warmup, seq, inputDim });
   const model = new RegressionTransformer(
     { nLayers: shape.layers, dModel: shape.dModel, nHeads: shape.heads, inputDim, maxLen: seq },
     { seed },
@@ -113,10 +117,50 @@ export async function timeTrainingSteps(
   }
 }
 
+/**
+ * GPU throughput, timed as the PyTorch reference times CUDA: warm-up steps (each waited for),
+ * then `steps` steps recorded back to back and one read of the last loss; ms per step = total /
+ * steps. Waiting for every step would add a read-back each (~12 ms under Deno 2.9, whose
+ * buffer mapping polls the device on a 10 ms timer) and stop the CPU from recording the next
+ * step while the GPU runs this one — what `train()` also avoids between logging steps.
+ */
+async function timeQueuedSteps(
+  shape: ModelShape,
+  opts: { steps: number; warmup: number; seq: number; inputDim: number },
+): Promise<StepTiming> {
+  const f = stepFixture(shape, { seq: opts.seq, inputDim: opts.inputDim });
+  try {
+    for (let i = 0; i < opts.warmup; i++) {
+      const l = f.enqueue();
+      await l.data();
+      l.dispose();
+    }
+    const cpu0 = processCpuMs();
+    const t0 = performance.now();
+    for (let i = 0; i < opts.steps - 1; i++) f.enqueue().dispose();
+    const last = f.enqueue();
+    const finalLoss = (await last.data())[0];
+    last.dispose();
+    const ms = (performance.now() - t0) / opts.steps;
+    const cpu1 = processCpuMs();
+    return {
+      msPerStep: ms,
+      samples: [ms],
+      params: f.params,
+      finalLoss,
+      cpuMsPerStep: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / opts.steps : null,
+    };
+  } finally {
+    f.dispose();
+  }
+}
+
 /** One matmul shape's throughput. */
 export interface MatmulRate {
   /** `[batch×]MxK·KxN`. */
   shape: string;
+  /** Whose kernel: tfjs's matMul, or the toolkit's WGSL matmul (webgpu). */
+  impl: "tfjs" | "toolkit";
   gflops: number;
   ms: number;
 }
@@ -134,35 +178,52 @@ export async function matmulRate(
   m: number,
   k: number,
   n: number,
-  opts: { batch?: number; transposeA?: boolean; transposeB?: boolean; reps?: number } = {},
+  opts: {
+    batch?: number;
+    transposeA?: boolean;
+    transposeB?: boolean;
+    reps?: number;
+    /** `toolkit`: the WGSL matmul of lib/backend/webgpu (webgpu backend, no batch). */
+    impl?: "tfjs" | "toolkit";
+  } = {},
 ): Promise<MatmulRate> {
-  const { batch = 1, transposeA = false, transposeB = false, reps = 5 } = opts;
+  const { batch = 1, transposeA = false, transposeB = false, reps = 5, impl = "tfjs" } = opts;
   const rng = new Rng(`matmul:${m}x${k}x${n}`);
   const lead = batch > 1 ? [batch] : [];
   const aShape = [...lead, ...(transposeA ? [k, m] : [m, k])],
     bShape = [...lead, ...(transposeB ? [n, k] : [k, n])];
   const a = tf.tensor(rng.normalArray(aShape.reduce((x, y) => x * y, 1)), aShape);
   const b = tf.tensor(rng.normalArray(bShape.reduce((x, y) => x * y, 1)), bShape);
-  const once = async () => {
+  const product = () =>
+    impl === "toolkit"
+      ? tf.engine().makeTensorFromTensorInfo(
+        gpuMatMul(gpuBackend(), a, b, { transA: transposeA, transB: transposeB }),
+      )
+      : tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, transposeA, transposeB);
+  // `count` products back to back, then a read of one element (which finishes them on an
+  // asynchronous GPU backend without timing a copy of the whole result): ms per product.
+  const run = async (count: number) => {
     const t0 = performance.now();
-    const c = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, transposeA, transposeB);
-    // Reading one element finishes the product on an asynchronous (GPU) backend without
-    // timing a copy of the whole result.
+    for (let i = 0; i < count - 1; i++) product().dispose();
+    const c = product();
     const one = tf.tidy(() => tf.slice(tf.reshape(c, [-1]), [0], [1]));
     await one.data();
-    const dt = performance.now() - t0;
+    const dt = (performance.now() - t0) / count;
     tf.dispose([c, one]);
     return dt;
   };
-  await once();
+  await run(1);
+  // On a GPU one read-back costs more than a small product, so time 20 in a row there.
+  const count = tf.getBackend() === "webgpu" ? 20 : 1;
   const times: number[] = [];
-  for (let i = 0; i < reps; i++) times.push(await once());
+  for (let i = 0; i < reps; i++) times.push(await run(count));
   a.dispose();
   b.dispose();
   const ms = median(times);
   const t = (f: boolean) => (f ? "ᵀ" : "");
   return {
     shape: `${batch > 1 ? `${batch}×` : ""}${m}x${k}${t(transposeA)}·${k}x${n}${t(transposeB)}`,
+    impl,
     gflops: (2 * batch * m * n * k) / ms / 1e6,
     ms,
   };

@@ -123,10 +123,15 @@ export async function layerRepresentations(
   const layers = opts.layers ?? Array.from({ length: L + 1 }, (_, i) => i);
   const out = layers.map(() => new Float32Array(batch.batch * P * d));
   for (const c of chunks(batch, opts.chunk ?? 250)) {
-    const { preds, results } = model.predict(c, { hooks: { capture: { layers, positions: opts.positions } } });
-    preds.dispose();
-    for (const [i, l] of layers.entries()) {
-      const t = results.captured.get(l)!;
+    // tidy: the forward pass's intermediates (every block's activations) are freed here; only
+    // the captured states survive it. Without it each call leaked ~65 tensors and ~125 MB of
+    // wasm heap per chunk, which exhausted the 4 GB heap ~1,500 steps into a cpu-preset run.
+    const captured = tf.tidy(() => {
+      const { results } = model.predict(c, { hooks: { capture: { layers, positions: opts.positions } } });
+      for (const t of results.attention.values()) t.dispose();
+      return layers.map((l) => results.captured.get(l)!);
+    });
+    for (const [i, t] of captured.entries()) {
       out[i].set(await t.data() as Float32Array, c.offset * P * d);
       t.dispose();
     }

@@ -303,7 +303,20 @@ function umapAtLayer(
 export function taskLmTrainingConfig(cfg: IclLmConfig): Partial<IclLmConfig> {
   const { tasks, pos, bitwise, tokenizer, model, train, tokensPerStep, trainShots, lossOn, seed } =
     cfg;
-  return { tasks, pos, bitwise, tokenizer, model, train, tokensPerStep, trainShots, lossOn, seed };
+  return {
+    tasks,
+    pos,
+    bitwise,
+    tokenizer,
+    model,
+    train,
+    tokensPerStep,
+    trainShots,
+    lossOn,
+    seed,
+    // a key only when not the default, so gpt2 runs keep the ids they had before the field existed
+    ...(cfg.architecture !== "gpt2" ? { architecture: cfg.architecture } : {}),
+  };
 }
 
 /** The fields that determine a LoRA arm (besides the base model). */

@@ -2,6 +2,8 @@ import { tf } from "../deps.ts";
 import { fusedKernels } from "../backend/fast_path.ts";
 import { simdKernels } from "../backend/simd_kernels.ts";
 import { f32Index, markWritten, sizeOf, type WasmBackend } from "../backend/wasm_heap.ts";
+import { type AdamStepConstants, adamStepGpu } from "../backend/webgpu/elementwise.ts";
+import { type GpuBackend, gpuBackend, gpuKernels } from "../backend/webgpu/program.ts";
 import type { NamedArray } from "../store/checkpoint.ts";
 import type { Params } from "../model/transformer.ts";
 
@@ -18,7 +20,12 @@ export interface AdamConfig {
 }
 
 /** Adam defaults: paper 1's values. */
-export const DEFAULT_ADAM: AdamConfig = { lr: 1e-4, betas: [0.9, 0.9999], eps: 1e-8, weightDecay: 0 };
+export const DEFAULT_ADAM: AdamConfig = {
+  lr: 1e-4,
+  betas: [0.9, 0.9999],
+  eps: 1e-8,
+  weightDecay: 0,
+};
 
 /**
  * Adam (AdamW when weightDecay > 0) with PyTorch's update rule, whose moment estimates are
@@ -29,7 +36,9 @@ export const DEFAULT_ADAM: AdamConfig = { lr: 1e-4, betas: [0.9, 0.9999], eps: 1
  *
  * On wasm the update is one SIMD loop per parameter over the heap that rewrites p, m and v in
  * place (instead of ~12 tfjs kernels and 3 new tensors per parameter), bit for bit the tfjs-op
- * result; a tensor whose memory is shared (refCount > 1, e.g. a live clone) takes the tfjs path.
+ * result; on webgpu it is one WGSL launch per parameter, also in place (float32 GPU arithmetic,
+ * equal to the tfjs path to rounding). A tensor whose memory is shared (refCount > 1, e.g. a
+ * live clone) takes the tfjs path.
  *
  * @example
  * ```ts
@@ -60,19 +69,33 @@ export class Adam {
     const lr = opts.lr ?? this.config.lr;
     const bc1 = 1 - b1 ** this.step, bc2 = 1 - b2 ** this.step;
     const stepSize = lr / bc1, sqrtBc2 = Math.sqrt(bc2);
-    const hyper = { b1, b2, eps, stepSize, sqrtBc2, decay: weightDecay > 0 ? 1 - lr * weightDecay : null };
+    const hyper = {
+      b1,
+      b2,
+      eps,
+      stepSize,
+      sqrtBc2,
+      decay: weightDecay > 0 ? 1 - lr * weightDecay : null,
+    };
     const be = fusedKernels() ? tf.backend() as unknown as WasmBackend : null;
+    const gpu = gpuKernels() ? gpuBackend() : null;
     tf.tidy(() => {
       for (const [name, g] of Object.entries(grads)) {
         const p = this.params[name], m = this.#m.get(name)!, v = this.#v.get(name)!;
         if (!p) continue;
         if (be && adamInPlace(be, p, m, v, g, hyper)) continue;
+        if (gpu && unshared(gpu, [p, m, v]) && g.dtype === "float32") {
+          adamStepGpu(gpu, p, m, v, g, hyper);
+          continue;
+        }
         const m1 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
         const v1 = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
         m.assign(m1);
         v.assign(v1);
         const base = weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;
-        p.assign(tf.sub(base, tf.mul(tf.div(m1, tf.add(tf.div(tf.sqrt(v1), sqrtBc2), eps)), stepSize)));
+        p.assign(
+          tf.sub(base, tf.mul(tf.div(m1, tf.add(tf.div(tf.sqrt(v1), sqrtBc2), eps)), stepSize)),
+        );
       }
     });
   }
@@ -81,7 +104,9 @@ export class Adam {
   async state(): Promise<Record<string, NamedArray>> {
     const out: Record<string, NamedArray> = {};
     for (const [kind, map] of [["m", this.#m], ["v", this.#v]] as const) {
-      for (const [name, t] of map) out[`adam.${kind}.${name}`] = { data: (await t.data()) as Float32Array, shape: t.shape };
+      for (const [name, t] of map) {
+        out[`adam.${kind}.${name}`] = { data: (await t.data()) as Float32Array, shape: t.shape };
+      }
     }
     return out;
   }
@@ -116,9 +141,11 @@ function adamInPlace(
   m: tf.Variable,
   v: tf.Variable,
   g: tf.Tensor,
-  h: { b1: number; b2: number; eps: number; stepSize: number; sqrtBc2: number; decay: number | null },
+  h: AdamStepConstants,
 ): boolean {
-  for (const t of [p, m, v]) if (be.dataIdMap.get(t.dataId)?.refCount !== 1 || t.dtype !== "float32") return false;
+  for (const t of [p, m, v]) {
+    if (be.dataIdMap.get(t.dataId)?.refCount !== 1 || t.dtype !== "float32") return false;
+  }
   if (g.dtype !== "float32") return false;
   const H = be.wasm.HEAPF32, n = sizeOf(p.shape);
   const po = f32Index(be, p), mo = f32Index(be, m), vo = f32Index(be, v), go = f32Index(be, g);
@@ -128,7 +155,9 @@ function adamInPlace(
   // x·1 is x exactly, so "no decay" is decay = 1 on both paths.
   const k = simdKernels(be.wasm.asm.memory);
   const done = k ? n - (n % 4) : 0;
-  if (k && done) k.adam(po * 4, mo * 4, vo * 4, go * 4, done, b1, c1, b2, c2, eps, stepSize, sqrtBc2, decay);
+  if (k && done) {
+    k.adam(po * 4, mo * 4, vo * 4, go * 4, done, b1, c1, b2, c2, eps, stepSize, sqrtBc2, decay);
+  }
   for (let i = done; i < n; i++) {
     const gi = H[go + i];
     const mi = f(f(H[mo + i] * b1) + f(gi * c1));
@@ -140,4 +169,9 @@ function adamInPlace(
   }
   for (const t of [p, m, v]) markWritten(be, t);
   return true;
+}
+
+/** Whether none of the tensors shares its GPU buffer (safe to update in place). */
+function unshared(be: GpuBackend, ts: tf.Tensor[]): boolean {
+  return ts.every((t) => t.dtype === "float32" && be.tensorMap.get(t.dataId)?.refCount === 1);
 }

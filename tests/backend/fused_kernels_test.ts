@@ -5,15 +5,17 @@ import { useBlasMatMul } from "../../lib/backend/blas_matmul.ts";
 import { dense } from "../../lib/backend/dense.ts";
 import { fusedBlas, fusedKernels, setFusedKernels } from "../../lib/backend/fast_path.ts";
 import { expFast } from "../../lib/backend/fast_math.ts";
-import { setSimdKernels, simdKernels } from "../../lib/backend/simd_kernels.ts";
+import { attentionKernels, setSimdKernels, simdKernels } from "../../lib/backend/simd_kernels.ts";
 
-// The SIMD kernels are opt-in in the library (TOOLKIT_SIMD=1); these tests check them.
+// The SIMD kernels are on by default (TOOLKIT_SIMD=0 turns them off); these tests check them
+// whatever the environment says.
 setSimdKernels(true);
 import { gelu } from "../../lib/backend/gelu.ts";
 import { layerNorm } from "../../lib/backend/layer_norm.ts";
 import { causalSelfAttention } from "../../lib/backend/attention.ts";
+import { byteOffset, type WasmBackend } from "../../lib/backend/wasm_heap.ts";
 import { Rng } from "../../lib/util/rng.ts";
-import { assert, assertAllClose, assertEquals } from "../assert.ts";
+import { assert, assertAllClose, assertEquals, assertThrows } from "../assert.ts";
 
 await initBackend({ backend: "wasm", quiet: true });
 setFusedKernels(true); // whatever TOOLKIT_FUSED says: this file tests them
@@ -181,6 +183,60 @@ Deno.test("fused kernels: tensor and heap-buffer counts are flat (no leaked outp
 Deno.test("SIMD kernels compile and instantiate on the wasm heap here", () => {
   const be = tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } };
   assert(simdKernels(be.wasm.asm.memory) !== null);
+});
+
+Deno.test("SIMD kernels: a range outside the wasm memory throws an Error naming the kernel", () => {
+  // The guard runs before the kernel, so none of these calls touches the heap.
+  const mem = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm
+    .asm.memory;
+  const k = simdKernels(mem)!, size = mem.buffer.byteLength;
+  assertThrows(() => k.geluForward(size - 16, 64, 128, 8), Error, "geluForward: u lies outside");
+  assertThrows(() => k.geluForward(64, 0, 128, 8), Error, "y starts at the null pointer");
+  assertThrows(
+    () => k.geluBackward(64, 64, 64, 64, 6),
+    Error,
+    "n must be a non-negative multiple of 4",
+  );
+  assertThrows(
+    () => k.adam(64, 64, size, 64, 4, 0.9, 0.1, 0.999, 0.001, 1e-8, 1e-3, 1, 1),
+    Error,
+    "adam: v",
+  );
+  assertThrows(
+    () => k.layerNormForward(64, 64, 64, 64, 64, 64, 2 ** 20, 1024, 1e-5),
+    Error,
+    `wasm memory ${size} bytes`,
+  );
+  assertThrows(
+    () => k.layerNormBackward(64, 64, 64, 64, 64, 64, 64, 4, 6),
+    Error,
+    "layerNormBackward: d must",
+  );
+  const a = attentionKernels(mem, 8)!;
+  assertThrows(
+    () => a.scores(64, 96, 64, 96, size - 100, 40, 1),
+    Error,
+    "scores (hd 8): s lies outside",
+  );
+  assertThrows(
+    () => a.cols(64, 0, 96, 64, 96, 40, 1),
+    Error,
+    "cols (hd 8): a starts at the null pointer",
+  );
+  // An empty range is fine anywhere (nothing is touched).
+  k.geluForward(0, 0, 0, 0);
+});
+
+Deno.test("byteOffset: a non-empty tensor at offset 0 (malloc failed, heap full) throws", () => {
+  const fake = (memoryOffset: number, shape: number[]) =>
+    ({
+      dataIdMap: { get: () => ({ id: 1, memoryOffset, refCount: 1, shape, dtype: "float32" }) },
+      wasm: { HEAPU8: new Uint8Array(16) },
+    }) as unknown as WasmBackend;
+  const t = { dataId: {}, shape: [4], dtype: "float32" } as tf.TensorInfo;
+  assertThrows(() => byteOffset(fake(0, [4]), t), Error, "has no wasm memory");
+  assertEquals(byteOffset(fake(0, [0]), t), 0);
+  assertEquals(byteOffset(fake(64, [4]), t), 64);
 });
 
 Deno.test("expFast: relative error below 1e-7 over the float32 range, clamped beyond", () => {

@@ -1,3 +1,4 @@
+import { tf } from "../../lib/deps.ts";
 import { initBackend } from "../../lib/backend/backend.ts";
 import { openResults } from "../../lib/store/results.ts";
 import { iclConfig, logEpochs } from "../../lib/icl/config.ts";
@@ -31,6 +32,35 @@ Deno.test("smoke experiment stores evaluations, snapshots, head ablation, and a 
   // A second call returns the stored summary without training again.
   const again = await runIclExperiment(iclConfig("smoke"), { store, dir, progress: false });
   assertEquals(again, s);
+  store.close();
+});
+
+Deno.test("experiment: tensor and wasm-buffer counts stay flat across its evaluation points", async () => {
+  // layerRepresentations once kept every forward pass's activations: ~250 MB of wasm heap per
+  // evaluation and ~1.4 GB per snapshot at the cpu preset, until the 4 GB heap ran out (malloc
+  // returned 0) ~1,500 steps into a run.
+  const store = openResults(":memory:");
+  const seen: { name: string; tensors: number; buffers: number }[] = [];
+  const setArtifact = store.setArtifact.bind(store);
+  store.setArtifact = ((run: string, name: string, value: unknown) => {
+    if (/^(eval|snapshot)@/.test(name)) {
+      seen.push({ name, tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers });
+    }
+    return setArtifact(run, name, value);
+  }) as typeof store.setArtifact;
+  const cfg = iclConfig("smoke", { evalEpochs: [1, 2, 3], snapshotEpochs: [2, 3] });
+  await runIclExperiment(cfg, { store, dir: await Deno.makeTempDir(), progress: false });
+  assertEquals(seen.map((s) => s.name), [
+    "eval@10",
+    "eval@20",
+    "snapshot@20",
+    "eval@30",
+    "snapshot@30",
+  ]);
+  for (const s of seen) {
+    assertEquals(s.tensors, seen[0].tensors, `numTensors at ${s.name}`);
+    assertEquals(s.buffers, seen[0].buffers, `numDataBuffers at ${s.name}`);
+  }
   store.close();
 });
 

@@ -64,3 +64,12 @@ Deno.test("the Llama-style task LM (RoPE, RMSNorm, SwiGLU) trains from its seede
   );
   lm.model.dispose();
 });
+
+Deno.test("the LM's run key depends on its training fields and architecture only", async () => {
+  const { taskLmTrainingConfig } = await import("../../lib/icl_lm/experiment.ts");
+  const { configHash } = await import("../../lib/store/results.ts");
+  const key = (over: object) => configHash(taskLmTrainingConfig(iclLmConfig("cpu", over)));
+  assertEquals(key({ perConcept: 10, loraRank: 4 }), key({}));
+  assert(key({ architecture: "llama" }) !== key({}));
+  assert(key({ seed: 1 }) !== key({}));
+});

@@ -1,0 +1,263 @@
+/**
+ * Matrix products on WebGPU: C = op(A)·op(B) (+ bias), op = identity or transpose, as one
+ * register-tiled WGSL kernel per layout, with split-K for long reductions.
+ *
+ * Why not tfjs's matMul: on an H100 its gradient products that reduce over the 2,560–5,120
+ * tokens ([2560,128]ᵀ·[2560,384]) ran at ~10 GFLOP/s, because it neither reads the transposed
+ * operand in coalesced rows nor splits a long reduction over workgroups (spec/00_stack.md).
+ *
+ * The kernel: 256 threads (16 × 16) compute a BM × BN tile (64 or 128 each way), each thread a
+ * TM × TN block of accumulators held in registers, spread as 4 × 4 sub-blocks 64 rows and
+ * columns apart so that reads of the shared tiles are conflict-free. Each step stages a
+ * BK-deep slice of op(A) and op(B) in workgroup memory as [k][m] and [k][n] (padded rows), read
+ * from global memory along whichever axis is contiguous for that layout (coalesced either way).
+ * Loads and stores are bounds-checked, so any M, N, K works. With split-K, workgroup z reduces
+ * its own K range into a partial product and a second kernel sums the partials.
+ *
+ * @module
+ */
+import type { tf } from "../../deps.ts";
+import { dispatch, type GpuBackend, type GpuProgram, output } from "./program.ts";
+import { sumLeading } from "./reduce.ts";
+
+/** Tile shape of one matmul kernel. */
+export interface MatMulTile {
+  /** Rows of C per workgroup: 64 or 128. */
+  bm: 64 | 128;
+  /** Columns of C per workgroup: 64 or 128. */
+  bn: 64 | 128;
+  /** Reduction depth staged per step: 8 or 16. */
+  bk: 8 | 16;
+}
+
+/** Options of {@link gpuMatMul}. */
+export interface GpuMatMulOptions {
+  /** A is stored [K, M] (C = Aᵀ·…). Default false. */
+  transA?: boolean;
+  /** B is stored [N, K] (C = …·Bᵀ). Default false. */
+  transB?: boolean;
+  /** Added to every row of C ([N]). */
+  bias?: tf.TensorInfo;
+  /** Tile and split-K; default {@link chooseMatMulPlan}. */
+  plan?: MatMulPlan;
+}
+
+/** How one product is computed: the tile, and over how many workgroups K is split. */
+export interface MatMulPlan extends MatMulTile {
+  /** Number of K slices (1: no split). */
+  splitK: number;
+}
+
+/** Workgroups that fill the GPU (an H100 has 132 SMs, two 256-thread workgroups each). */
+let targetGroups = 264;
+let forcedTile: 64 | 128 | null = null;
+let splitKEnabled = true;
+let deep128 = false;
+try {
+  const t = Deno.env.get("TOOLKIT_GPU_TILE");
+  if (t === "64" || t === "128") forcedTile = Number(t) as 64 | 128;
+  if (Deno.env.get("TOOLKIT_GPU_SPLITK") === "0") splitKEnabled = false;
+  const g = Number(Deno.env.get("TOOLKIT_GPU_GROUPS"));
+  if (g > 0) targetGroups = g;
+} catch { /* no env permission: defaults */ }
+
+/**
+ * Overrides the matmul planner (benchmark levers): a fixed tile size, split-K on or off, and
+ * the workgroup count it aims for. Returns the previous settings.
+ *
+ * @example
+ * ```ts
+ * setMatMulPlanner({ tile: 64, splitK: false });
+ * ```
+ */
+export function setMatMulPlanner(
+  opts: { tile?: 64 | 128 | null; splitK?: boolean; targetGroups?: number; deep128?: boolean },
+): { tile: 64 | 128 | null; splitK: boolean; targetGroups: number; deep128: boolean } {
+  const was = { tile: forcedTile, splitK: splitKEnabled, targetGroups, deep128 };
+  if (opts.tile !== undefined) forcedTile = opts.tile;
+  if (opts.splitK !== undefined) splitKEnabled = opts.splitK;
+  if (opts.targetGroups !== undefined) targetGroups = opts.targetGroups;
+  if (opts.deep128 !== undefined) deep128 = opts.deep128;
+  return was;
+}
+
+/**
+ * The tile and split for an M × N × K product: 128-square tiles when they alone give enough
+ * workgroups, else 64-square tiles; when even those are too few and K is long (the weight
+ * gradients, which reduce over every token), K is split so the grid fills the GPU.
+ *
+ * @example
+ * ```ts
+ * chooseMatMulPlan(256, 768, 5120); // { bm: 128, bn: 128, bk: 8, splitK: 20 }
+ * ```
+ */
+export function chooseMatMulPlan(M: number, N: number, K: number): MatMulPlan {
+  const tiles = (b: number) => Math.ceil(M / b) * Math.ceil(N / b);
+  let b: 64 | 128 = forcedTile ?? (tiles(128) >= targetGroups / 2 ? 128 : 64);
+  if (
+    !forcedTile && b === 64 && tiles(64) < targetGroups / 2 && M >= 128 && N >= 128 && K >= 2048
+  ) b = 128;
+  // deep128: 16-deep 128-tiles need 16.5 KiB of workgroup memory, past WebGPU's 16 KiB default
+  // (an H100 grants 48 KiB); half the barriers per FLOP.
+  const tile: MatMulTile = b === 128
+    ? { bm: 128, bn: 128, bk: deep128 ? 16 : 8 }
+    : { bm: 64, bn: 64, bk: 16 };
+  let splitK = 1;
+  if (splitKEnabled && tiles(b) < targetGroups / 2) {
+    splitK = Math.max(1, Math.min(Math.ceil(targetGroups / tiles(b)), Math.floor(K / 256)));
+  }
+  return { ...tile, splitK };
+}
+
+/**
+ * C = op(A)·op(B) (+ bias) as a new [M, N] tensor info.
+ *
+ * @example
+ * ```ts
+ * const be = gpuBackend();
+ * const dW = gpuMatMul(be, x, dy, { transA: true }); // xᵀ·dy
+ * ```
+ */
+export function gpuMatMul(
+  be: GpuBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  opts: GpuMatMulOptions = {},
+): tf.TensorInfo {
+  const { transA = false, transB = false, bias } = opts;
+  const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  if (K !== K2) throw new Error(`gpuMatMul: inner sizes differ (${K} vs ${K2})`);
+  let plan = opts.plan ?? chooseMatMulPlan(M, N, K);
+  const shared = plan.bk * (plan.bm + plan.bn + 8) * 4;
+  if (shared > be.device.limits.maxComputeWorkgroupStorageSize) plan = { ...plan, bk: 8 };
+  const S = Math.max(1, Math.min(plan.splitK, Math.ceil(K / plan.bk)));
+  const kChunk = Math.ceil(Math.ceil(K / S) / plan.bk) * plan.bk;
+  const slices = Math.ceil(K / kChunk);
+  const grid: [number, number, number] = [Math.ceil(N / plan.bn), Math.ceil(M / plan.bm), slices];
+  const uniforms = [["u", M], ["u", N], ["u", K], ["u", kChunk]] as ["u", number][];
+  if (slices === 1) {
+    const c = output(be, [M, N]);
+    const prog = matMulProgram(plan, transA, transB, bias !== undefined, grid);
+    dispatch(be, prog, [c], bias ? [a, b, bias] : [a, b], uniforms);
+    return c;
+  }
+  const partial = output(be, [slices, M, N]);
+  dispatch(be, matMulProgram(plan, transA, transB, false, grid), [partial], [a, b], uniforms);
+  const c = sumLeading(be, partial, { bias });
+  be.disposeData(partial.dataId);
+  return c;
+}
+
+/** The program for one tile, layout and epilogue. */
+function matMulProgram(
+  t: MatMulTile,
+  transA: boolean,
+  transB: boolean,
+  bias: boolean,
+  grid: [number, number, number],
+): GpuProgram {
+  const key = `toolkit_matmul_${t.bm}x${t.bn}x${t.bk}_${transA ? "T" : "N"}${transB ? "T" : "N"}${
+    bias ? "_bias" : ""
+  }`;
+  return { key, grid, code: () => matMulSource(t, transA, transB, bias) };
+}
+
+/**
+ * WGSL of one matmul variant. Thread (tx, ty) owns rows ty·4 + 64g + i and columns
+ * tx·4 + 64h + j of the tile (g < TM/4, h < TN/4, i, j < 4).
+ */
+export function matMulSource(
+  t: MatMulTile,
+  transA: boolean,
+  transB: boolean,
+  bias: boolean,
+): string {
+  const { bm: BM, bn: BN, bk: BK } = t;
+  const TM = BM / 16, TN = BN / 16, G = TM / 4, Hh = TN / 4;
+  const PAD = 4, SA = BM + PAD, SB = BN + PAD; // padded row strides of the shared tiles
+  const loadsA = (BM * BK) / 256, loadsB = (BN * BK) / 256;
+  const lines: string[] = [];
+  const L = (s: string) => lines.push(s);
+  L(`struct U { M : u32, N : u32, K : u32, kChunk : u32 };`);
+  L(`@group(0) @binding(0) var<storage, read_write> C : array<f32>;`);
+  L(`@group(0) @binding(1) var<storage, read> A : array<f32>;`);
+  L(`@group(0) @binding(2) var<storage, read> B : array<f32>;`);
+  if (bias) L(`@group(0) @binding(3) var<storage, read> bias : array<f32>;`);
+  L(`@group(0) @binding(${bias ? 4 : 3}) var<uniform> u : U;`);
+  L(`var<workgroup> As : array<vec4<f32>, ${(BK * SA) / 4}>;`);
+  L(`var<workgroup> Bs : array<vec4<f32>, ${(BK * SB) / 4}>;`);
+  L(`@compute @workgroup_size(16, 16, 1)`);
+  L(`fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wid : vec3<u32>,`);
+  L(`        @builtin(local_invocation_index) li : u32) {`);
+  L(`  let tx = lid.x; let ty = lid.y;`);
+  L(`  let m0 = wid.y * ${BM}u; let n0 = wid.x * ${BN}u;`);
+  L(`  let kStart = wid.z * u.kChunk; let kEnd = min(u.K, kStart + u.kChunk);`);
+  for (let g = 0; g < G; g++) {
+    for (let i = 0; i < 4; i++) {
+      for (let h = 0; h < Hh; h++) L(`  var c_${g}_${i}_${h} = vec4<f32>(0.0);`);
+    }
+  }
+  L(`  for (var k0 = kStart; k0 < kEnd; k0 = k0 + ${BK}u) {`);
+  // Stage op(A)[m0 …, k0 …] as As[k][m]; consecutive threads read consecutive addresses.
+  for (let l = 0; l < loadsA; l++) {
+    L(`    {`);
+    L(`      let e = li + ${l * 256}u;`);
+    if (transA) L(`      let r = e % ${BM}u; let c = e / ${BM}u;`); // A stored [K, M]: along m
+    else L(`      let r = e / ${BK}u; let c = e % ${BK}u;`); // A stored [M, K]: along k
+    L(`      let gm = m0 + r; let gk = k0 + c;`);
+    L(`      var v = 0.0;`);
+    if (transA) L(`      if (gm < u.M && gk < kEnd) { v = A[gk * u.M + gm]; }`);
+    else L(`      if (gm < u.M && gk < kEnd) { v = A[gm * u.K + gk]; }`);
+    L(`      let s = c * ${SA}u + r; As[s / 4u][s % 4u] = v;`);
+    L(`    }`);
+  }
+  for (let l = 0; l < loadsB; l++) {
+    L(`    {`);
+    L(`      let e = li + ${l * 256}u;`);
+    if (transB) L(`      let r = e / ${BK}u; let c = e % ${BK}u;`); // B stored [N, K]: along k
+    else L(`      let r = e % ${BN}u; let c = e / ${BN}u;`); // B stored [K, N]: along n
+    L(`      let gn = n0 + r; let gk = k0 + c;`);
+    L(`      var v = 0.0;`);
+    if (transB) L(`      if (gn < u.N && gk < kEnd) { v = B[gn * u.K + gk]; }`);
+    else L(`      if (gn < u.N && gk < kEnd) { v = B[gk * u.N + gn]; }`);
+    L(`      let s = c * ${SB}u + r; Bs[s / 4u][s % 4u] = v;`);
+    L(`    }`);
+  }
+  L(`    workgroupBarrier();`);
+  for (let kk = 0; kk < BK; kk++) {
+    L(`    {`);
+    for (let g = 0; g < G; g++) L(`      let a${g} = As[${(kk * SA) / 4 + 16 * g}u + ty];`);
+    for (let h = 0; h < Hh; h++) L(`      let b${h} = Bs[${(kk * SB) / 4 + 16 * h}u + tx];`);
+    for (let g = 0; g < G; g++) {
+      for (let i = 0; i < 4; i++) {
+        for (let h = 0; h < Hh; h++) {
+          L(`      c_${g}_${i}_${h} = fma(vec4<f32>(a${g}[${i}]), b${h}, c_${g}_${i}_${h});`);
+        }
+      }
+    }
+    L(`    }`);
+  }
+  L(`    workgroupBarrier();`);
+  L(`  }`);
+  L(`  let base = wid.z * u.M * u.N;`);
+  for (let g = 0; g < G; g++) {
+    for (let i = 0; i < 4; i++) {
+      L(`  {`);
+      L(`    let m = m0 + ${64 * g + i}u + ty * 4u;`);
+      L(`    if (m < u.M) {`);
+      for (let h = 0; h < Hh; h++) {
+        for (let j = 0; j < 4; j++) {
+          L(`      { let n = n0 + ${64 * h + j}u + tx * 4u;`);
+          L(`        if (n < u.N) { C[base + m * u.N + n] = c_${g}_${i}_${h}[${j}]${
+            bias ? " + bias[n]" : ""
+          }; } }`);
+        }
+      }
+      L(`    }`);
+      L(`  }`);
+    }
+  }
+  L(`}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,171 @@
+/**
+ * The fast-path ops (dense, LayerNorm, GELU, causal self-attention) as custom-gradient tfjs
+ * ops whose forward and backward passes run the toolkit's WGSL kernels. lib/backend/dense.ts,
+ * layer_norm.ts, gelu.ts and attention.ts route here when {@link gpuKernels} is true.
+ *
+ * @module
+ */
+import { tf } from "../../deps.ts";
+import { cachedOp } from "../fast_path.ts";
+import { attentionBackwardGpu, attentionForwardGpu } from "./attention.ts";
+import { geluBackwardGpu, geluForwardGpu } from "./elementwise.ts";
+import { layerNormBackwardGpu, layerNormForwardGpu } from "./layer_norm.ts";
+import { gpuMatMul } from "./matmul.ts";
+import { type GpuKernelFunc, runGpuKernel } from "./program.ts";
+import { columnSums } from "./reduce.ts";
+
+const denseForward: GpuKernelFunc = ({ inputs: { x, w, b }, backend }) =>
+  gpuMatMul(backend, x, w, { bias: b });
+
+const denseBackward: GpuKernelFunc = ({ inputs: { dy, x, w }, backend, attrs }) => {
+  const dx = gpuMatMul(backend, dy, w, { transB: true });
+  const dw = gpuMatMul(backend, x, dy, { transA: true });
+  return attrs?.bias ? [dx, dw, columnSums(backend, dy)] : [dx, dw];
+};
+
+/**
+ * y = x·W (+ b) on WebGPU; backward dx = dy·Wᵀ and dW = xᵀ·dy read the stored operands
+ * transposed in place, db = column sums of dy.
+ *
+ * @example
+ * ```ts
+ * const y = gpuDense(x, w, b);
+ * ```
+ */
+export function gpuDense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  const bias = b !== undefined;
+  const op = cachedOp(`gpuDense:${bias}`, () =>
+    tf.customGrad(
+      // deno-lint-ignore no-explicit-any
+      ((...args: any[]) => {
+        const save = args.pop();
+        const [xi, wi, bi] = args as tf.Tensor[];
+        save([xi, wi]);
+        const [value] = runGpuKernel(
+          "ToolkitGpuDense",
+          denseForward,
+          bi ? { x: xi, w: wi, b: bi } : { x: xi, w: wi },
+        );
+        return {
+          value,
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+            runGpuKernel("ToolkitGpuDenseGrad", denseBackward, { dy, x: saved[0], w: saved[1] }, {
+              bias,
+            }),
+        };
+      }) as never,
+    ) as unknown as (...a: tf.Tensor[]) => tf.Tensor2D);
+  return bias ? op(x, w, b!) : op(x, w);
+}
+
+const lnForward: GpuKernelFunc = ({ inputs: { x, gamma, beta }, backend, attrs }) =>
+  layerNormForwardGpu(backend, x, gamma, beta, Number(attrs?.eps));
+
+const lnBackward: GpuKernelFunc = ({ inputs: { dy, xhat, rstd, gamma }, backend }) =>
+  layerNormBackwardGpu(backend, dy, xhat, rstd, gamma);
+
+/**
+ * LayerNorm over the last axis of x [M, d] on WebGPU (one launch forward; one row-wise launch
+ * plus the parameter-gradient column sums backward).
+ *
+ * @example
+ * ```ts
+ * const y = gpuLayerNorm(x, gamma, beta, 1e-5);
+ * ```
+ */
+export function gpuLayerNorm(
+  x: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): tf.Tensor2D {
+  const op = cachedOp(`gpuLayerNorm:${eps}`, () =>
+    tf.customGrad(
+      // deno-lint-ignore no-explicit-any
+      ((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: any) => {
+        const [y, xhat, rstd] = runGpuKernel("ToolkitGpuLayerNorm", lnForward, {
+          x: xi,
+          gamma: g,
+          beta: b,
+        }, { eps });
+        save([xhat, rstd, g]);
+        return {
+          value: y,
+          gradFunc: (dy: tf.Tensor, s: tf.Tensor[]) =>
+            runGpuKernel("ToolkitGpuLayerNormGrad", lnBackward, {
+              dy,
+              xhat: s[0],
+              rstd: s[1],
+              gamma: s[2],
+            }),
+        };
+      }) as never,
+    ) as unknown as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor2D);
+  return op(x, gamma, beta);
+}
+
+const geluForward: GpuKernelFunc = ({ inputs: { u }, backend }) => geluForwardGpu(backend, u);
+const geluBackward: GpuKernelFunc = ({ inputs: { dy, u, s }, backend }) =>
+  geluBackwardGpu(backend, dy, u, s);
+
+/**
+ * GELU (tanh form) on WebGPU, one launch each way.
+ *
+ * @example
+ * ```ts
+ * const y = gpuGelu(u);
+ * ```
+ */
+export const gpuGelu: <T extends tf.Tensor>(u: T) => T = tf.customGrad(
+  // deno-lint-ignore no-explicit-any
+  ((u: tf.Tensor, save: any) => {
+    const [y, s] = runGpuKernel("ToolkitGpuGelu", geluForward, { u });
+    save([u, s]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        runGpuKernel("ToolkitGpuGeluGrad", geluBackward, { dy, u: saved[0], s: saved[1] }),
+    };
+  }) as never,
+) as never;
+
+const attnForward: GpuKernelFunc = ({ inputs: { qkv }, backend, attrs }) =>
+  attentionForwardGpu(backend, qkv, { batch: Number(attrs?.batch), heads: Number(attrs?.heads) });
+
+const attnBackward: GpuKernelFunc = ({ inputs: { dout, qkv, out, lse }, backend, attrs }) =>
+  attentionBackwardGpu(backend, dout, qkv, out, lse, {
+    batch: Number(attrs?.batch),
+    heads: Number(attrs?.heads),
+  });
+
+/**
+ * Causal self-attention from qkv [B·T, 3d] to the merged heads [B·T, d] on WebGPU (check
+ * `gpuAttentionFits(T, hd)` first).
+ *
+ * @example
+ * ```ts
+ * const out = gpuSelfAttention(qkv, 2, 4); // batch 2, 4 heads
+ * ```
+ */
+export function gpuSelfAttention(qkv: tf.Tensor2D, batch: number, heads: number): tf.Tensor2D {
+  const attrs = { batch, heads };
+  const op = cachedOp(`gpuSelfAttention:${batch}x${heads}`, () =>
+    tf.customGrad(
+      // deno-lint-ignore no-explicit-any
+      ((x: tf.Tensor, save: any) => {
+        const [out, lse] = runGpuKernel("ToolkitGpuSelfAttention", attnForward, { qkv: x }, attrs);
+        save([x, out, lse]);
+        return {
+          value: out,
+          gradFunc: (dout: tf.Tensor, s: tf.Tensor[]) =>
+            runGpuKernel("ToolkitGpuSelfAttentionGrad", attnBackward, {
+              dout,
+              qkv: s[0],
+              out: s[1],
+              lse: s[2],
+            }, attrs),
+        };
+      }) as never,
+    ) as unknown as (x: tf.Tensor) => tf.Tensor2D);
+  return op(qkv);
+}
