@@ -142,6 +142,7 @@ lap("gelu, attention");
 {
   const losses: Record<string, number[]> = {};
   const counts: number[] = [];
+  const gpuBytes: number[] = [];
   for (const fused of [true, false]) {
     setFusedKernels(fused);
     const model = new RegressionTransformer({
@@ -162,7 +163,10 @@ lap("gelu, attention");
       opt.apply(Object.fromEntries(Object.entries(grads).map(([k, g]) => [byVar.get(k)!, g])));
       losses[String(fused)].push((await value.data())[0]);
       tf.dispose([value, ...Object.values(grads)]);
-      if (fused) counts.push(tf.memory().numTensors);
+      if (fused) {
+        counts.push(tf.memory().numTensors);
+        gpuBytes.push((tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? 0);
+      }
     }
     opt.dispose();
     model.dispose();
@@ -170,6 +174,8 @@ lap("gelu, attention");
   const [a, b] = [losses["true"], losses["false"]];
   results["training losses"] = Math.max(...a.map((x, i) => Math.abs(x - b[i]) / Math.abs(b[i])));
   results["tensor count drift"] = counts[counts.length - 1] - counts[1];
+  results["gpu bytes drift"] = gpuBytes[gpuBytes.length - 1] - gpuBytes[1];
+  results["gpu bytes in use"] = gpuBytes[1];
   results["loss decreased"] = a[a.length - 1] < a[0] ? 1 : 0;
 }
 

@@ -32,6 +32,8 @@ Deno.test("webgpu kernels: values and gradients match tfjs ops; training matches
   assert(r["training losses"] < 1e-4, `training losses differ by ${r["training losses"]}`);
   assertEquals(r["loss decreased"], 1, "the loss falls over 4 Adam steps");
   assertEquals(r["tensor count drift"], 0, "tf.memory().numTensors flat across steps");
+  assert(r["gpu bytes in use"] > 0, "tfjs reports the GPU bytes in use");
+  assertEquals(r["gpu bytes drift"], 0, "GPU bytes in use flat across steps");
 });
 
 Deno.test("matmul planner: big tiles for big outputs, split-K for the weight gradients", () => {
