@@ -15,7 +15,7 @@
  */
 import { tf } from "../deps.ts";
 import type { HookResults, PatchHook } from "../model/hooks.ts";
-import type { CausalLm } from "../model/hf_loader.ts";
+import type { CausalLm } from "../model/causal_lm.ts";
 import type { Adapter } from "../model/transformer.ts";
 import type { EncodedPrompt } from "./data.ts";
 

@@ -9,7 +9,8 @@
  * @module
  */
 import { disposeLora } from "../interventions/lora.ts";
-import { type CausalLm, loadHfCheckpoint } from "../model/hf_loader.ts";
+import type { CausalLm } from "../model/causal_lm.ts";
+import { loadHfCheckpoint } from "../model/hf_loader.ts";
 import { umapEmbedding, type UmapRow } from "../probes/umap.ts";
 import { configHash, type ResultsStore } from "../store/results.ts";
 import type { TextTokenizer } from "../text/tokenizer.ts";

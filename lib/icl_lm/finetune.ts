@@ -16,7 +16,7 @@ import {
   loraLayerRange,
   loraTrainable,
 } from "../interventions/lora.ts";
-import type { CausalLm } from "../model/hf_loader.ts";
+import type { CausalLm } from "../model/causal_lm.ts";
 import type { ResultsStore } from "../store/results.ts";
 import { train, type TrainResult } from "../train/trainer.ts";
 import { Rng } from "../util/rng.ts";

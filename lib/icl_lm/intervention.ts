@@ -12,7 +12,7 @@
  */
 import { tf } from "../deps.ts";
 import { conceptMeans } from "../interventions/patching.ts";
-import type { CausalLm } from "../model/hf_loader.ts";
+import type { CausalLm } from "../model/causal_lm.ts";
 import type { PatchHook } from "../model/hooks.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { EncodedPrompt } from "./data.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CausalLm } from "../model/hf_loader.ts";
+import type { CausalLm } from "../model/causal_lm.ts";
 import type { Adapter } from "../model/transformer.ts";
 import type { IclLmTaskName } from "./config.ts";
 import type { EncodedPrompt } from "./data.ts";

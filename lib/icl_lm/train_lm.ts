@@ -11,7 +11,8 @@
  * @module
  */
 import { type LanguageModelConfig, languageModelConfig } from "../model/config.ts";
-import { type CausalLm, type LlamaConfig, LlamaModel } from "../model/hf_loader.ts";
+import type { CausalLm } from "../model/causal_lm.ts";
+import { type LlamaConfig, LlamaModel } from "../model/llama.ts";
 import { LanguageModel } from "../model/language_model.ts";
 import type { ResultsStore } from "../store/results.ts";
 import type { TextTokenizer } from "../text/tokenizer.ts";

@@ -1,4 +1,10 @@
-import { checkKnownKeys, checkNumber, checkOneOf, checkPositiveInt, ConfigError } from "../util/validate.ts";
+import {
+  checkKnownKeys,
+  checkNumber,
+  checkOneOf,
+  checkPositiveInt,
+  ConfigError,
+} from "../util/validate.ts";
 
 /**
  * Shape of a GPT-2-style decoder (pre-LayerNorm blocks, causal multi-head attention, GELU MLP,
@@ -67,10 +73,16 @@ function checkTransformer(c: TransformerConfig) {
   if (c.dModel % c.nHeads !== 0) {
     const divisors = [];
     for (let h = 1; h <= c.dModel; h++) if (c.dModel % h === 0) divisors.push(h);
-    throw new ConfigError("nHeads", `a divisor of dModel=${c.dModel} (${divisors.slice(0, 12).join(", ")}…)`, c.nHeads);
+    throw new ConfigError(
+      "nHeads",
+      `a divisor of dModel=${c.dModel} (${divisors.slice(0, 12).join(", ")}…)`,
+      c.nHeads,
+    );
   }
   checkNumber(c, "mlpRatio", { min: 0, exclusiveMin: true });
-  if (!Number.isInteger(c.mlpRatio * c.dModel)) throw new ConfigError("mlpRatio", "a value with mlpRatio·dModel an integer", c.mlpRatio);
+  if (!Number.isInteger(c.mlpRatio * c.dModel)) {
+    throw new ConfigError("mlpRatio", "a value with mlpRatio·dModel an integer", c.mlpRatio);
+  }
   checkPositiveInt(c, "maxLen");
   checkNumber(c, "lnEps", { min: 0, exclusiveMin: true });
   checkNumber(c, "initStd", { min: 0, exclusiveMin: true });
@@ -85,7 +97,9 @@ function checkTransformer(c: TransformerConfig) {
  * const cfg = regressionConfig({ nLayers: 2, dModel: 64, nHeads: 2 });
  * ```
  */
-export function regressionConfig(over: Partial<RegressionTransformerConfig> = {}): RegressionTransformerConfig {
+export function regressionConfig(
+  over: Partial<RegressionTransformerConfig> = {},
+): RegressionTransformerConfig {
   checkKnownKeys(over, DEFAULT_REGRESSION_TRANSFORMER, "model");
   const c = { ...DEFAULT_REGRESSION_TRANSFORMER, ...over };
   checkTransformer(c);

@@ -64,7 +64,9 @@ export function positionMask(
     }
   } else {
     if (positions.perExample.length !== B) {
-      throw new Error(`hook positions.perExample has ${positions.perExample.length} entries for a batch of ${B}`);
+      throw new Error(
+        `hook positions.perExample has ${positions.perExample.length} entries for a batch of ${B}`,
+      );
     }
     positions.perExample.forEach((p, b) => (checkPosition(p, T), m[b * T + p] = 1));
   }
@@ -72,11 +74,17 @@ export function positionMask(
 }
 
 function checkPosition(p: number, T: number) {
-  if (!Number.isInteger(p) || p < 0 || p >= T) throw new Error(`hook position ${p} is outside 0 … ${T - 1}`);
+  if (!Number.isInteger(p) || p < 0 || p >= T) {
+    throw new Error(`hook position ${p} is outside 0 … ${T - 1}`);
+  }
 }
 
 /** Applies the patches registered for `layer` to h [B, T, d]. */
-export function applyPatches(h: tf.Tensor3D, layer: number, patches: PatchHook[] | undefined): tf.Tensor3D {
+export function applyPatches(
+  h: tf.Tensor3D,
+  layer: number,
+  patches: PatchHook[] | undefined,
+): tf.Tensor3D {
   if (!patches) return h;
   const [B, T, d] = h.shape;
   for (const p of patches) {
@@ -86,7 +94,9 @@ export function applyPatches(h: tf.Tensor3D, layer: number, patches: PatchHook[]
       ? tf.reshape(p.vector, [1, 1, d])
       : tf.reshape(p.vector, [B, 1, d]);
     if (p.vector.size !== d && p.vector.size !== B * d) {
-      throw new Error(`patch vector at layer ${layer} has ${p.vector.size} values; expected ${d} or ${B}×${d}`);
+      throw new Error(
+        `patch vector at layer ${layer} has ${p.vector.size} values; expected ${d} or ${B}×${d}`,
+      );
     }
     h = p.mode === "add"
       ? tf.add(h, tf.mul(mask, v))
@@ -117,7 +127,9 @@ export function captureLayers(hooks: ForwardHooks | undefined, nLayers: number):
   if (!l) return new Set();
   const layers = l === "all" ? Array.from({ length: nLayers + 1 }, (_, i) => i) : l;
   for (const x of layers) {
-    if (!Number.isInteger(x) || x < 0 || x > nLayers) throw new Error(`capture layer ${x} is outside 0 … ${nLayers}`);
+    if (!Number.isInteger(x) || x < 0 || x > nLayers) {
+      throw new Error(`capture layer ${x} is outside 0 … ${nLayers}`);
+    }
   }
   return new Set(layers);
 }

@@ -9,9 +9,16 @@ import { tf } from "../deps.ts";
 import { dense } from "../backend/dense.ts";
 import { embeddingLookup } from "../backend/embedding.ts";
 import { Rng } from "../util/rng.ts";
-import { languageModelConfig, type LanguageModelConfig } from "./config.ts";
+import { type LanguageModelConfig, languageModelConfig } from "./config.ts";
 import type { HookResults } from "./hooks.ts";
-import { addPositions, blockParamSpecs, makeParams, type Params, runStack, type StackOptions } from "./transformer.ts";
+import {
+  addPositions,
+  blockParamSpecs,
+  makeParams,
+  type Params,
+  runStack,
+  type StackOptions,
+} from "./transformer.ts";
 
 /**
  * A GPT-2-style causal language model with hooks.
@@ -35,18 +42,37 @@ export class LanguageModel {
     this.params = makeParams([
       { name: "wte", shape: [c.vocabSize, c.dModel], init: "normal", std: c.initStd },
       ...blockParamSpecs(c),
-      ...(c.tieEmbeddings ? [] : [{ name: "lmHead.w", shape: [c.dModel, c.vocabSize], init: "normal" as const, std: c.initStd }]),
+      ...(c.tieEmbeddings ? [] : [{
+        name: "lmHead.w",
+        shape: [c.dModel, c.vocabSize],
+        init: "normal" as const,
+        std: c.initStd,
+      }]),
     ], rng);
   }
 
   /** Logits [B·T, V] for token ids [B, T], plus hook results. */
-  forward(ids: tf.Tensor2D, opts: StackOptions = {}): { logits: tf.Tensor2D; results: HookResults } {
+  forward(
+    ids: tf.Tensor2D,
+    opts: StackOptions = {},
+  ): { logits: tf.Tensor2D; results: HookResults } {
     const [B, T] = ids.shape;
     const p = this.params;
     const flat = tf.reshape(ids, [B * T]) as tf.Tensor1D;
-    const emb = tf.reshape(embeddingLookup(p["wte"] as tf.Tensor2D, flat), [B, T, this.config.dModel]) as tf.Tensor3D;
-    const { out, results } = runStack(addPositions(emb, p, this.config.maxLen), p, this.config, opts);
-    const head = this.config.tieEmbeddings ? tf.transpose(p["wte"]) as tf.Tensor2D : p["lmHead.w"] as tf.Tensor2D;
+    const emb = tf.reshape(embeddingLookup(p["wte"] as tf.Tensor2D, flat), [
+      B,
+      T,
+      this.config.dModel,
+    ]) as tf.Tensor3D;
+    const { out, results } = runStack(
+      addPositions(emb, p, this.config.maxLen),
+      p,
+      this.config,
+      opts,
+    );
+    const head = this.config.tieEmbeddings
+      ? tf.transpose(p["wte"]) as tf.Tensor2D
+      : p["lmHead.w"] as tf.Tensor2D;
     return { logits: dense(out, head), results };
   }
 
@@ -55,9 +81,17 @@ export class LanguageModel {
    * tokens, targets the last T. `mask` [batch, T] (1 = counted) restricts the loss, e.g. to
    * answer tokens for finetuning.
    */
-  loss(windows: Int32Array, batch: number, opts: StackOptions & { mask?: Float32Array } = {}): tf.Scalar {
+  loss(
+    windows: Int32Array,
+    batch: number,
+    opts: StackOptions & { mask?: Float32Array } = {},
+  ): tf.Scalar {
     const T = windows.length / batch - 1;
-    if (!Number.isInteger(T) || T < 1) throw new Error(`windows of length ${windows.length} do not split into ${batch} rows of T + 1`);
+    if (!Number.isInteger(T) || T < 1) {
+      throw new Error(
+        `windows of length ${windows.length} do not split into ${batch} rows of T + 1`,
+      );
+    }
     const inputs = new Int32Array(batch * T), targets = new Int32Array(batch * T);
     for (let b = 0; b < batch; b++) {
       inputs.set(windows.subarray(b * (T + 1), b * (T + 1) + T), b * T);
@@ -105,7 +139,11 @@ export class LanguageModel {
 }
 
 /** Per-row cross-entropy −log softmax(logits)[target]: logits [M, V], targets [M] → [M]. */
-export function crossEntropyRows(logits: tf.Tensor2D, targets: Int32Array, vocabSize: number): tf.Tensor1D {
+export function crossEntropyRows(
+  logits: tf.Tensor2D,
+  targets: Int32Array,
+  vocabSize: number,
+): tf.Tensor1D {
   const lse = tf.logSumExp(logits, 1);
   const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(targets, "int32"), vocabSize)), 1);
   return tf.sub(lse, picked) as tf.Tensor1D;

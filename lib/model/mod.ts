@@ -1,8 +1,10 @@
-/** Models: configs, the decoder stack, the regression transformer, the language model, hooks, parameter counts. @module */
+/** Models: configs, the decoder stack, the regression transformer, the language models (GPT-2-style and Llama-family), hooks, parameter counts, the Hugging Face loader. @module */
 export * from "./config.ts";
 export * from "./hooks.ts";
 export * from "./transformer.ts";
 export * from "./regression_transformer.ts";
 export * from "./language_model.ts";
 export * from "./params.ts";
+export * from "./causal_lm.ts";
+export * from "./llama.ts";
 export * from "./hf_loader.ts";

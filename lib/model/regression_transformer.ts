@@ -12,7 +12,14 @@ import { dense } from "../backend/dense.ts";
 import { Rng } from "../util/rng.ts";
 import { regressionConfig, type RegressionTransformerConfig } from "./config.ts";
 import type { ForwardHooks, HookResults } from "./hooks.ts";
-import { addPositions, blockParamSpecs, makeParams, type Params, runStack, type StackOptions } from "./transformer.ts";
+import {
+  addPositions,
+  blockParamSpecs,
+  makeParams,
+  type Params,
+  runStack,
+  type StackOptions,
+} from "./transformer.ts";
 
 /** The part of a regression batch the model reads (see `lib/tasks` for the generators). */
 export interface RegressionInput {
@@ -57,18 +64,38 @@ export class RegressionTransformer {
    * One output per token: tokens [B, T, D] → [B, T], plus hook results (captured residual
    * streams, attention patterns). The caller disposes what it keeps.
    */
-  forward(tokens: tf.Tensor3D, opts: StackOptions = {}): { out: tf.Tensor2D; results: HookResults } {
+  forward(
+    tokens: tf.Tensor3D,
+    opts: StackOptions = {},
+  ): { out: tf.Tensor2D; results: HookResults } {
     const [B, T, D] = tokens.shape;
-    if (D !== this.config.inputDim) throw new Error(`tokens have dim ${D}; the model reads ${this.config.inputDim}`);
+    if (D !== this.config.inputDim) {
+      throw new Error(`tokens have dim ${D}; the model reads ${this.config.inputDim}`);
+    }
     const p = this.params;
-    const emb = tf.reshape(dense(tf.reshape(tokens, [B * T, D]), p["readIn.w"] as tf.Tensor2D, p["readIn.b"] as tf.Tensor1D), [B, T, -1]) as tf.Tensor3D;
-    const { out, results } = runStack(addPositions(emb, p, this.config.maxLen), p, this.config, opts);
+    const emb = tf.reshape(
+      dense(
+        tf.reshape(tokens, [B * T, D]),
+        p["readIn.w"] as tf.Tensor2D,
+        p["readIn.b"] as tf.Tensor1D,
+      ),
+      [B, T, -1],
+    ) as tf.Tensor3D;
+    const { out, results } = runStack(
+      addPositions(emb, p, this.config.maxLen),
+      p,
+      this.config,
+      opts,
+    );
     const y = dense(out, p["readOut.w"] as tf.Tensor2D, p["readOut.b"] as tf.Tensor1D);
     return { out: tf.reshape(y, [B, T]), results };
   }
 
   /** Predictions at the x tokens: [B, nPoints]. */
-  predict(input: RegressionInput, opts: { hooks?: ForwardHooks } = {}): { preds: tf.Tensor2D; results: HookResults } {
+  predict(
+    input: RegressionInput,
+    opts: { hooks?: ForwardHooks } = {},
+  ): { preds: tf.Tensor2D; results: HookResults } {
     const { out, results } = this.forward(toTokens(input), opts);
     return { preds: xPositions(out, input), results };
   }

@@ -16,7 +16,13 @@ import { gelu } from "../backend/gelu.ts";
 import { layerNorm } from "../backend/layer_norm.ts";
 import type { Rng } from "../util/rng.ts";
 import type { TransformerConfig } from "./config.ts";
-import { applyPatches, captureLayers, capturePositions, type ForwardHooks, type HookResults } from "./hooks.ts";
+import {
+  applyPatches,
+  captureLayers,
+  capturePositions,
+  type ForwardHooks,
+  type HookResults,
+} from "./hooks.ts";
 
 /** A model's trainable parameters by name. */
 export type Params = Record<string, tf.Variable>;
@@ -68,7 +74,11 @@ export function blockParamSpecs(cfg: TransformerConfig): ParamInit[] {
       { name: p + "mlp.b2", shape: [d], init: "zeros" },
     );
   }
-  specs.push({ name: "lnf.g", shape: [d], init: "ones" }, { name: "lnf.b", shape: [d], init: "zeros" });
+  specs.push({ name: "lnf.g", shape: [d], init: "ones" }, {
+    name: "lnf.b",
+    shape: [d],
+    init: "zeros",
+  });
   return specs;
 }
 
@@ -144,7 +154,11 @@ export function runStack(
   const lin = (x: tf.Tensor2D, w: string, b: string | null) => linear(x, params, w, b, opts);
   for (const hk of hooks?.ablateHeads ?? []) {
     if (hk.layer < 1 || hk.layer > cfg.nLayers || hk.head < 0 || hk.head >= H) {
-      throw new Error(`ablateHeads {layer: ${hk.layer}, head: ${hk.head}} outside layers 1 … ${cfg.nLayers}, heads 0 … ${H - 1}`);
+      throw new Error(
+        `ablateHeads {layer: ${hk.layer}, head: ${hk.head}} outside layers 1 … ${cfg.nLayers}, heads 0 … ${
+          H - 1
+        }`,
+      );
     }
   }
 
@@ -159,7 +173,9 @@ export function runStack(
   let h = atLayer(h0, 0);
   for (let i = 0; i < cfg.nLayers; i++) {
     const p = `h.${i}.`;
-    const a = layerNorm(h, params[p + "ln1.g"] as tf.Tensor1D, params[p + "ln1.b"] as tf.Tensor1D, { eps: cfg.lnEps });
+    const a = layerNorm(h, params[p + "ln1.g"] as tf.Tensor1D, params[p + "ln1.b"] as tf.Tensor1D, {
+      eps: cfg.lnEps,
+    });
     const qkv = lin(a, p + "attn.wqkv", p + "attn.bqkv");
     const attn = causalSelfAttention(qkv, { batch: B, heads: H, probs: hooks?.attention });
     if (attn.probs) results.attention.set(i + 1, tf.keep(attn.probs));
@@ -171,13 +187,17 @@ export function runStack(
       merged = tf.mul(merged, tf.tensor1d(keep));
     }
     h = tf.add(h, lin(merged, p + "attn.wo", p + "attn.bo"));
-    const m = layerNorm(h, params[p + "ln2.g"] as tf.Tensor1D, params[p + "ln2.b"] as tf.Tensor1D, { eps: cfg.lnEps });
+    const m = layerNorm(h, params[p + "ln2.g"] as tf.Tensor1D, params[p + "ln2.b"] as tf.Tensor1D, {
+      eps: cfg.lnEps,
+    });
     h = tf.add(h, lin(gelu(lin(m, p + "mlp.w1", p + "mlp.b1")), p + "mlp.w2", p + "mlp.b2"));
     if (capture.has(i + 1) || hooks?.patch?.some((x) => x.layer === i + 1)) {
       h = atLayer(tf.reshape(h, [B, T, d]), i + 1);
     }
   }
-  const out = layerNorm(h, params["lnf.g"] as tf.Tensor1D, params["lnf.b"] as tf.Tensor1D, { eps: cfg.lnEps });
+  const out = layerNorm(h, params["lnf.g"] as tf.Tensor1D, params["lnf.b"] as tf.Tensor1D, {
+    eps: cfg.lnEps,
+  });
   return { out, results };
 }
 

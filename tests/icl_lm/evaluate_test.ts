@@ -7,7 +7,7 @@ import {
   runPrompts,
   subsetAccuracy,
 } from "../../lib/icl_lm/evaluate.ts";
-import type { CausalLm } from "../../lib/model/hf_loader.ts";
+import type { CausalLm } from "../../lib/model/causal_lm.ts";
 import { ByteTokenizer } from "../../lib/text/tokenizer.ts";
 import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
 

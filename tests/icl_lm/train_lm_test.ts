@@ -2,7 +2,7 @@ import { initBackend } from "../../lib/backend/backend.ts";
 import { iclLmConfig } from "../../lib/icl_lm/config.ts";
 import { loadIclLmTasks } from "../../lib/icl_lm/data.ts";
 import { taskLlamaConfig, trainTaskLm } from "../../lib/icl_lm/train_lm.ts";
-import { LlamaModel } from "../../lib/model/hf_loader.ts";
+import { LlamaModel } from "../../lib/model/llama.ts";
 import { openResults } from "../../lib/store/results.ts";
 import { assert, assertAllClose, assertEquals } from "../assert.ts";
 

@@ -5,11 +5,8 @@
  */
 import { initBackend } from "../../lib/backend/backend.ts";
 import { tf } from "../../lib/deps.ts";
-import {
-  hfModelConfig,
-  loadHfCheckpoint,
-  ropeInverseFrequencies,
-} from "../../lib/model/hf_loader.ts";
+import { hfModelConfig, loadHfCheckpoint } from "../../lib/model/hf_loader.ts";
+import { ropeInverseFrequencies } from "../../lib/model/llama.ts";
 import { encodeSafetensors, type NamedArray } from "../../lib/store/checkpoint.ts";
 import { Rng } from "../../lib/util/rng.ts";
 import { ConfigError } from "../../lib/util/validate.ts";

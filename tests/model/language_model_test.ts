@@ -25,7 +25,11 @@ Deno.test("an LM learns a cyclic sequence and greedy decoding continues it", asy
     for (let b = 0; b < 8; b++) w.set(seq((s * 8 + b) % 10), b * 9);
     return w;
   };
-  const res = await train(lm, { steps: 150, lr: 1e-2, logEvery: 50 }, { batch, loss: (w) => lm.loss(w, 8), progress: false });
+  const res = await train(lm, { steps: 150, lr: 1e-2, logEvery: 50 }, {
+    batch,
+    loss: (w) => lm.loss(w, 8),
+    progress: false,
+  });
   assert(res.finalLoss < 0.2, `final loss ${res.finalLoss}`);
   const [out] = await lm.greedy([[3, 4, 5]], { maxNew: 4 });
   assertEquals(out, [6, 7, 8, 9]);

@@ -15,7 +15,10 @@ Deno.test("gradients match central finite differences on a tiny model", () => {
   // Directional derivative along a random direction over *all* parameters (float32, so a
   // direction test is far better conditioned than per-coordinate differences).
   const dirs = vars.map((v, i) => tf.randomNormal(v.shape, 0, 1, "float32", 100 + i));
-  const analytic = vars.reduce((s, v, i) => s + tf.sum(tf.mul(grads[v.name], dirs[i])).dataSync()[0], 0);
+  const analytic = vars.reduce(
+    (s, v, i) => s + tf.sum(tf.mul(grads[v.name], dirs[i])).dataSync()[0],
+    0,
+  );
   const eps = 1e-3;
   const lossAt = (sign: number) => {
     const saved = vars.map((v) => tf.clone(v));
@@ -25,15 +28,23 @@ Deno.test("gradients match central finite differences on a tiny model", () => {
     return l;
   };
   const numeric = (lossAt(1) - lossAt(-1)) / (2 * eps);
-  assertAlmostEquals(analytic, numeric, 0.02 * Math.abs(numeric) + 1e-4, `analytic ${analytic} vs numeric ${numeric}`);
+  assertAlmostEquals(
+    analytic,
+    numeric,
+    0.02 * Math.abs(numeric) + 1e-4,
+    `analytic ${analytic} vs numeric ${numeric}`,
+  );
   model.dispose();
 });
 
 Deno.test("same seed gives the same model and loss; another seed differs", () => {
   const batch = randomRegressionBatch(3);
-  const a = new RegressionTransformer(TINY, { seed: 5 }), b = new RegressionTransformer(TINY, { seed: 5 });
+  const a = new RegressionTransformer(TINY, { seed: 5 }),
+    b = new RegressionTransformer(TINY, { seed: 5 });
   const c = new RegressionTransformer(TINY, { seed: 6 });
-  const la = a.loss(batch).dataSync()[0], lb = b.loss(batch).dataSync()[0], lc = c.loss(batch).dataSync()[0];
+  const la = a.loss(batch).dataSync()[0],
+    lb = b.loss(batch).dataSync()[0],
+    lc = c.loss(batch).dataSync()[0];
   assertEquals(la, lb);
   assert(la !== lc);
   [a, b, c].forEach((m) => m.dispose());
@@ -46,13 +57,21 @@ Deno.test("predictions are causal: changing y_i does not change predictions up t
   const tokens = batch.tokens.slice();
   tokens[(2 * 2 + 1) * batch.dim] += 5; // the y token of pair 3 (index 2)
   const after = model.predict({ ...batch, tokens }).preds.dataSync();
-  for (let i = 0; i <= 2; i++) assertAlmostEquals(after[i], before[i], 1e-6, `prediction ${i} saw the future`);
+  for (let i = 0; i <= 2; i++) {
+    assertAlmostEquals(after[i], before[i], 1e-6, `prediction ${i} saw the future`);
+  }
   assert(Math.abs(after[3] - before[3]) > 1e-6, "prediction 4 ignores y_3");
   model.dispose();
 });
 
 Deno.test("parameter count of the paper's 12×256 model is ≈9.5M (spec 01)", () => {
-  const model = new RegressionTransformer({ nLayers: 12, dModel: 256, nHeads: 8, inputDim: 16, maxLen: 40 });
+  const model = new RegressionTransformer({
+    nLayers: 12,
+    dModel: 256,
+    nHeads: 8,
+    inputDim: 16,
+    maxLen: 40,
+  });
   const c = countParams(model.params);
   // 12 blocks × (12d² + 13d) + wpe 40d + read-in 16d + d + read-out d + 1 + final LN 2d
   const d = 256;
