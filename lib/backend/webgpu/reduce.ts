@@ -32,46 +32,39 @@ export function sumLeading(
   const [R, ...rest] = x.shape;
   const C = rest.reduce((a, b) => a * b, 1);
   const out = output(be, rest);
-  blockSums(be, out, x, null, R, C, R, opts.bias ?? null);
+  blockSums(be, out, x, R, C, R, opts.bias ?? null);
   return out;
 }
 
 /**
- * Column sums Σ_r x[r, c] (or Σ_r x[r, c]·y[r, c] when `times` is given) of a 2-D x [R, C].
+ * Column sums Σ_r x[r, c] of a 2-D x [R, C] (the bias gradient: Σ over tokens of dy).
  *
  * @example
  * ```ts
- * const db = columnSums(be, dy);              // bias gradient
- * const dgamma = columnSums(be, dy, { times: xhat });
+ * const db = columnSums(be, dy);
  * ```
  */
-export function columnSums(
-  be: GpuBackend,
-  x: tf.TensorInfo,
-  opts: { times?: tf.TensorInfo } = {},
-): tf.TensorInfo {
+export function columnSums(be: GpuBackend, x: tf.TensorInfo): tf.TensorInfo {
   const [R, C] = x.shape;
-  const times = opts.times ?? null;
   if (R <= 2 * BLOCK) {
     const out = output(be, [C]);
-    blockSums(be, out, x, times, R, C, R, null);
+    blockSums(be, out, x, R, C, R, null);
     return out;
   }
   const blocks = Math.ceil(R / BLOCK);
   const partial = output(be, [blocks, C]);
-  blockSums(be, partial, x, times, R, C, BLOCK, null);
+  blockSums(be, partial, x, R, C, BLOCK, null);
   const out = output(be, [C]);
-  blockSums(be, out, partial, null, blocks, C, blocks, null);
+  blockSums(be, out, partial, blocks, C, blocks, null);
   be.disposeData(partial.dataId);
   return out;
 }
 
-/** out[b, c] = Σ_{r in block b} x[r, c] (· y[r, c]) (+ bias[c]) for blocks of `block` rows. */
+/** out[b, c] = Σ_{r in block b} x[r, c] (+ bias[c]) for blocks of `block` rows. */
 function blockSums(
   be: GpuBackend,
   out: tf.TensorInfo,
   x: tf.TensorInfo,
-  y: tf.TensorInfo | null,
   R: number,
   C: number,
   block: number,
@@ -79,8 +72,8 @@ function blockSums(
 ) {
   const blocks = Math.ceil(R / block);
   const grid = flatGrid(Math.ceil((blocks * C) / WG));
-  const key = `toolkit_blocksum${y ? "_prod" : ""}${bias ? "_bias" : ""}`;
-  const inputs = [x, ...(y ? [y] : []), ...(bias ? [bias] : [])];
+  const key = `toolkit_blocksum${bias ? "_bias" : ""}`;
+  const inputs = [x, ...(bias ? [bias] : [])];
   const code = () => {
     const lines = [
       `struct U { R : u32, C : u32, block : u32, total : u32 };`,
@@ -88,7 +81,6 @@ function blockSums(
       `@group(0) @binding(1) var<storage, read> x : array<f32>;`,
     ];
     let b = 2;
-    if (y) lines.push(`@group(0) @binding(${b++}) var<storage, read> y : array<f32>;`);
     if (bias) lines.push(`@group(0) @binding(${b++}) var<storage, read> bias : array<f32>;`);
     lines.push(
       `@group(0) @binding(${b}) var<uniform> u : U;`,
@@ -113,7 +105,7 @@ function blockSums(
     return lines.join("\n");
   };
   function term(r: string) {
-    return y ? `x[${r} * u.C + c] * y[${r} * u.C + c]` : `x[${r} * u.C + c]`;
+    return `x[${r} * u.C + c]`;
   }
   dispatch(be, { key, grid, code }, [out], inputs, [["u", R], ["u", C], ["u", block], [
     "u",
