@@ -5,6 +5,7 @@
  *
  *   deno task scaling:sweep --preset smoke --json        # seconds
  *   deno task scaling:sweep                              # cpu preset, ~30 min on 2 idle cores
+ *   deno task scaling:sweep --preset cpu-wide            # cpu + a 4th budget (5 more runs)
  *   deno task scaling:sweep --schedule constant          # the same grid with a constant lr
  *   deno task scaling:sweep --analyze-only               # read stored runs, train nothing
  *   deno task scaling:sweep --shard 1/2 & deno task scaling:sweep --shard 2/2   # two cores
@@ -38,7 +39,7 @@ function shapes(value: string): ScalingSweepConfig["sizes"] {
 
 try {
   const flags = parseFlags(Deno.args, {
-    preset: { type: "string", default: "cpu", help: "smoke | cpu | gpu" },
+    preset: { type: "string", default: "cpu", help: "smoke | cpu | cpu-wide | gpu" },
     json: { type: "boolean", default: false, help: "print JSON" },
     schedule: { type: "string", default: "", help: "cosine | constant (default: the preset's)" },
     lr: { type: "string", default: "", help: "peak learning rate (default: the preset's)" },
@@ -50,7 +51,10 @@ try {
     figures: { type: "string", default: "results/figures", help: 'figure directory ("" = none)' },
     "analyze-only": { type: "boolean", default: false, help: "read stored runs, train nothing" },
     shard: { type: "string", default: "", help: "i/n: train shard i of n (one process per core)" },
-  }, { usage: "deno task scaling:sweep [--preset smoke|cpu|gpu] [--json] [--schedule constant]" });
+  }, {
+    usage:
+      "deno task scaling:sweep [--preset smoke|cpu|cpu-wide|gpu] [--json] [--schedule constant]",
+  });
   const over: Partial<ScalingSweepConfig> = {};
   if (flags.schedule) over.schedule = flags.schedule as ScalingSweepConfig["schedule"];
   if (flags.lr) over.lr = numbers("lr", flags.lr)[0];
@@ -99,6 +103,12 @@ try {
         } (paper ${summary.paper.nonEmbedding});` +
         ` from IsoFLOPs at fixed C_\\E: ${fmt(summary.exponent.nonEmbeddingIsoFlop)}`,
     );
+    const jk = result.jackknife.map((j) => ({
+      "size left out": `L${result.sizes[j.dropped].nLayers} d${result.sizes[j.dropped].dModel}`,
+      "a (total)": j.total === null ? "n/a" : j.total.toFixed(3),
+      "a (non-embedding)": j.nonEmbedding === null ? "n/a" : j.nonEmbedding.toFixed(3),
+    }));
+    console.log(`\nLeave-one-size-out exponents:\n\n${markdownTable(jk)}`);
     if (figures.length) console.log(`figures: ${figures.join(", ")}`);
   }
 } catch (e) {

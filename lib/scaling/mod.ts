@@ -31,6 +31,7 @@ export * from "./figures.ts";
 export * from "./comparisons.ts";
 export * from "./sweep.ts";
 export * from "./sweep_analysis.ts";
+export * from "./sweep_baseline.ts";
 export * from "./sweep_config.ts";
 export * from "./sweep_data.ts";
 export * from "./sweep_figures.ts";

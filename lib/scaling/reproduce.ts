@@ -88,7 +88,11 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     figures.push(await writeFigure(spec, `${opts.outDir}/scaling_${name}`));
   }
   // §4 sweep: the stored cpu sweep if complete; quick trains the seconds-long smoke sweep otherwise.
-  const sweep = await sweepReport({ outDir: opts.outDir, store: opts.store, train: opts.preset === "quick" });
+  const sweep = await sweepReport({
+    outDir: opts.outDir,
+    store: opts.store,
+    train: opts.preset === "quick",
+  });
   figures.push(...sweep.figures);
   const comparisons = [
     ...reconcileComparisons(summary),

@@ -22,7 +22,13 @@ import type { TokenWindows } from "../text/windows.ts";
 import { train } from "../train/trainer.ts";
 import { compare, type Comparison } from "../util/report.ts";
 import { ConfigError } from "../util/validate.ts";
-import { analyzeSweep, type SweepAnalysis, type SweepPoint } from "./sweep_analysis.ts";
+import {
+  analyzeSweep,
+  sizeJackknife,
+  type SweepAnalysis,
+  type SweepJackknifeRow,
+  type SweepPoint,
+} from "./sweep_analysis.ts";
 import {
   type ScalingSweepConfig,
   scalingSweepConfig,
@@ -83,6 +89,8 @@ export interface ScalingSweepResult {
   /** Runs of the grid not finished (only with `analyzeOnly`). */
   missing: number;
   analysis: SweepAnalysis;
+  /** The exponents with each size left out in turn (how much one size moves them). */
+  jackknife: SweepJackknifeRow[];
   /** Work done by this call: runs and optimizer steps trained (0 when everything was stored). */
   trained: { runs: number; steps: number };
   corpus: { name: string; trainTokens: number; validationTokens: number; evalTokens: number };
@@ -159,7 +167,9 @@ export async function runScalingSweep(
     for (const [i, g] of grid.entries()) {
       const stored = store.run(g.runId);
       if (stored?.status === "done") {
-        runs.push(stored.summary as SweepRunSummary);
+        // The stored index is of the sizes list the run was trained under (e.g. a --sizes
+        // subset); the run id names the shape, so re-index it in this grid.
+        runs.push({ ...(stored.summary as SweepRunSummary), size: g.size });
         continue;
       }
       if (opts.analyzeOnly || !mine[i]) continue;
@@ -209,6 +219,7 @@ export async function runScalingSweep(
       runs,
       missing: grid.length - runs.length,
       analysis: analyzeSweep(points, { minSizes: cfg.minSizesPerProfile }),
+      jackknife: sizeJackknife(points, { minSizes: cfg.minSizesPerProfile }),
       trained: { runs: trainedRuns, steps: trainedSteps },
       corpus: {
         name: tokens.corpus.name,
@@ -260,8 +271,10 @@ export function sweepTokens(
 
 /**
  * The sweep's plan: each size's parameter counts and every (size, budget, seed) run with its
- * steps and its id in the results database. Needs a tfjs backend (it builds each model once to
- * count its parameters).
+ * steps and its id in the results database, less the cells beyond `maxTokensPerParam`. A run's
+ * id depends on its shape, budget, seed and training settings, not on the rest of the grid, so
+ * grids that share cells (`cpu` and `cpu-wide`, or a `--sizes` subset) share their runs. Needs a
+ * tfjs backend (it builds each model once to count its parameters).
  *
  * @example
  * ```ts
@@ -279,6 +292,7 @@ export function sweepPlan(
     for (const seed of cfg.seeds) {
       sizes.forEach((info, size) => {
         const { steps, tokens } = sweepTokens(cfg, info.total, budget);
+        if (cfg.maxTokensPerParam > 0 && tokens / info.total > cfg.maxTokensPerParam) return;
         const shape = { nLayers: info.nLayers, dModel: info.dModel, nHeads: info.nHeads };
         const config = {
           v: 1,
@@ -492,6 +506,7 @@ export function sweepSummary(r: ScalingSweepResult) {
       nonEmbeddingIsoFlop: exp(a.fits.nonEmbeddingIsoFlop),
     },
     fits: a.fits,
+    jackknife: r.jackknife,
     paper: { ...PAPER_SWEEP_EXPONENTS },
     corpus: r.corpus,
     trained: r.trained,
@@ -508,26 +523,42 @@ export function sweepSummary(r: ScalingSweepResult) {
  * ```
  */
 export function sweepComparisons(r: ScalingSweepResult): Comparison[] {
-  const note = `small-scale sweep, preset ${r.preset}, ${r.runs.length} runs`;
-  const row = (q: string, fit: { exponent: number } | null, paper: number): Comparison =>
+  const range = (k: "total" | "nonEmbedding") => {
+    const xs = r.jackknife.map((j) => j[k]).filter((x): x is number => x !== null);
+    return xs.length
+      ? `; leave-one-size-out ${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`
+      : "";
+  };
+  const note = (k?: "total" | "nonEmbedding") =>
+    `small-scale sweep, preset ${r.preset}, ${r.runs.length} runs` + (k ? range(k) : "");
+  const row = (
+    q: string,
+    fit: { exponent: number; n: number } | null,
+    paper: number,
+    n: string,
+  ): Comparison =>
     fit
-      ? compare(q, fit.exponent, paper, { rel: 0.1, note })
-      : { quantity: q, ours: "n/a (fewer than 2 interior optima)", paper, verdict: "n/a", note };
+      ? compare(q, fit.exponent, paper, { rel: 0.1, note: `${n}; ${fit.n} interior minima` })
+      : { quantity: q, ours: "n/a (fewer than 2 interior minima)", paper, verdict: "n/a", note: n };
+  const f = r.analysis.fits;
   return [
     row(
       "§4 sweep: N_opt ∝ C^a, total counting",
-      r.analysis.fits.total,
+      f.total,
       PAPER_SWEEP_EXPONENTS.total,
+      note("total"),
     ),
     row(
       "§4 sweep: N_opt ∝ C^a, non-embedding counting",
-      r.analysis.fits.nonEmbedding,
+      f.nonEmbedding,
       PAPER_SWEEP_EXPONENTS.nonEmbedding,
+      note("nonEmbedding"),
     ),
     row(
       "§4 sweep: non-embedding, IsoFLOPs at fixed C_\\E",
-      r.analysis.fits.nonEmbeddingIsoFlop,
+      f.nonEmbeddingIsoFlop,
       PAPER_SWEEP_EXPONENTS.nonEmbedding,
+      note(),
     ),
   ];
 }

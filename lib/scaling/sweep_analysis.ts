@@ -330,3 +330,37 @@ function logInterp(xs: number[], ys: number[], x: number): number {
   const w = Math.log(x / xs[j - 1]) / Math.log(xs[j] / xs[j - 1]);
   return Math.exp(Math.log(ys[j - 1]) + w * Math.log(ys[j] / ys[j - 1]));
 }
+
+/** The exponents with one model size left out (see {@link sizeJackknife}). */
+export interface SweepJackknifeRow {
+  /** Index of the size left out. */
+  dropped: number;
+  total: number | null;
+  nonEmbedding: number | null;
+}
+
+/**
+ * Leave-one-size-out exponents: {@link analyzeSweep} again without each size in turn. With a
+ * handful of sizes and budgets (one seed) the fitted exponents rest on few interior minima;
+ * their spread here is a cheap measure of how much one size moves them.
+ *
+ * @example
+ * ```ts
+ * const rows = sizeJackknife(points);
+ * console.log(Math.min(...rows.map((r) => r.total ?? Infinity)));
+ * ```
+ */
+export function sizeJackknife(
+  points: SweepPoint[],
+  opts: { minSizes?: number } = {},
+): SweepJackknifeRow[] {
+  const sizes = [...new Set(points.map((p) => p.size))].sort((a, b) => a - b);
+  return sizes.map((dropped) => {
+    const a = analyzeSweep(points.filter((p) => p.size !== dropped), opts);
+    return {
+      dropped,
+      total: a.fits.total?.exponent ?? null,
+      nonEmbedding: a.fits.nonEmbedding?.exponent ?? null,
+    };
+  });
+}

@@ -33,11 +33,20 @@ export interface ScalingSweepConfig {
   /**
    * Compute budgets C_T = 6·N_T·D in FLOP (total parameters, tied embedding counted once); each
    * fixes the tokens D of every size. Default (`cpu`): 3 budgets, 2e11 → 1e12 (3.2M tokens in
-   * all), what an idle 2-core machine trains in ~30–40 min with two shard processes (tfjs-wasm:
-   * ~1.1–1.4 ms of CPU per token whatever the size: the 50,257-way softmax dominates). Paper:
-   * not stated (far larger: BookCorpus on GPUs).
+   * all, 25,233 steps), what an idle 2-core machine trains in ~30–40 min with two shard
+   * processes (tfjs-wasm: ~0.8–1.4 ms of CPU per token whatever the size: the 50,257-way softmax
+   * dominates). Measured on the shared build machine under load: 66 min wall with two shards
+   * (214–596 ms per step). Paper: not stated (far larger: BookCorpus on GPUs).
    */
   budgets: number[];
+  /**
+   * Skip the cells whose tokens per total parameter D/N_T exceed this (0: train every size at
+   * every budget). Default 0. Like Chinchilla's IsoFLOP profiles, which span only sizes around
+   * each budget's optimum, it drops the smallest models at the largest budgets, far on the
+   * small-model side of the minimum (the `cpu` optima sit near D/N_T ≈ 0.8) and the most
+   * expensive cells. `cpu-wide`: 8 (drops d 4 at 2.25e12, D/N_T = 9.3).
+   */
+  maxTokensPerParam: number;
   /** Seeds (model init and data order); losses are averaged over seeds. Default [0]. */
   seeds: number[];
   /** Context length T. Default 16 = the paper's. */
@@ -91,6 +100,7 @@ const shapes = (t: [number, number, number][]): SweepModelShape[] =>
 export const DEFAULT_SCALING_SWEEP: ScalingSweepConfig = {
   sizes: shapes([[1, 4, 1], [1, 8, 2], [2, 12, 2], [2, 16, 2], [3, 24, 3], [4, 32, 4]]),
   budgets: [2e11, 4.5e11, 1e12],
+  maxTokensPerParam: 0,
   seeds: [0],
   context: 16,
   batchSize: 8,
@@ -110,7 +120,7 @@ export const DEFAULT_SCALING_SWEEP: ScalingSweepConfig = {
 };
 
 /** Names of the presets. */
-export const SCALING_SWEEP_PRESET_NAMES = ["smoke", "cpu", "gpu"] as const;
+export const SCALING_SWEEP_PRESET_NAMES = ["smoke", "cpu", "cpu-wide", "gpu"] as const;
 /** A preset name. */
 export type ScalingSweepPresetName = typeof SCALING_SWEEP_PRESET_NAMES[number];
 
@@ -119,6 +129,11 @@ export type ScalingSweepPresetName = typeof SCALING_SWEEP_PRESET_NAMES[number];
  * - `smoke`: seconds (tests, CI notebooks): 3 one-layer models (d 4, 8, 12), 2 budgets, one
  *   Brown genre (humor), a few steps each. Shows the plumbing, not scaling.
  * - `cpu`: the default, ~30 min on an idle 2-core machine (see the field docs).
+ * - `cpu-wide`: `cpu` plus a fourth budget, 2.25e12 (the same ×2.25 spacing), without the
+ *   smallest model there (`maxTokensPerParam` 8): 23 runs, 5.7M tokens, ~1 h on an idle 2-core
+ *   machine. Its first 18 runs are `cpu`'s (same run ids), so it adds 5 runs to a stored `cpu`
+ *   sweep. With 3 budgets only 2 IsoFLOP minima fall inside the sizes (the smallest budget's
+ *   optimum is below the smallest model); the fourth budget adds a third.
  * - `gpu`: the paper's sizes: 7 shapes 0.81M → 4.9M total, 4 budgets 3e12 → 1e14 (96M tokens
  *   in all; up to 17 epochs of Brown for the smallest model), batch 64, lr 1e-2, all
  *   validation windows. Not run here (no GPU on this machine), so untimed.
@@ -145,6 +160,7 @@ export const SCALING_SWEEP_PRESETS: Readonly<
       experiment: "scaling_sweep_smoke",
     },
     cpu: {},
+    "cpu-wide": { budgets: [2e11, 4.5e11, 1e12, 2.25e12], maxTokensPerParam: 8 },
     gpu: {
       sizes: shapes([[1, 16, 2], [2, 24, 2], [2, 32, 2], [3, 40, 2], [3, 48, 3], [4, 64, 4], [
         5,
@@ -204,6 +220,7 @@ export function scalingSweepConfig(
   if (new Set(c.budgets).size !== c.budgets.length) {
     throw new ConfigError("budgets", "distinct values", c.budgets);
   }
+  checkNumber(c, "maxTokensPerParam", { min: 0 });
   if (
     !Array.isArray(c.seeds) || c.seeds.length === 0 ||
     c.seeds.some((s) => !Number.isInteger(s) || s < 0)

@@ -3,7 +3,12 @@ import { initBackend } from "../../lib/backend/backend.ts";
 import { crossEntropyRows, LanguageModel } from "../../lib/model/language_model.ts";
 import { openResults } from "../../lib/store/results.ts";
 import { runScalingSweep, sweepPlan, sweepTokens } from "../../lib/scaling/sweep.ts";
-import { analyzeSweep, isoFlopMinimum, type SweepPoint } from "../../lib/scaling/sweep_analysis.ts";
+import {
+  analyzeSweep,
+  isoFlopMinimum,
+  sizeJackknife,
+  type SweepPoint,
+} from "../../lib/scaling/sweep_analysis.ts";
 import { scalingSweepConfig } from "../../lib/scaling/sweep_config.ts";
 import { SweepBatches } from "../../lib/scaling/sweep_data.ts";
 import { lmWindowLoss, softmaxCrossEntropyRows } from "../../lib/scaling/sweep_loss.ts";
@@ -32,6 +37,15 @@ Deno.test("sweep grid: every run's tokens satisfy C = 6·N_T·D up to whole step
     }
     for (const s of sizes) assertEquals(s.total, s.nonEmbedding + s.embedding);
   }
+  // cpu-wide = cpu's 18 runs (same ids) + a 4th budget without the smallest model (D/N_T > 8).
+  const cpu = sweepPlan(scalingSweepConfig("cpu")).cells;
+  const wide = sweepPlan(scalingSweepConfig("cpu-wide")).cells;
+  assertEquals(wide.length, 23);
+  const wideIds = new Set(wide.map((c) => c.runId));
+  assert(cpu.every((c) => wideIds.has(c.runId)), "cpu's runs are cpu-wide's");
+  const added = wide.filter((c) => c.budget === 2.25e12);
+  assertEquals(added.map((c) => c.size), [1, 2, 3, 4, 5], "d 4 is skipped at 2.25e12");
+  assert(wide.every((c) => c.tokens / c.info.total <= 8));
   assertEquals(sweepTokens({ batchSize: 4, context: 16 }, 1e3, 6e3 * 640), {
     steps: 10,
     tokens: 640,
@@ -80,6 +94,11 @@ Deno.test("analyzeSweep on a Chinchilla law recovers a_T ≈ β/(α+β); non-emb
   assert(a.profiles.nonEmbedding.every((p) => p.points.length >= 3));
   // Counted Kaplan's way, the same optima scale like the paper's small-N asymptote β/(β+α/3) = 0.76.
   assertAlmostEquals(a.fits.nonEmbedding!.exponent, 0.72, 0.05);
+  const jk = sizeJackknife(points);
+  assertEquals(jk.map((r) => r.dropped), shapes.map((_, i) => i));
+  for (const r of jk) {
+    if (r.total !== null) assertAlmostEquals(r.total, beta / (alpha + beta), 0.05);
+  }
 });
 
 Deno.test("the sweep's cross-entropy equals crossEntropyRows in value and gradient; batches are pure", () => {
@@ -142,6 +161,14 @@ Deno.test("smoke sweep: trains and stores every run, then resumes without traini
     assertEquals(store.runs({ experiment: cfg.experiment, status: "done" }).length, n);
     assert(rest.runs.every((r) => Number.isFinite(r.valLoss) && r.valLoss < Math.log(50257) + 1));
     assertEquals([...Deno.readDirSync(`${dir}/ckpt`)].length, 0, "checkpoints removed once done");
+    // A grid listing the sizes in another order reads the same runs, re-indexed.
+    const reordered = await runScalingSweep({ ...cfg, sizes: [...cfg.sizes].reverse() }, {
+      ...common,
+      analyzeOnly: true,
+    });
+    assertEquals(reordered.missing, 0);
+    assertEquals(reordered.runs.length, n);
+    for (const r of reordered.runs) assertEquals(reordered.sizes[r.size].total, r.nTotal);
     store.close();
 
     const out = await new Deno.Command(Deno.execPath(), {
