@@ -93,7 +93,10 @@ export async function measureLevers(
   const f = stepFixture(shape, { seq, inputDim });
   const planner = setMatMulPlanner({});
   const bindBefore = backend === "webgpu" ? setBindGroupCache(false) : false;
-  const submitBatch = tf.env().get("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE") as number;
+  // A webgpu flag: registered only once the webgpu backend module is loaded.
+  const submitBatch = backend === "webgpu"
+    ? tf.env().get("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE") as number
+    : 0;
   const step = async (l: Lever) => {
     if (backend === "wasm") {
       useBlasMatMul(l.blas ? blas : null);

@@ -29,6 +29,27 @@ Deno.test("runBench: a tiny shape, 2 steps: the report has every field, ratio nu
   JSON.parse(JSON.stringify(r));
 });
 
+Deno.test("runBench with levers and a profile on wasm: every lever timed, the profile names the toolkit kernels", async () => {
+  const r = await runBench({
+    configs: TINY,
+    steps: 1,
+    warmup: 1,
+    torch: false,
+    matmul: false,
+    levers: true,
+    profile: true,
+  });
+  const levers = r.results[0].levers!;
+  assert(levers.length >= 2, `levers: ${levers.length}`);
+  for (const l of levers) assert(l.ms_per_step > 0 && Number.isFinite(l.ms_per_step), l.lever);
+  assert(r.profile !== undefined && r.profile.kernel_calls > 0);
+  assert(
+    r.profile.kernels.some((k) => k.kernel.startsWith("Toolkit")),
+    "fused kernels in the profile",
+  );
+  assert(formatBench(r).includes("levers, " + TINY));
+});
+
 Deno.test("deno task bench --json prints exactly one JSON object of the documented shape", async () => {
   const task = new URL("../../tasks/bench.ts", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
