@@ -10,6 +10,7 @@ import { dense } from "../backend/dense.ts";
 import { embeddingLookup } from "../backend/embedding.ts";
 import { Rng } from "../util/rng.ts";
 import { type LanguageModelConfig, languageModelConfig } from "./config.ts";
+import type { CausalLm } from "./causal_lm.ts";
 import type { HookResults } from "./hooks.ts";
 import {
   addPositions,
@@ -86,24 +87,7 @@ export class LanguageModel {
     batch: number,
     opts: StackOptions & { mask?: Float32Array } = {},
   ): tf.Scalar {
-    const T = windows.length / batch - 1;
-    if (!Number.isInteger(T) || T < 1) {
-      throw new Error(
-        `windows of length ${windows.length} do not split into ${batch} rows of T + 1`,
-      );
-    }
-    const inputs = new Int32Array(batch * T), targets = new Int32Array(batch * T);
-    for (let b = 0; b < batch; b++) {
-      inputs.set(windows.subarray(b * (T + 1), b * (T + 1) + T), b * T);
-      targets.set(windows.subarray(b * (T + 1) + 1, (b + 1) * (T + 1)), b * T);
-    }
-    return tf.tidy(() => {
-      const { logits } = this.forward(tf.tensor2d(inputs, [batch, T], "int32"), opts);
-      const nll = crossEntropyRows(logits, targets, this.config.vocabSize);
-      if (!opts.mask) return tf.mean(nll);
-      const m = tf.tensor1d(opts.mask);
-      return tf.div(tf.sum(tf.mul(nll, m)), tf.maximum(tf.sum(m), 1));
-    });
+    return causalLmLoss(this, windows, { batch, ...opts });
   }
 
   /**
@@ -147,4 +131,39 @@ export function crossEntropyRows(
   const lse = tf.logSumExp(logits, 1);
   const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(targets, "int32"), vocabSize)), 1);
   return tf.sub(lse, picked) as tf.Tensor1D;
+}
+
+/**
+ * Mean next-token cross-entropy (nats) of any causal LM over windows [batch, T + 1]: inputs are
+ * the first T tokens, targets the last T; `mask` [batch, T] (1 = counted) restricts the mean.
+ * {@link LanguageModel} and `LlamaModel` (lib/model/llama.ts) both compute their loss here.
+ *
+ * @example
+ * ```ts
+ * const lm = new LanguageModel({ vocabSize: 256, maxLen: 16, nLayers: 1, dModel: 32, nHeads: 2 });
+ * const loss = causalLmLoss(lm, new Int32Array(2 * 17), { batch: 2 });
+ * ```
+ */
+export function causalLmLoss(
+  model: Pick<CausalLm, "forward" | "config">,
+  windows: Int32Array,
+  opts: StackOptions & { batch: number; mask?: Float32Array },
+): tf.Scalar {
+  const { batch } = opts;
+  const T = windows.length / batch - 1;
+  if (!Number.isInteger(T) || T < 1) {
+    throw new Error(`windows of length ${windows.length} do not split into ${batch} rows of T + 1`);
+  }
+  const inputs = new Int32Array(batch * T), targets = new Int32Array(batch * T);
+  for (let b = 0; b < batch; b++) {
+    inputs.set(windows.subarray(b * (T + 1), b * (T + 1) + T), b * T);
+    targets.set(windows.subarray(b * (T + 1) + 1, (b + 1) * (T + 1)), b * T);
+  }
+  return tf.tidy(() => {
+    const { logits } = model.forward(tf.tensor2d(inputs, [batch, T], "int32"), opts);
+    const nll = crossEntropyRows(logits, targets, model.config.vocabSize);
+    if (!opts.mask) return tf.mean(nll);
+    const m = tf.tensor1d(opts.mask);
+    return tf.div(tf.sum(tf.mul(nll, m)), tf.maximum(tf.sum(m), 1));
+  });
 }

@@ -13,7 +13,7 @@ import { embeddingLookup } from "../backend/embedding.ts";
 import { gelu } from "../backend/gelu.ts";
 import { ConfigError } from "../util/validate.ts";
 import { applyPatches, captureLayers, capturePositions, type HookResults } from "./hooks.ts";
-import { LanguageModel } from "./language_model.ts";
+import { causalLmLoss } from "./language_model.ts";
 import {
   linear,
   makeParams,
@@ -220,20 +220,13 @@ export class LlamaModel implements CausalLm {
     return { logits: dense(out, head), results };
   }
 
-  /** Mean masked next-token cross-entropy over windows [batch, T + 1] (as {@link LanguageModel.loss}). */
+  /** Mean masked next-token cross-entropy over windows [batch, T + 1] ({@link causalLmLoss}). */
   loss(
     windows: Int32Array,
     batch: number,
     opts: StackOptions & { mask?: Float32Array } = {},
   ): tf.Scalar {
-    // Same windows → (inputs, targets) split and masked mean as LanguageModel's; it only uses
-    // this.forward and this.config.vocabSize, so it serves this model unchanged.
-    return LanguageModel.prototype.loss.call(
-      this as unknown as LanguageModel,
-      windows,
-      batch,
-      opts,
-    );
+    return causalLmLoss(this, windows, { batch, ...opts });
   }
 
   /** Frees the model's variables. */
