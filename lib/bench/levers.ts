@@ -108,14 +108,7 @@ export async function measureLevers(
     }
     setFusedKernels(l.fused);
     // On a GPU, 5 steps back to back and one read (see timeQueuedSteps in train_step.ts).
-    const per = backend === "webgpu" ? 5 : 1;
-    const t0 = performance.now();
-    for (let i = 0; i < per - 1; i++) f.enqueue().dispose();
-    const loss = f.enqueue();
-    await loss.data();
-    const dt = (performance.now() - t0) / per;
-    loss.dispose();
-    return dt;
+    return (await f.run(backend === "webgpu" ? 5 : 1)).msPerStep;
   };
   const threadsBefore = blas?.threads();
   const samples = levers.map(() => [] as number[]);

@@ -35,23 +35,16 @@ export async function profileStep(
 ): Promise<StepProfile> {
   const { seq = 40, inputDim = 16, warmup = 2 } = opts;
   const f = stepFixture(shape, { seq, inputDim });
-  const enqueue = () => f.enqueue();
   try {
-    for (let i = 0; i < warmup; i++) {
-      const v = enqueue();
-      await v.data();
-      v.dispose();
-    }
+    for (let i = 0; i < warmup; i++) await f.run(1);
     const t0 = performance.now();
-    const v = enqueue();
+    const v = f.enqueue();
     const t1 = performance.now();
     await v.data();
     const t2 = performance.now();
     v.dispose();
     const info = await tf.profile(async () => {
-      const l = enqueue();
-      await l.data();
-      l.dispose();
+      await f.run(1);
     });
     const byName = new Map<string, { calls: number; ms: number }>();
     for (const k of info.kernels) {

@@ -8,6 +8,11 @@ import type { ModelShape } from "./config.ts";
 export interface StepFixture {
   /** Records one step (forward, backward, Adam) and returns the loss, not yet read back. */
   enqueue(): tf.Scalar;
+  /**
+   * Records `count` steps back to back and reads the last loss (which waits for a GPU to
+   * finish them): wall ms per step, and that loss.
+   */
+  run(count: number): Promise<{ msPerStep: number; loss: number }>;
   /** Trainable parameters. */
   params: number;
   /** Frees the model and the optimiser state. */
@@ -16,15 +21,13 @@ export interface StepFixture {
 
 /**
  * The trainer's inner loop without its bookkeeping — forward, backward and the Adam update on
- * one fixed random batch — for the levers and the profile (the headline timing goes through
- * the real `train()`, lib/bench/train_step.ts).
+ * one fixed random batch — for the levers, the profile and the GPU headline timing (on CPU
+ * backends the headline goes through the real `train()`, lib/bench/train_step.ts).
  *
  * @example
  * ```ts
  * const f = stepFixture({ layers: 2, dModel: 64, heads: 2, batch: 64 });
- * const loss = f.enqueue();
- * await loss.data();
- * loss.dispose();
+ * const { msPerStep, loss } = await f.run(5);
  * f.dispose();
  * ```
  */
@@ -48,13 +51,22 @@ export function stepFixture(
   };
   const vars = Object.values(model.params);
   const names = new Map(Object.entries(model.params).map(([n, v]) => [v.name, n]));
+  const enqueue = () => {
+    const { value, grads } = tf.variableGrads(() => model.loss(batch), vars);
+    adam.apply(Object.fromEntries(Object.entries(grads).map(([k, g]) => [names.get(k) ?? k, g])));
+    tf.dispose(Object.values(grads));
+    return value;
+  };
   return {
     params: vars.reduce((s, v) => s + v.size, 0),
-    enqueue() {
-      const { value, grads } = tf.variableGrads(() => model.loss(batch), vars);
-      adam.apply(Object.fromEntries(Object.entries(grads).map(([k, g]) => [names.get(k) ?? k, g])));
-      tf.dispose(Object.values(grads));
-      return value;
+    enqueue,
+    async run(count: number) {
+      const t0 = performance.now();
+      for (let i = 0; i < count - 1; i++) enqueue().dispose();
+      const last = enqueue();
+      const loss = (await last.data())[0];
+      last.dispose();
+      return { msPerStep: (performance.now() - t0) / count, loss };
     },
     dispose() {
       adam.dispose();

@@ -130,24 +130,15 @@ async function timeQueuedSteps(
 ): Promise<StepTiming> {
   const f = stepFixture(shape, { seq: opts.seq, inputDim: opts.inputDim });
   try {
-    for (let i = 0; i < opts.warmup; i++) {
-      const l = f.enqueue();
-      await l.data();
-      l.dispose();
-    }
+    for (let i = 0; i < opts.warmup; i++) await f.run(1);
     const cpu0 = processCpuMs();
-    const t0 = performance.now();
-    for (let i = 0; i < opts.steps - 1; i++) f.enqueue().dispose();
-    const last = f.enqueue();
-    const finalLoss = (await last.data())[0];
-    last.dispose();
-    const ms = (performance.now() - t0) / opts.steps;
+    const { msPerStep, loss } = await f.run(opts.steps);
     const cpu1 = processCpuMs();
     return {
-      msPerStep: ms,
-      samples: [ms],
+      msPerStep,
+      samples: [msPerStep],
       params: f.params,
-      finalLoss,
+      finalLoss: loss,
       cpuMsPerStep: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / opts.steps : null,
     };
   } finally {
