@@ -4,6 +4,7 @@
  *   deno task icl:report            # a table
  *   deno task icl:report --json     # {"runs": [{seed, final_mse_per_concept, oracle_mse, cd_best_layer, ...}]}
  *   deno task icl:report --figures  # also writes SVG figures per run to results/figures/
+ *   deno task icl:report --all --import gpu/results.sqlite   # first copy in runs made elsewhere
  */
 import { openResults, resultsDir } from "../lib/store/mod.ts";
 import { ICL_EXPERIMENT, writeIclFigures, summarizeIclRun } from "../lib/icl/mod.ts";
@@ -15,8 +16,10 @@ const f = parseFlags(Deno.args, {
   figures: { type: "boolean", default: false, help: "write SVG figures per run" },
   out: { type: "string", default: resultsDir(), help: "results folder" },
   all: { type: "boolean", default: false, help: "include unfinished runs" },
+  import: { type: "string", default: "", help: "a results database made elsewhere: copy its runs in first" },
 });
 const store = openResults(`${f.out}/results.sqlite`);
+if (f.import) console.error(`imported ${store.importRuns(f.import, { experiment: ICL_EXPERIMENT }).length} runs from ${f.import}`);
 const runs = store.runs({ experiment: ICL_EXPERIMENT, ...(f.all ? {} : { status: "done" as const }) });
 const summaries = runs.flatMap((r) => {
   try {

@@ -4,13 +4,17 @@
  *   deno task icl:train --preset cpu --seed 0
  *   deno task icl:train --preset paper --backend webgpu
  *   deno task icl:train --preset cpu --variant sixBases --steps 20000
+ *   deno task icl:train --preset gpu --set '{"model":{"initStd":0.05},"train":{"lr":3e-4}}' --name my-try
+ *   deno task icl:train --preset gpu --backend webgpu --max-minutes 8   # a time-boxed chunk
+ *   deno task icl:train --preset cpu --steps 45000 --extend-from icl_synthetic-cpu-fourBases-seed0-842b3eaf
  *
- * A killed run resumes from its last checkpoint when the same command is run again.
+ * A killed run resumes from its last checkpoint when the same command is run again; so does a
+ * run paused by `--max-minutes` (it takes its end-of-run measurements at the pause).
  */
 import { initBackend } from "../lib/backend/mod.ts";
 import { openResults, resultsDir } from "../lib/store/mod.ts";
 import { ICL_PRESETS, iclConfig, type IclVariant, runIclExperiment } from "../lib/icl/mod.ts";
-import { numberFlag, parseFlags } from "../lib/util/cli.ts";
+import { jsonFlag, numberFlag, parseFlags } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
 
 const f = parseFlags(Deno.args, {
@@ -18,6 +22,10 @@ const f = parseFlags(Deno.args, {
   seed: { type: "string", default: "0", help: "seed (initialisation and data)" },
   variant: { type: "string", default: "", help: "fourBases | sixBases | overlapping | families (default: the preset's)" },
   steps: { type: "string", default: "", help: "override the number of training steps" },
+  set: { type: "string", default: "", help: `JSON overrides of the preset, nested fields merged, e.g. '{"model":{"dModel":128},"batchSize":128}'` },
+  name: { type: "string", default: "", help: "run name (default PRESET-VARIANT-seedS)" },
+  "extend-from": { type: "string", default: "", help: "id of a stored run to continue with more steps (same config but --steps)" },
+  "max-minutes": { type: "string", default: "", help: "pause after this many minutes (checkpointed; rerun to resume)" },
   backend: { type: "string", default: "auto", help: "auto | webgpu | wasm | cpu" },
   out: { type: "string", default: resultsDir(), help: "results folder (database, checkpoints)" },
   json: { type: "boolean", default: false, help: "print the run summary as JSON" },
@@ -25,12 +33,20 @@ const f = parseFlags(Deno.args, {
 
 if (!(f.preset in ICL_PRESETS)) throw new ConfigError("preset", Object.keys(ICL_PRESETS).join(", "), f.preset);
 const base = ICL_PRESETS[f.preset as keyof typeof ICL_PRESETS];
-const over: Record<string, unknown> = { seed: numberFlag("seed", f.seed, 0) };
+const set = jsonFlag("set", f.set) as Record<string, Record<string, unknown>>;
+const over: Record<string, unknown> = { ...set, seed: numberFlag("seed", f.seed, 0) };
 if (f.variant) over.variant = f.variant as IclVariant;
-if (f.steps) over.train = { ...base.train, steps: numberFlag("steps", f.steps, 0) };
+if (f.steps) over.train = { ...set.train, steps: numberFlag("steps", f.steps, 0) };
+const minutes = numberFlag("max-minutes", f["max-minutes"], 0);
 const cfg = iclConfig(base, over);
 await initBackend({ backend: f.backend as never });
 const store = openResults(`${f.out}/results.sqlite`);
-const summary = await runIclExperiment(cfg, { store, dir: `${f.out}/checkpoints`, name: `${f.preset}-${cfg.variant}-seed${cfg.seed}` });
+const summary = await runIclExperiment(cfg, {
+  store,
+  dir: `${f.out}/checkpoints`,
+  name: f.name || `${f.preset}-${cfg.variant}-seed${cfg.seed}`,
+  deadline: minutes > 0 ? Date.now() + minutes * 60_000 : undefined,
+  extendFrom: f["extend-from"] || undefined,
+});
 console.log(f.json ? JSON.stringify(summary) : summary);
 store.close();

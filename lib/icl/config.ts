@@ -77,9 +77,10 @@ const PAPER: IclConfig = {
 /**
  * Named presets. `smoke`: seconds, for tests and CI (shows no phenomenon). `quick`: the minutes
  * that `deno task reproduce` spends (too short for the phenomenon; it shows the pipeline). `cpu`: the CPU
- * default (see `lib/icl/README.md` for how it was found). `paper`: the paper's settings.
+ * default (see `lib/icl/README.md` for how it was found). `gpu`: a mid-size model for a GPU in
+ * time-boxed chunks. `paper`: the paper's settings.
  */
-export const ICL_PRESETS: Record<"smoke" | "quick" | "cpu" | "paper", IclConfig> = {
+export const ICL_PRESETS: Record<"smoke" | "quick" | "cpu" | "gpu" | "paper", IclConfig> = {
   smoke: {
     ...PAPER,
     model: { nLayers: 2, dModel: 16, nHeads: 2, maxLen: 40, inputDim: 16 },
@@ -116,9 +117,28 @@ export const ICL_PRESETS: Record<"smoke" | "quick" | "cpu" | "paper", IclConfig>
     train: { steps: 6000, lr: 1e-3, betas: [0.9, 0.999], warmupSteps: 200, logEvery: 50, checkpointEvery: 500 },
     batchSize: 64,
     stepsPerEpoch: 150,
-    evalEpochs: logEpochs(100),
-    snapshotEpochs: [3, 10, 30, 100],
+    // Lists run past the default 40 epochs so that longer runs (`--steps`, `--extend-from`)
+    // keep being measured; epochs past the end are dropped.
+    evalEpochs: logEpochs(1000),
+    snapshotEpochs: [3, 10, 30, 100, 300, 1000],
     layer: 2,
+    nPerConcept: 100,
+    testSize: 1000,
+    knnK: 10,
+  },
+  gpu: {
+    ...PAPER,
+    // Between cpu and paper, for a lent GPU in time-boxed chunks (`--max-minutes`, then resume):
+    // on an H100 our WGSL kernels run a step in ~20 ms, bound by recording ~500 dispatches.
+    // Half the paper's depth and width, the paper's batch, and the cpu preset's init and lr,
+    // which leave the initial plateau where GPT-2's 0.02 and lr 1e-4 stay on it.
+    model: { nLayers: 6, dModel: 128, nHeads: 4, maxLen: 40, inputDim: 16, initStd: 0.08 },
+    train: { steps: 40_000, lr: 1e-3, betas: [0.9, 0.999], warmupSteps: 200, logEvery: 100, checkpointEvery: 1000 },
+    batchSize: 128,
+    stepsPerEpoch: 250,
+    evalEpochs: logEpochs(1000),
+    snapshotEpochs: [3, 10, 30, 100, 300, 1000],
+    layer: 3,
     nPerConcept: 100,
     testSize: 1000,
     knnK: 10,
@@ -131,14 +151,21 @@ export const ICL_PRESETS: Record<"smoke" | "quick" | "cpu" | "paper", IclConfig>
  *
  * @example
  * ```ts
- * const cfg = iclConfig("cpu", { seed: 2 });
+ * const cfg = iclConfig("cpu", { seed: 2, model: { dModel: 128 } }); // other model fields from the preset
  * ```
  */
 export function iclConfig(preset: keyof typeof ICL_PRESETS | IclConfig = "cpu", over: Partial<IclConfig> = {}): IclConfig {
   const base = typeof preset === "string" ? ICL_PRESETS[preset] : preset;
   if (!base) throw new ConfigError("preset", Object.keys(ICL_PRESETS).join(", "), preset);
   checkKnownKeys(over, base, "icl");
-  const c: IclConfig = { ...base, ...over };
+  // The nested configs merge field by field: `{ model: { dModel: 128 } }` keeps the preset's layers.
+  const c: IclConfig = {
+    ...base,
+    ...over,
+    task: { ...base.task, ...over.task },
+    model: { ...base.model, ...over.model },
+    train: { ...base.train, ...over.train },
+  };
   checkOneOf(c, "variant", ICL_VARIANTS);
   const model = regressionConfig(c.model);
   const tc = trainConfig(c.train);

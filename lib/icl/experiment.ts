@@ -17,6 +17,7 @@ import { umapEmbedding } from "../probes/umap.ts";
 import { type IclConfig, iclConfig } from "./config.ts";
 import { conceptDecodability, conceptMse, headAblation, layerRepresentations, patchingMatrix, squaredErrors } from "./measure.ts";
 import { baselineMse, type IclRunSummary, summarizeIclRun } from "./report.ts";
+import { ConfigError } from "../util/validate.ts";
 
 /** The experiment name runs are stored under. */
 export const ICL_EXPERIMENT = "icl_synthetic";
@@ -66,6 +67,20 @@ export async function runIclExperiment(
      * notebook showing a run that `deno task icl:train` is still making). Default false.
      */
     storedOnly?: boolean;
+    /**
+     * Wall-clock deadline (`Date.now()` ms): training pauses at the first logging step past it,
+     * takes the end-of-run measurements (snapshot, head ablation) at that step, and leaves the run
+     * unfinished; the same call later resumes it. For time-boxed GPU sessions. Default: none.
+     */
+    deadline?: number;
+    /**
+     * Continue a stored run with more steps instead of starting over: `config` must equal that
+     * run's config except for `train.steps` (and the epoch lists, which follow the steps), with a
+     * constant learning rate after warm-up, so that the continued run is exactly the run that
+     * `config` would have made from scratch. Its checkpoint, evaluations, snapshots and metrics
+     * are copied into the new run, which then trains on. Default: none.
+     */
+    extendFrom?: string;
   },
 ): Promise<IclRunSummary> {
   const cfg = iclConfig(config);
@@ -74,6 +89,10 @@ export async function runIclExperiment(
   const existing = store.run(runId);
   if (existing?.status === "done" && existing.summary) return existing.summary as IclRunSummary;
   if (opts.storedOnly && store.artifactNames(runId).some((n) => n.startsWith("eval@"))) return summarizeIclRun(store, runId);
+
+  if (opts.extendFrom && !store.artifactNames(runId).some((n) => n.startsWith("eval@"))) {
+    await copyRunForExtension(store, opts.extendFrom, runId, cfg, opts.dir);
+  }
 
   const task = iclTask(cfg);
   const model = new RegressionTransformer({ ...cfg.model, inputDim: task.dim, maxLen: 2 * task.nPoints }, { seed: cfg.seed });
@@ -92,8 +111,8 @@ export async function runIclExperiment(
   }
   store.setArtifact(runId, "meta", { conceptNames: task.conceptNames, nConcepts: task.nConcepts, totalEpochs, stepsPerEpoch: cfg.stepsPerEpoch, layer: cfg.layer, bases: task.bases ?? null });
 
-  const measure = async (step: number): Promise<Record<string, number>> => {
-    const last = step === tc.steps;
+  const measure = async (step: number, pausedHere = false): Promise<Record<string, number>> => {
+    const last = step === tc.steps || pausedHere;
     if (!evalSteps.has(step) && !snapSteps.has(step) && !last) return {};
     const epoch = step / cfg.stepsPerEpoch;
     const mse = conceptMse(await squaredErrors(model, test), test, task);
@@ -122,8 +141,9 @@ export async function runIclExperiment(
     return metrics;
   };
 
+  let result;
   try {
-    await train(model, tc, {
+    result = await train(model, tc, {
       batch: (step) => task.sample(cfg.batchSize, { rng: new Rng(`train:${cfg.seed}:${step}`) }),
       loss: (b) => model.loss(b),
       evaluate: measure,
@@ -132,12 +152,41 @@ export async function runIclExperiment(
       checkpointPath: `${opts.dir}/${runId}.safetensors`,
       progress: opts.progress,
       label: `icl ${opts.name ?? `seed${cfg.seed}`}`,
+      deadline: opts.deadline,
     });
+    if (result.paused) store.logMetrics(runId, result.step, await measure(result.step, true));
   } finally {
     model.dispose();
   }
   const summary = summarizeIclRun(store, runId);
-  store.finishRun(runId, summary);
+  if (!result.paused) store.finishRun(runId, summary);
   return summary;
 }
 
+
+/** Copies a shorter stored run into a new one (see `extendFrom`), after checking it may be extended. */
+async function copyRunForExtension(store: ResultsStore, fromId: string, toId: string, cfg: IclConfig, dir: string) {
+  const from = store.run(fromId);
+  if (!from) throw new ConfigError("extendFrom", "the id of a stored run", fromId);
+  const old = from.config as IclConfig;
+  const strip = (c: IclConfig) => JSON.stringify({ ...c, train: { ...c.train, steps: 0 }, evalEpochs: [], snapshotEpochs: [] });
+  if (strip(old) !== strip(cfg)) {
+    throw new ConfigError("extendFrom", "a run whose config differs only in train.steps", fromId);
+  }
+  if ((cfg.train.schedule ?? "constant") !== "constant") {
+    throw new ConfigError("extendFrom", "a run with a constant schedule (a cosine schedule depends on the total steps)", fromId);
+  }
+  if ((cfg.train.steps ?? 0) <= (old.train.steps ?? 0)) {
+    throw new ConfigError("train.steps", `more than the extended run's ${old.train.steps}`, cfg.train.steps);
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.copyFile(`${dir}/${fromId}.safetensors`, `${dir}/${toId}.safetensors`);
+  for (const name of store.artifactNames(fromId)) store.setArtifact(toId, name, store.artifact(fromId, name));
+  const byStep = new Map<number, Record<string, number>>();
+  for (const m of store.metrics(fromId)) {
+    const row = byStep.get(m.step) ?? {};
+    row[m.name] = m.value ?? NaN;
+    byStep.set(m.step, row);
+  }
+  for (const [step, values] of byStep) store.logMetrics(toId, step, values);
+}

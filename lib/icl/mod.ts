@@ -4,3 +4,4 @@ export * from "./measure.ts";
 export * from "./experiment.ts";
 export * from "./report.ts";
 export * from "./figures.ts";
+export * from "./analysis.ts";

@@ -168,6 +168,48 @@ export class ResultsStore {
     this.db.prepare("delete from runs where id = ?").run(runId);
   }
 
+  /**
+   * Copies runs (with their metrics and artifacts) from another results database, replacing
+   * runs of the same id here: how results made on another machine (a lent GPU, say) join the
+   * local ones. Returns the ids copied.
+   *
+   * @example
+   * ```ts
+   * openResults().importRuns("gpu/results.sqlite", { experiment: "icl_synthetic" });
+   * ```
+   */
+  importRuns(sourcePath: string, opts: { ids?: string[]; experiment?: string } = {}): string[] {
+    const src = new DatabaseSync(sourcePath, { readOnly: true });
+    try {
+      const ids = (src.prepare("select id from runs where (?1 is null or experiment = ?1) order by id")
+        .all(opts.experiment ?? null) as { id: string }[]).map((r) => r.id)
+        .filter((id) => !opts.ids || opts.ids.includes(id));
+      for (const id of ids) {
+        this.db.exec("begin");
+        try {
+          for (const t of ["metrics", "artifacts"]) this.db.prepare(`delete from ${t} where run_id = ?`).run(id);
+          const copy = (table: string, key: string) => {
+            for (const row of src.prepare(`select * from ${table} where ${key} = ?`).all(id) as Record<string, never>[]) {
+              const cols = Object.keys(row);
+              this.db.prepare(`insert or replace into ${table} (${cols.join(", ")}) values (${cols.map(() => "?").join(", ")})`)
+                .run(...cols.map((c) => row[c]));
+            }
+          };
+          copy("runs", "id");
+          copy("metrics", "run_id");
+          copy("artifacts", "run_id");
+          this.db.exec("commit");
+        } catch (e) {
+          this.db.exec("rollback");
+          throw e;
+        }
+      }
+      return ids;
+    } finally {
+      src.close();
+    }
+  }
+
   /** Any read-only SQL, for users' own questions. */
   query(sql: string, ...params: (string | number | null)[]): Record<string, unknown>[] {
     return this.db.prepare(sql).all(...params).map((r) => ({ ...r }));

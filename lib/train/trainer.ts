@@ -118,6 +118,12 @@ export interface TrainOptions<B> {
   label?: string;
   /** Stop as if killed after this step (no extra log or checkpoint) — for tests of resume. */
   stopAfter?: number;
+  /**
+   * Wall-clock deadline (`Date.now()` milliseconds): training pauses at the first logging step
+   * at or past it and writes a checkpoint there, so the same call later resumes where it stopped
+   * (time-boxed chunks on a lent GPU, say). Default: none.
+   */
+  deadline?: number;
   /** Only trainable parameters with these names are updated (e.g. LoRA adapters). Default all. */
   trainable?: string[];
 }
@@ -134,6 +140,8 @@ export interface TrainResult {
   history: { step: number; loss: number }[];
   /** Wall time of this call's steps, in milliseconds per step. */
   msPerStep: number;
+  /** True when {@link TrainOptions.deadline} stopped training before `steps`. */
+  paused: boolean;
 }
 
 /**
@@ -179,6 +187,7 @@ export async function train<B>(
     const varList = Object.values(trainParams);
     const t0 = performance.now();
     const startStep = step;
+    let paused = false;
 
     while (step < stopAt) {
       step++;
@@ -207,16 +216,19 @@ export async function train<B>(
         const metrics = await opts.evaluate(step);
         if (opts.store && opts.runId) opts.store.logMetrics(opts.runId, step, metrics);
       }
-      const ckptDue = (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) || step === cfg.steps;
+      // Pause only on a logging step, so that no partial loss window is lost on resume.
+      paused = opts.deadline !== undefined && step < cfg.steps && step % cfg.logEvery === 0 && Date.now() >= opts.deadline;
+      const ckptDue = (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) || step === cfg.steps || paused;
       if (opts.checkpointPath && ckptDue) {
         await save(opts.checkpointPath, model, adam, cfg, step);
         await opts.onCheckpoint?.(step);
       }
+      if (paused) break;
     }
     lossSum.dispose();
     bar?.done();
     const msPerStep = (performance.now() - t0) / Math.max(1, step - startStep);
-    return { step, resumedFrom, finalLoss, history, msPerStep };
+    return { step, resumedFrom, finalLoss, history, msPerStep, paused };
   } finally {
     adam.dispose();
   }

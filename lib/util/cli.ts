@@ -53,3 +53,24 @@ export function numberFlag(name: string, value: string | undefined, fallback: nu
   if (!Number.isFinite(n)) throw new ConfigError(name, "a number", value);
   return n;
 }
+
+/**
+ * Parses a JSON flag value (an object of config overrides, say), failing with the flag's name
+ * when it is not valid JSON or not an object.
+ *
+ * @example
+ * ```ts
+ * jsonFlag("set", '{"model": {"dModel": 128}}'); // { model: { dModel: 128 } }
+ * ```
+ */
+export function jsonFlag(name: string, value: string | undefined): Record<string, unknown> {
+  if (value === undefined || value === "") return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(value);
+  } catch {
+    throw new ConfigError(name, "a JSON object", value);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(name, "a JSON object", value);
+  return v as Record<string, unknown>;
+}

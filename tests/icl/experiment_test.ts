@@ -35,6 +35,40 @@ Deno.test("smoke experiment stores evaluations, snapshots, head ablation, and a 
   store.close();
 });
 
+Deno.test("a deadline pauses the experiment with end-of-chunk measurements; the same call resumes and finishes it", async () => {
+  const store = openResults(":memory:");
+  const dir = await Deno.makeTempDir();
+  const cfg = iclConfig("smoke");
+  const paused = await runIclExperiment(cfg, { store, dir, progress: false, deadline: Date.now() - 1 });
+  // smoke logs every 10 steps of 30: the pause falls on step 10 (epoch 1), before the end.
+  assertEquals([paused.steps, paused.totalSteps], [10, 30]);
+  assertEquals(store.run(paused.runId)?.status, "running");
+  assertEquals(iclSnapshots(store, paused.runId).map((s) => s.step), [10], "a snapshot at the pause");
+  assert(store.artifact(paused.runId, "headAblation"), "head ablation at the pause");
+  const done = await runIclExperiment(cfg, { store, dir, progress: false });
+  assertEquals([done.steps, store.run(done.runId)?.status], [30, "done"]);
+  assertEquals(iclEvals(store, done.runId).map((e) => e.step), [10, 30]);
+  store.close();
+});
+
+Deno.test("extendFrom continues a stored run to exactly the run a longer config makes from scratch", async () => {
+  const store = openResults(":memory:");
+  const dir = await Deno.makeTempDir();
+  const long = iclConfig("smoke", { train: { steps: 50 } });
+  const fresh = await runIclExperiment(long, { store, dir, name: "fresh", progress: false });
+  const short = await runIclExperiment(iclConfig("smoke"), { store, dir, name: "short", progress: false });
+  const ext = await runIclExperiment(long, { store, dir, name: "extended", progress: false, extendFrom: short.runId });
+  assertEquals(ext.final_mse_per_concept, fresh.final_mse_per_concept);
+  assertEquals(ext.steps, 50);
+  // The short run's evaluations carry over (its end, step 30, is one more than the long run has).
+  assertEquals(iclEvals(store, ext.runId).map((e) => e.step), [10, 30, 50]);
+  assertEquals(store.metrics(ext.runId, { name: "train_loss" }).map((m) => m.step), [10, 20, 30, 40, 50]);
+  const other = iclConfig("smoke", { train: { steps: 50, lr: 3e-3 } });
+  const err = await runIclExperiment(other, { store, dir, name: "bad", progress: false, extendFrom: short.runId }).catch((e) => e);
+  assert(err instanceof ConfigError && err.field === "extendFrom", String(err));
+  store.close();
+});
+
 Deno.test("experiment: tensor and wasm-buffer counts stay flat across its evaluation points", async () => {
   // layerRepresentations once kept every forward pass's activations: ~250 MB of wasm heap per
   // evaluation and ~1.4 GB per snapshot at the cpu preset, until the 4 GB heap ran out (malloc
@@ -81,4 +115,11 @@ Deno.test("iclConfig: bad fields name themselves", () => {
   assertEquals((assertThrows(() => iclConfig("smoke", { variant: "five" as never }), ConfigError) as ConfigError).field, "variant");
   assertEquals((assertThrows(() => iclConfig("nope" as never), ConfigError) as ConfigError).field, "preset");
   assertEquals((assertThrows(() => iclConfig("smoke", { batchsize: 3 } as never), ConfigError) as ConfigError).field, "icl.batchsize");
+});
+
+Deno.test("iclConfig merges nested overrides field by field; epoch lists stop at the run's end", () => {
+  const c = iclConfig("gpu", { model: { dModel: 64 }, train: { steps: 2500 } });
+  assertEquals([c.model.nLayers, c.model.dModel, c.model.initStd, c.train.lr, c.train.steps], [6, 64, 0.08, 1e-3, 2500]);
+  assertEquals(c.evalEpochs, [1, 2, 3, 5, 7, 10]);
+  assertEquals(c.snapshotEpochs, [3, 10]);
 });

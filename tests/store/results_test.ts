@@ -23,6 +23,25 @@ Deno.test("results store: runs, metrics, artifacts round-trip and are queryable"
   db.close();
 });
 
+Deno.test("importRuns copies runs with their metrics and artifacts, replacing same-id runs", async () => {
+  const dir = await Deno.makeTempDir();
+  const other = openResults(`${dir}/other.sqlite`);
+  const a = other.startRun({ experiment: "exp", name: "a", config: { x: 1 } });
+  other.logMetrics(a, 5, { loss: 1.5 });
+  other.setArtifact(a, "m", [1, 2]);
+  other.finishRun(a, { ok: true });
+  other.startRun({ experiment: "elsewhere", config: {} });
+  other.close();
+  const here = openResults(`${dir}/here.sqlite`);
+  here.startRun({ experiment: "exp", name: "a", config: { x: 1 } }); // an older copy of run a
+  here.logMetrics(a, 7, { loss: 9 });
+  assertEquals(here.importRuns(`${dir}/other.sqlite`, { experiment: "exp" }), [a]);
+  assertEquals(here.metrics(a), [{ step: 5, name: "loss", value: 1.5 }], "the older copy's metrics are replaced");
+  assertEquals(here.artifact(a, "m"), [1, 2]);
+  assertEquals([here.run(a)?.status, here.runs().length], ["done", 1]);
+  here.close();
+});
+
 Deno.test("configHash is key-order independent and value sensitive", () => {
   assertEquals(configHash({ a: 1, b: 2 }), configHash({ b: 2, a: 1 }));
   assert(configHash({ a: 1 }) !== configHash({ a: 2 }));

@@ -60,6 +60,29 @@ Deno.test("a killed run resumes from its checkpoint to the same final loss and p
   resumedModel.dispose();
 });
 
+Deno.test("a deadline pauses at a logging step with a checkpoint, and the run resumes to the same result", async () => {
+  const dir = await Deno.makeTempDir();
+  const cfg = { steps: 30, lr: 3e-3, logEvery: 5, checkpointEvery: 100 };
+  const straight = new RegressionTransformer(TINY, { seed: 4 });
+  const a = await train(straight, cfg, { batch: batchOf, loss: (b) => straight.loss(b), progress: false });
+  assertEquals(a.paused, false);
+  const ckpt = `${dir}/ckpt.safetensors`;
+  const first = new RegressionTransformer(TINY, { seed: 4 });
+  // A deadline already past: training runs to the first logging step (5), checkpoints there and stops.
+  const p = await train(first, cfg, { batch: batchOf, loss: (b) => first.loss(b), progress: false, checkpointPath: ckpt, deadline: Date.now() - 1 });
+  assertEquals([p.step, p.paused], [5, true]);
+  first.dispose();
+  const second = new RegressionTransformer(TINY, { seed: 77 });
+  const b = await train(second, cfg, { batch: batchOf, loss: (x) => second.loss(x), progress: false, checkpointPath: ckpt });
+  assertEquals([b.resumedFrom, b.step, b.paused], [5, 30, false]);
+  assertEquals(b.finalLoss, a.finalLoss);
+  for (const name of Object.keys(straight.params)) {
+    assertEquals(Array.from(second.params[name].dataSync()), Array.from(straight.params[name].dataSync()), name);
+  }
+  straight.dispose();
+  second.dispose();
+});
+
 Deno.test("resume refuses a checkpoint written for another model or optimizer", async () => {
   const dir = await Deno.makeTempDir();
   const ckpt = `${dir}/c.safetensors`;

@@ -1,0 +1,83 @@
+/**
+ * Analyses of a stored run after training: reload its model from the run's checkpoint, and
+ * measure the patching matrix at every layer (the run itself patches at one layer, chosen
+ * before training; where the concept ends up encoded is only known afterwards).
+ *
+ * @module
+ */
+import { RegressionTransformer } from "../model/regression_transformer.ts";
+import { loadCheckpoint } from "../store/checkpoint.ts";
+import type { ResultsStore } from "../store/results.ts";
+import { loadParams } from "../train/trainer.ts";
+import type { PatchMode } from "../interventions/patching.ts";
+import type { RegressionTask } from "../tasks/regression_batch.ts";
+import { ConfigError } from "../util/validate.ts";
+import type { IclConfig } from "./config.ts";
+import { iclTask } from "./experiment.ts";
+import { type PatchMatrix, patchingMatrix } from "./measure.ts";
+
+/** A stored run's model at its last checkpoint, with the run's config and task. */
+export interface LoadedIclRun {
+  runId: string;
+  config: IclConfig;
+  task: RegressionTask;
+  model: RegressionTransformer;
+  /** The training step of the checkpoint. */
+  step: number;
+}
+
+/**
+ * Finds a stored run by id or by name (the newest of that name) and loads its model from the
+ * checkpoint in `dir`. Dispose `model` when done.
+ *
+ * @example
+ * ```ts
+ * const run = await loadIclRun(openResults(), "cpu-fourBases-seed1", { dir: "results/checkpoints" });
+ * ```
+ */
+export async function loadIclRun(store: ResultsStore, idOrName: string, opts: { dir: string }): Promise<LoadedIclRun> {
+  const rec = store.run(idOrName) ?? store.runs().find((r) => r.name === idOrName);
+  if (!rec) throw new ConfigError("run", "the id or name of a stored run", idOrName);
+  const ckpt = await loadCheckpoint(`${opts.dir}/${rec.id}.safetensors`);
+  if (!ckpt) throw new Error(`run ${rec.id} has no checkpoint in ${opts.dir}`);
+  const config = rec.config as IclConfig;
+  const task = iclTask(config);
+  const model = new RegressionTransformer(JSON.parse(ckpt.metadata.model), { seed: config.seed });
+  loadParams(model.params, ckpt);
+  return { runId: rec.id, config, task, model, step: Number(ckpt.metadata.step) };
+}
+
+/** Mean ΔMSE on and off the diagonal of a patching matrix. */
+export function patchContrast(m: PatchMatrix): { diagonal: number; offDiagonal: number } {
+  const K = m.delta.length;
+  let on = 0, off = 0;
+  m.delta.forEach((row, s) => row.forEach((v, t) => (s === t ? (on += v) : (off += v))));
+  return { diagonal: on / K, offDiagonal: off / (K * (K - 1)) };
+}
+
+/**
+ * Patching matrices of a loaded run at each of `layers` (default: every layer 1 … L), for each
+ * (mode, scope), on the run's own probe and means sets (the ones its snapshots used).
+ *
+ * @example
+ * ```ts
+ * const ms = await patchingByLayer(run, { modes: [["shift", "all"]] });
+ * ms.map((m) => [m.layer, patchContrast(m)]);
+ * ```
+ */
+export async function patchingByLayer(
+  run: LoadedIclRun,
+  opts: { layers?: number[]; modes?: [PatchMode, "query" | "all"][] } = {},
+): Promise<PatchMatrix[]> {
+  const { config: cfg, task, model } = run;
+  const layers = opts.layers ?? Array.from({ length: model.config.nLayers }, (_, i) => i + 1);
+  const modes = opts.modes ?? [["replace", "query"], ["add", "query"], ["shift", "query"], ["shift", "all"]];
+  const probeSet = task.perConceptSet(cfg.nPerConcept, { seed: "probe" });
+  const meansSet = task.perConceptSet(cfg.nPerConcept, { seed: "means" });
+  const out: PatchMatrix[] = [];
+  for (const layer of layers) {
+    if (!(layer >= 1 && layer <= model.config.nLayers)) throw new ConfigError("layers", `integers in 1 … ${model.config.nLayers}`, layer);
+    for (const [mode, scope] of modes) out.push(await patchingMatrix(model, probeSet, task, { layer, mode, scope, meansFrom: meansSet }));
+  }
+  return out;
+}

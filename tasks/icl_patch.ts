@@ -1,0 +1,43 @@
+/**
+ * Activation patching at every layer of a stored synthetic-ICL run, from its last checkpoint:
+ * where does replacing (or shifting) the representation with another concept's mean change the
+ * prediction? Stores the matrices as the run's artifact `patchByLayer@STEP` and prints the mean
+ * ΔMSE on and off the diagonal per layer.
+ *
+ *   deno task icl:patch --run cpu-fourBases-seed1
+ *   deno task icl:patch --run icl_synthetic-gpu-fourBases-seed1-c37c557a --layers 3,4,5,6 --json
+ */
+import { initBackend } from "../lib/backend/mod.ts";
+import { openResults, resultsDir } from "../lib/store/mod.ts";
+import { loadIclRun, patchContrast, patchingByLayer } from "../lib/icl/mod.ts";
+import { markdownTable } from "../lib/plot/mod.ts";
+import { parseFlags } from "../lib/util/cli.ts";
+import { ConfigError } from "../lib/util/validate.ts";
+
+const f = parseFlags(Deno.args, {
+  run: { type: "string", default: "", help: "id or name of a stored icl_synthetic run (required)" },
+  layers: { type: "string", default: "", help: "comma-separated layers (default: all)" },
+  backend: { type: "string", default: "auto", help: "auto | webgpu | wasm | cpu" },
+  out: { type: "string", default: resultsDir(), help: "results folder (database, checkpoints)" },
+  json: { type: "boolean", default: false, help: "print the matrices as JSON" },
+}, { usage: "deno task icl:patch --run RUN [flags]" });
+if (!f.run) throw new ConfigError("run", "the id or name of a stored run", f.run);
+const layers = f.layers ? f.layers.split(",").map(Number) : undefined;
+await initBackend({ backend: f.backend as never, quiet: f.json });
+const store = openResults(`${f.out}/results.sqlite`);
+const run = await loadIclRun(store, f.run, { dir: `${f.out}/checkpoints` });
+try {
+  const matrices = await patchingByLayer(run, { layers });
+  store.setArtifact(run.runId, `patchByLayer@${run.step}`, { step: run.step, matrices });
+  if (f.json) console.log(JSON.stringify({ runId: run.runId, step: run.step, matrices }));
+  else {
+    console.log(`${run.runId} at step ${run.step}: mean ΔMSE of the last prediction (normalised)`);
+    console.log(markdownTable(matrices.map((m) => {
+      const c = patchContrast(m);
+      return { layer: m.layer, mode: m.mode, scope: m.scope, diagonal: +c.diagonal.toFixed(3), "off-diagonal": +c.offDiagonal.toFixed(3) };
+    })));
+  }
+} finally {
+  run.model.dispose();
+  store.close();
+}

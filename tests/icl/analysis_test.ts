@@ -1,0 +1,32 @@
+import { initBackend } from "../../lib/backend/backend.ts";
+import { openResults } from "../../lib/store/results.ts";
+import { iclConfig } from "../../lib/icl/config.ts";
+import { runIclExperiment } from "../../lib/icl/experiment.ts";
+import { iclSnapshots } from "../../lib/icl/report.ts";
+import { loadIclRun, patchContrast, patchingByLayer } from "../../lib/icl/analysis.ts";
+import { assert, assertAllClose, assertEquals, assertRejects } from "../assert.ts";
+
+await initBackend({ backend: "wasm", quiet: true });
+
+Deno.test("loadIclRun restores the trained model: patching at the run's layer equals the run's own final snapshot", async () => {
+  const store = openResults(":memory:");
+  const dir = await Deno.makeTempDir();
+  const s = await runIclExperiment(iclConfig("smoke"), { store, dir, name: "smoke-a", progress: false });
+  const run = await loadIclRun(store, "smoke-a", { dir });
+  assertEquals([run.runId, run.step], [s.runId, 30]);
+  const ms = await patchingByLayer(run, { layers: [1, 2], modes: [["replace", "query"], ["shift", "all"]] });
+  assertEquals(ms.map((m) => `${m.layer}:${m.mode}:${m.scope}`), ["1:replace:query", "1:shift:all", "2:replace:query", "2:shift:all"]);
+  const stored = iclSnapshots(store, s.runId).at(-1)!.patches.find((p) => p.mode === "replace" && p.scope === "query")!;
+  assertEquals(stored.layer, 1);
+  assertAllClose(ms[0].delta.flat(), stored.delta.flat(), 1e-6);
+  await assertRejects(() => patchingByLayer(run, { layers: [3] }), "layers");
+  run.model.dispose();
+  await assertRejects(() => loadIclRun(store, "nope", { dir }), "nope");
+  store.close();
+});
+
+Deno.test("patchContrast averages the diagonal and the off-diagonal", () => {
+  const c = patchContrast({ layer: 1, mode: "shift", scope: "query", clean: [0, 0], delta: [[1, 2], [4, 3]] });
+  assertEquals(c, { diagonal: 2, offDiagonal: 3 });
+  assert(Number.isFinite(c.diagonal));
+});
