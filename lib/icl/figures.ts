@@ -109,6 +109,22 @@ export function patchFigure(store: ResultsStore, runId: string, opts: { mode?: s
 }
 
 /**
+ * Patching matrices at every layer for one mode and scope (from {@link patchingByLayer}, or the
+ * `patchByLayer@STEP` artifact that `deno task icl:patch` stores): where the concept is used.
+ *
+ * @example
+ * ```ts
+ * await show(patchLayersFigure(await patchingByLayer(run), ["A", "B", "C", "D"], { mode: "shift" }));
+ * ```
+ */
+export function patchLayersFigure(matrices: PatchMatrix[], conceptNames: string[], opts: { mode?: string; scope?: string; title?: string } = {}): VegaLiteSpec {
+  const mode = opts.mode ?? "shift", scope = opts.scope ?? "query";
+  const panels = matrices.filter((m) => m.mode === mode && m.scope === scope)
+    .map((m) => heatmap(patchRows(m, conceptNames), { x: "target", y: "source", value: "dmse", title: `layer ${m.layer}: ${mode} (${scope})`, width: 130, height: 130 }));
+  return concat(panels, { title: opts.title ?? "Activation patching by layer: ΔMSE (patched − clean)" });
+}
+
+/**
  * Error vs number of in-context examples: the model at the end beside the baselines.
  *
  * @example

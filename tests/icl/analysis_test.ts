@@ -4,6 +4,8 @@ import { iclConfig } from "../../lib/icl/config.ts";
 import { runIclExperiment } from "../../lib/icl/experiment.ts";
 import { iclSnapshots } from "../../lib/icl/report.ts";
 import { loadIclRun, patchContrast, patchingByLayer } from "../../lib/icl/analysis.ts";
+import { patchLayersFigure } from "../../lib/icl/figures.ts";
+import { toSVG } from "../../lib/plot/render.ts";
 import { assert, assertAllClose, assertEquals, assertRejects } from "../assert.ts";
 
 await initBackend({ backend: "wasm", quiet: true });
@@ -20,6 +22,9 @@ Deno.test("loadIclRun restores the trained model: patching at the run's layer eq
   assertEquals(stored.layer, 1);
   assertAllClose(ms[0].delta.flat(), stored.delta.flat(), 1e-6);
   await assertRejects(() => patchingByLayer(run, { layers: [3] }), "layers");
+  const fig = patchLayersFigure(ms, ["A", "B", "C", "D"], { mode: "shift", scope: "all" });
+  assertEquals((fig.hconcat as unknown[]).length, 2, "one panel per layer");
+  assert((await toSVG(fig)).startsWith("<svg"));
   run.model.dispose();
   await assertRejects(() => loadIclRun(store, "nope", { dir }), "nope");
   store.close();
