@@ -9,8 +9,12 @@
 import type { Rng } from "../util/rng.ts";
 import { ConfigError } from "../util/validate.ts";
 
+/** The name of one appendix target. */
+export type ResourceTargetName =
+  | "x^2" | "x^3" | "x^4" | "sin(pi x)" | "cos(pi x)" | "exp(x)" | "sin^2(pi x)" | "exp(x^2)" | "tanh(x)" | "max(0,x)";
+
 /** The appendix's ten 1-D targets, in the paper's order. */
-export const RESOURCE_TARGETS = {
+export const RESOURCE_TARGETS: Readonly<Record<ResourceTargetName, (x: number) => number>> = {
   "x^2": (x: number) => x * x,
   "x^3": (x: number) => x * x * x,
   "x^4": (x: number) => x * x * x * x,
@@ -21,9 +25,7 @@ export const RESOURCE_TARGETS = {
   "exp(x^2)": (x: number) => Math.exp(x * x),
   "tanh(x)": (x: number) => Math.tanh(x),
   "max(0,x)": (x: number) => Math.max(0, x),
-} as const;
-/** The name of one appendix target. */
-export type ResourceTargetName = keyof typeof RESOURCE_TARGETS;
+};
 
 /** The task kinds. */
 export const RESOURCE_TASK_KINDS = ["single", "parallel", "sequential", "function"] as const;
