@@ -181,12 +181,5 @@ async function copyRunForExtension(store: ResultsStore, fromId: string, toId: st
   }
   await Deno.mkdir(dir, { recursive: true });
   await Deno.copyFile(`${dir}/${fromId}.safetensors`, `${dir}/${toId}.safetensors`);
-  for (const name of store.artifactNames(fromId)) store.setArtifact(toId, name, store.artifact(fromId, name));
-  const byStep = new Map<number, Record<string, number>>();
-  for (const m of store.metrics(fromId)) {
-    const row = byStep.get(m.step) ?? {};
-    row[m.name] = m.value ?? NaN;
-    byStep.set(m.step, row);
-  }
-  for (const [step, values] of byStep) store.logMetrics(toId, step, values);
+  store.copyRunData(fromId, toId);
 }

@@ -169,6 +169,29 @@ export class ResultsStore {
   }
 
   /**
+   * Copies one run's metrics and artifacts into another run of this database (replacing any of
+   * the same step and name there), e.g. to continue a run under a new config.
+   *
+   * @example
+   * ```ts
+   * db.copyRunData("exp-short-1a2b3c4d", "exp-long-5e6f7a8b");
+   * ```
+   */
+  copyRunData(fromId: string, toId: string) {
+    this.db.exec("begin");
+    try {
+      this.db.prepare("insert or replace into metrics (run_id, step, name, value) select ?, step, name, value from metrics where run_id = ?")
+        .run(toId, fromId);
+      this.db.prepare("insert or replace into artifacts (run_id, name, value) select ?, name, value from artifacts where run_id = ?")
+        .run(toId, fromId);
+      this.db.exec("commit");
+    } catch (e) {
+      this.db.exec("rollback");
+      throw e;
+    }
+  }
+
+  /**
    * Copies runs (with their metrics and artifacts) from another results database, replacing
    * runs of the same id here: how results made on another machine (a lent GPU, say) join the
    * local ones. Returns the ids copied.

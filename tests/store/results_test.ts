@@ -23,7 +23,7 @@ Deno.test("results store: runs, metrics, artifacts round-trip and are queryable"
   db.close();
 });
 
-Deno.test("importRuns copies runs with their metrics and artifacts, replacing same-id runs", async () => {
+Deno.test("importRuns copies runs with their metrics and artifacts, replacing same-id runs; copyRunData copies within", async () => {
   const dir = await Deno.makeTempDir();
   const other = openResults(`${dir}/other.sqlite`);
   const a = other.startRun({ experiment: "exp", name: "a", config: { x: 1 } });
@@ -39,6 +39,9 @@ Deno.test("importRuns copies runs with their metrics and artifacts, replacing sa
   assertEquals(here.metrics(a), [{ step: 5, name: "loss", value: 1.5 }], "the older copy's metrics are replaced");
   assertEquals(here.artifact(a, "m"), [1, 2]);
   assertEquals([here.run(a)?.status, here.runs().length], ["done", 1]);
+  const b = here.startRun({ experiment: "exp", name: "b", config: { x: 2 } });
+  here.copyRunData(a, b);
+  assertEquals([here.metrics(b), here.artifact(b, "m")], [[{ step: 5, name: "loss", value: 1.5 }], [1, 2]]);
   here.close();
 });
 
