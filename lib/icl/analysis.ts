@@ -81,3 +81,18 @@ export async function patchingByLayer(
   }
   return out;
 }
+
+/**
+ * The latest patching-by-layer result stored for a run (`deno task icl:patch` writes them as
+ * `patchByLayer@STEP`), or undefined.
+ *
+ * @example
+ * ```ts
+ * const latest = storedPatchByLayer(openResults(), runId);
+ * ```
+ */
+export function storedPatchByLayer(store: ResultsStore, runId: string): { step: number; matrices: PatchMatrix[] } | undefined {
+  const steps = store.artifactNames(runId).filter((n) => n.startsWith("patchByLayer@")).map((n) => Number(n.slice("patchByLayer@".length)));
+  if (steps.length === 0) return undefined;
+  return store.artifact(runId, `patchByLayer@${Math.max(...steps)}`);
+}
