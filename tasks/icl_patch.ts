@@ -9,7 +9,7 @@
  */
 import { initBackend } from "../lib/backend/mod.ts";
 import { openResults, resultsDir } from "../lib/store/mod.ts";
-import { loadIclRun, patchContrast, patchingByLayer } from "../lib/icl/mod.ts";
+import { conceptClusters, loadIclRun, patchByLayerRows, patchingByLayer, summarizeIclRun } from "../lib/icl/mod.ts";
 import { markdownTable } from "../lib/plot/mod.ts";
 import { parseFlags } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
@@ -31,11 +31,10 @@ try {
   store.setArtifact(run.runId, `patchByLayer@${run.step}`, { step: run.step, matrices });
   if (f.json) console.log(JSON.stringify({ runId: run.runId, step: run.step, matrices }));
   else {
-    console.log(`${run.runId} at step ${run.step}: mean ΔMSE of the last prediction (normalised)`);
-    console.log(markdownTable(matrices.map((m) => {
-      const c = patchContrast(m);
-      return { layer: m.layer, mode: m.mode, scope: m.scope, diagonal: +c.diagonal.toFixed(3), "off-diagonal": +c.offDiagonal.toFixed(3) };
-    })));
+    // Clusters as the run's last decodability sees them: each concept decoded at ≥ 0.9 alone, the rest together.
+    const clusters = conceptClusters(summarizeIclRun(store, run.runId).cd_final_per_concept);
+    console.log(`${run.runId} at step ${run.step}: mean ΔMSE of the last prediction (normalised); concept clusters ${clusters.join(" ")}`);
+    console.log(markdownTable(patchByLayerRows(matrices, { clusters })));
   }
 } finally {
   run.model.dispose();

@@ -47,12 +47,49 @@ export async function loadIclRun(store: ResultsStore, idOrName: string, opts: { 
   return { runId: rec.id, config, task, model, step: Number(ckpt.metadata.step) };
 }
 
-/** Mean ΔMSE on and off the diagonal of a patching matrix. */
-export function patchContrast(m: PatchMatrix): { diagonal: number; offDiagonal: number } {
+/**
+ * Mean ΔMSE of a patching matrix on and off the diagonal, and, given a cluster per concept,
+ * off the diagonal within a cluster vs across clusters (the paper's mid-training reading:
+ * patching within a cluster of entangled concepts does little, across clusters it hurts).
+ *
+ * @example
+ * ```ts
+ * patchContrast(m, { clusters: conceptClusters(summary.cd_final_per_concept) });
+ * ```
+ */
+export function patchContrast(
+  m: PatchMatrix,
+  opts: { clusters?: number[] } = {},
+): { diagonal: number; offDiagonal: number; withinCluster?: number; acrossClusters?: number } {
   const K = m.delta.length;
-  let on = 0, off = 0;
-  m.delta.forEach((row, s) => row.forEach((v, t) => (s === t ? (on += v) : (off += v))));
-  return { diagonal: on / K, offDiagonal: off / (K * (K - 1)) };
+  const sums = { on: [0, 0], off: [0, 0], within: [0, 0], across: [0, 0] };
+  const add = (k: keyof typeof sums, v: number) => (sums[k][0] += v, sums[k][1]++);
+  m.delta.forEach((row, s) =>
+    row.forEach((v, t) => {
+      if (s === t) return add("on", v);
+      add("off", v);
+      if (opts.clusters) add(opts.clusters[s] === opts.clusters[t] ? "within" : "across", v);
+    })
+  );
+  const mean = (k: keyof typeof sums) => (sums[k][1] ? sums[k][0] / sums[k][1] : NaN);
+  const out = { diagonal: mean("on"), offDiagonal: mean("off") };
+  if (!opts.clusters || opts.clusters.length !== K) return out;
+  return { ...out, withinCluster: mean("within"), acrossClusters: mean("across") };
+}
+
+/**
+ * Clusters of concepts as decodability sees them: each concept decoded at ≥ `threshold` is its
+ * own cluster; the rest (still entangled) share one.
+ *
+ * @example
+ * ```ts
+ * conceptClusters([0.99, 0.3, 0.4, 0.2]); // [0, 1, 1, 1]
+ * ```
+ */
+export function conceptClusters(cdPerConcept: number[], threshold = 0.9): number[] {
+  let next = 0;
+  const own = cdPerConcept.map((cd) => (cd >= threshold ? next++ : -1));
+  return own.map((c) => (c >= 0 ? c : next));
 }
 
 /**
@@ -95,4 +132,22 @@ export function storedPatchByLayer(store: ResultsStore, runId: string): { step: 
   const steps = store.artifactNames(runId).filter((n) => n.startsWith("patchByLayer@")).map((n) => Number(n.slice("patchByLayer@".length)));
   if (steps.length === 0) return undefined;
   return store.artifact(runId, `patchByLayer@${Math.max(...steps)}`);
+}
+
+/**
+ * One table row per patching matrix: layer, mode, scope and the mean ΔMSE contrasts (rounded to
+ * 1e-4), what `deno task icl:patch` prints and the notebook shows.
+ *
+ * @example
+ * ```ts
+ * console.table(patchByLayerRows(matrices, { clusters: [0, 1, 1, 1] }));
+ * ```
+ */
+export function patchByLayerRows(matrices: PatchMatrix[], opts: { clusters?: number[] } = {}): Record<string, string | number>[] {
+  return matrices.map((m) => ({
+    layer: m.layer,
+    mode: m.mode,
+    scope: m.scope,
+    ...Object.fromEntries(Object.entries(patchContrast(m, opts)).map(([k, v]) => [k, Math.round((v ?? NaN) * 1e4) / 1e4])),
+  }));
 }

@@ -3,7 +3,7 @@ import { openResults } from "../../lib/store/results.ts";
 import { iclConfig } from "../../lib/icl/config.ts";
 import { runIclExperiment } from "../../lib/icl/experiment.ts";
 import { iclSnapshots } from "../../lib/icl/report.ts";
-import { loadIclRun, patchContrast, patchingByLayer, storedPatchByLayer } from "../../lib/icl/analysis.ts";
+import { conceptClusters, loadIclRun, patchByLayerRows, patchContrast, patchingByLayer, storedPatchByLayer } from "../../lib/icl/analysis.ts";
 import { patchLayersFigure } from "../../lib/icl/figures.ts";
 import { toSVG } from "../../lib/plot/render.ts";
 import { assert, assertAllClose, assertEquals, assertRejects } from "../assert.ts";
@@ -34,8 +34,24 @@ Deno.test("loadIclRun restores the trained model: patching at the run's layer eq
   store.close();
 });
 
-Deno.test("patchContrast averages the diagonal and the off-diagonal", () => {
+Deno.test("patchContrast averages the diagonal, the off-diagonal, and within vs across clusters", () => {
   const c = patchContrast({ layer: 1, mode: "shift", scope: "query", clean: [0, 0], delta: [[1, 2], [4, 3]] });
   assertEquals(c, { diagonal: 2, offDiagonal: 3 });
-  assert(Number.isFinite(c.diagonal));
+  // Concept 0 split off; 1 and 2 entangled: within = (1,2),(2,1); across = the other four.
+  const delta = [[0, 5, 7], [6, 0, 1], [8, 3, 0]];
+  const k = patchContrast({ layer: 1, mode: "shift", scope: "query", clean: [0, 0, 0], delta }, { clusters: conceptClusters([0.95, 0.3, 0.5]) });
+  assertEquals(k, { diagonal: 0, offDiagonal: 30 / 6, withinCluster: 2, acrossClusters: 26 / 4 });
+});
+
+Deno.test("conceptClusters gives each decoded concept its own cluster and the rest one", () => {
+  assertEquals(conceptClusters([0.99, 0.3, 0.4, 0.2]), [0, 1, 1, 1]);
+  assertEquals(conceptClusters([0.2, 0.95, 0.1, 0.91]), [2, 0, 2, 1]);
+  assertEquals(conceptClusters([1, 1]), [0, 1]);
+});
+
+Deno.test("patchByLayerRows: one rounded row per matrix, with cluster contrasts when clusters are given", () => {
+  const m = { layer: 2, mode: "shift" as const, scope: "all" as const, clean: [0, 0, 0], delta: [[0, 0.12345, 7], [6, 0, 1], [8, 3, 0]] };
+  const [row] = patchByLayerRows([m], { clusters: [0, 1, 1] });
+  assertEquals(row, { layer: 2, mode: "shift", scope: "all", diagonal: 0, offDiagonal: 4.1872, withinCluster: 2, acrossClusters: 5.2809 });
+  assertEquals(Object.keys(patchByLayerRows([m])[0]), ["layer", "mode", "scope", "diagonal", "offDiagonal"]);
 });
