@@ -42,8 +42,37 @@ export interface IclRunSummary {
   patch_matrix_final: number[][];
   /** Final patching matrix with the mean shift at the query. */
   patch_matrix_final_shift: number[][];
-  /** Do the concepts' drops happen at clearly different times (a staircase)? */
+  /**
+   * Do the per-concept curves separate (a staircase)? True when at some evaluation one concept's
+   * MSE is below {@link STAIRCASE_RATIO} × the median of the others' — one concept ahead of the
+   * rest — rather than drop epochs that differ by a step of the log-spaced evaluation grid.
+   */
   staircase: boolean;
+  /** The epoch at which one concept first leads that way, and which concept (null: never). */
+  first_separation: { epoch: number; concept: number } | null;
+}
+
+/** A concept leads the others when its MSE is below this fraction of their median (see `staircase`). */
+export const STAIRCASE_RATIO = 0.75;
+
+/**
+ * The first evaluation at which one concept's MSE is below `ratio` × the median of the others'.
+ *
+ * @example
+ * ```ts
+ * firstSeparation([5, 10], [[0.6, 0.6, 0.6, 0.6], [0.3, 0.5, 0.5, 0.5]]); // { epoch: 10, concept: 0 }
+ * ```
+ */
+export function firstSeparation(epochs: number[], perConcept: number[][], ratio = STAIRCASE_RATIO): { epoch: number; concept: number } | null {
+  for (let i = 0; i < perConcept.length; i++) {
+    const m = perConcept[i];
+    for (let c = 0; c < m.length; c++) {
+      const others = m.filter((_, j) => j !== c).sort((a, b) => a - b);
+      const mid = others.length % 2 ? others[(others.length - 1) / 2] : (others[others.length / 2 - 1] + others[others.length / 2]) / 2;
+      if (m[c] < ratio * mid) return { epoch: epochs[i], concept: c };
+    }
+  }
+  return null;
 }
 
 /** Reads every `eval@STEP` artifact of a run, in step order. */
@@ -105,7 +134,7 @@ export function summarizeIclRun(store: ResultsStore, runId: string): IclRunSumma
   const matrix = (mode: string, scope: string) =>
     lastSnap?.patches.find((p) => p.mode === mode && p.scope === scope)?.delta ?? [];
   const baselines = store.artifact<{ oracle: number; leastSquares: number }>(runId, "baselines");
-  const known = drops.filter((d): d is number => d !== null).sort((a, b) => a - b);
+  const separation = firstSeparation(epochs, evals.map((e) => e.mse.perConcept));
   return {
     runId,
     seed: cfg.seed,
@@ -123,7 +152,8 @@ export function summarizeIclRun(store: ResultsStore, runId: string): IclRunSumma
     cd_epochs_per_concept: cdEpochs,
     patch_matrix_final: matrix("replace", "query"),
     patch_matrix_final_shift: matrix("shift", "query"),
-    staircase: known.length >= 2 && known[known.length - 1] >= 1.5 * known[0],
+    staircase: separation !== null,
+    first_separation: separation,
   };
 }
 

@@ -3,7 +3,7 @@ import { initBackend } from "../../lib/backend/backend.ts";
 import { openResults } from "../../lib/store/results.ts";
 import { iclConfig, logEpochs } from "../../lib/icl/config.ts";
 import { runIclExperiment } from "../../lib/icl/experiment.ts";
-import { dropEpoch, iclEvals, iclSnapshots } from "../../lib/icl/report.ts";
+import { dropEpoch, firstSeparation, iclEvals, iclSnapshots } from "../../lib/icl/report.ts";
 import { writeIclFigures } from "../../lib/icl/figures.ts";
 import { ConfigError } from "../../lib/util/validate.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
@@ -96,6 +96,14 @@ Deno.test("experiment: tensor and wasm-buffer counts stay flat across its evalua
     assertEquals(s.buffers, seen[0].buffers, `numDataBuffers at ${s.name}`);
   }
   store.close();
+});
+
+Deno.test("firstSeparation finds the first epoch where one concept leads the others' median", () => {
+  const epochs = [5, 10, 20];
+  assertEquals(firstSeparation(epochs, [[0.6, 0.6, 0.6, 0.6], [0.3, 0.5, 0.5, 0.5], [0.2, 0.2, 0.4, 0.4]]), { epoch: 10, concept: 0 });
+  // Curves that fall together (a few percent apart) never separate.
+  assertEquals(firstSeparation(epochs, [[1, 1, 1, 1], [0.49, 0.48, 0.56, 0.56], [0.35, 0.36, 0.38, 0.37]]), null);
+  assertEquals(firstSeparation([1], [[0.5, 0.9, 0.2, 0.6]]), { epoch: 1, concept: 2 });
 });
 
 Deno.test("dropEpoch finds the midpoint crossing and ignores flat curves", () => {
