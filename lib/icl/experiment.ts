@@ -88,11 +88,9 @@ export async function runIclExperiment(
   const runId = store.startRun({ experiment: ICL_EXPERIMENT, name: opts.name ?? `seed${cfg.seed}`, config: cfg });
   const existing = store.run(runId);
   if (existing?.status === "done" && existing.summary) return existing.summary as IclRunSummary;
-  if (opts.storedOnly && store.artifactNames(runId).some((n) => n.startsWith("eval@"))) return summarizeIclRun(store, runId);
-
-  if (opts.extendFrom && !store.artifactNames(runId).some((n) => n.startsWith("eval@"))) {
-    await copyRunForExtension(store, opts.extendFrom, runId, cfg, opts.dir);
-  }
+  const hasEvals = store.artifactNames(runId).some((n) => n.startsWith("eval@"));
+  if (opts.storedOnly && hasEvals) return summarizeIclRun(store, runId);
+  if (opts.extendFrom && !hasEvals) await copyRunForExtension(store, opts.extendFrom, runId, cfg, opts.dir);
 
   const task = iclTask(cfg);
   const model = new RegressionTransformer({ ...cfg.model, inputDim: task.dim, maxLen: 2 * task.nPoints }, { seed: cfg.seed });
@@ -162,7 +160,6 @@ export async function runIclExperiment(
   if (!result.paused) store.finishRun(runId, summary);
   return summary;
 }
-
 
 /** Copies a shorter stored run into a new one (see `extendFrom`), after checking it may be extended. */
 async function copyRunForExtension(store: ResultsStore, fromId: string, toId: string, cfg: IclConfig, dir: string) {
