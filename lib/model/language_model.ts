@@ -71,10 +71,7 @@ export class LanguageModel {
       this.config,
       opts,
     );
-    const head = this.config.tieEmbeddings
-      ? tf.transpose(p["wte"]) as tf.Tensor2D
-      : p["lmHead.w"] as tf.Tensor2D;
-    return { logits: dense(out, head), results };
+    return { logits: unembed(out, p, this.config.tieEmbeddings), results };
   }
 
   /**
@@ -131,6 +128,21 @@ export function crossEntropyRows(
   const lse = tf.logSumExp(logits, 1);
   const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(targets, "int32"), vocabSize)), 1);
   return tf.sub(lse, picked) as tf.Tensor1D;
+}
+
+/**
+ * Logits from the final hidden states [N, d]: through the transposed token embedding when tied
+ * (GPT-2, Llama 3.2's small models), else through `lmHead.w` [d, vocab]. Shared by
+ * {@link LanguageModel} and `LlamaModel`.
+ *
+ * @example
+ * ```ts
+ * const logits = unembed(hidden, lm.params, lm.config.tieEmbeddings);
+ * ```
+ */
+export function unembed(hidden: tf.Tensor2D, params: Params, tied: boolean): tf.Tensor2D {
+  const head = tied ? tf.transpose(params["wte"]) as tf.Tensor2D : params["lmHead.w"] as tf.Tensor2D;
+  return dense(hidden, head);
 }
 
 /**

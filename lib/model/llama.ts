@@ -8,12 +8,11 @@
  */
 import { tf } from "../deps.ts";
 import { causalAttention, causalAttentionOut } from "../backend/attention.ts";
-import { dense } from "../backend/dense.ts";
 import { embeddingLookup } from "../backend/embedding.ts";
 import { gelu } from "../backend/gelu.ts";
 import { ConfigError } from "../util/validate.ts";
 import { applyPatches, captureLayers, capturePositions, type HookResults } from "./hooks.ts";
-import { causalLmLoss } from "./language_model.ts";
+import { causalLmLoss, unembed } from "./language_model.ts";
 import {
   linear,
   makeParams,
@@ -214,10 +213,7 @@ export class LlamaModel implements CausalLm {
       if (capture.has(i + 1) || hooks?.patch?.some((x) => x.layer === i + 1)) h = atLayer(h, i + 1);
     }
     const out = this.#rmsNorm(h, "lnf.g");
-    const head = c.tieEmbeddings
-      ? tf.transpose(p["wte"]) as tf.Tensor2D
-      : p["lmHead.w"] as tf.Tensor2D;
-    return { logits: dense(out, head), results };
+    return { logits: unembed(out, p, c.tieEmbeddings), results };
   }
 
   /** Mean masked next-token cross-entropy over windows [batch, T + 1] ({@link causalLmLoss}). */
