@@ -15,7 +15,7 @@ import { parseFlags } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
 
 const f = parseFlags(Deno.args, {
-  run: { type: "string", default: "", help: "id or name of a stored icl_synthetic run (required)" },
+  run: { type: "string", default: "", help: "id or name of a stored icl_synthetic run (a name: its longest run; required)" },
   layers: { type: "string", default: "", help: "comma-separated layers (default: all)" },
   backend: { type: "string", default: "auto", help: "auto | webgpu | wasm | cpu" },
   out: { type: "string", default: resultsDir(), help: "results folder (database, checkpoints)" },

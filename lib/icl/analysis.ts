@@ -1,6 +1,6 @@
 /**
- * Analyses of a stored run after training: reload its model from the run's checkpoint, and
- * measure the patching matrix at every layer (the run itself patches at one layer, chosen
+ * Analyses of a stored run after training: find it by name, reload its model from the run's
+ * checkpoint, and measure the patching matrix at every layer (the run itself patches at one layer, chosen
  * before training; where the concept ends up encoded is only known afterwards).
  *
  * @module
@@ -13,8 +13,9 @@ import type { PatchMode } from "../interventions/patching.ts";
 import type { RegressionTask } from "../tasks/regression_batch.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { IclConfig } from "./config.ts";
-import { iclTask } from "./experiment.ts";
+import { ICL_EXPERIMENT, iclTask } from "./experiment.ts";
 import { type PatchMatrix, patchingMatrix } from "./measure.ts";
+import { iclEvals } from "./report.ts";
 
 /** A stored run's model at its last checkpoint, with the run's config and task. */
 export interface LoadedIclRun {
@@ -27,7 +28,29 @@ export interface LoadedIclRun {
 }
 
 /**
- * Finds a stored run by id or by name (the newest of that name) and loads its model from the
+ * The stored run of this name that has trained furthest (its last evaluated step), or undefined.
+ * A run extended with `extendFrom` keeps its name, so one name can hold runs of several lengths;
+ * this picks the one to show without knowing which `--steps` made it.
+ *
+ * @example
+ * ```ts
+ * const store = openResults();
+ * const id = longestIclRun(store, "cpu-fourBases-seed1");
+ * if (id) console.log(summarizeIclRun(store, id).steps);
+ * ```
+ */
+export function longestIclRun(store: ResultsStore, name: string): string | undefined {
+  let best: { id: string; step: number } | undefined;
+  for (const r of store.runs({ experiment: ICL_EXPERIMENT })) {
+    if (r.name !== name) continue;
+    const step = iclEvals(store, r.id).at(-1)?.step ?? -1;
+    if (step >= 0 && (!best || step > best.step)) best = { id: r.id, step };
+  }
+  return best?.id;
+}
+
+/**
+ * Finds a stored run by id or by name (the one of that name trained furthest) and loads its model from the
  * checkpoint in `dir`. Dispose `model` when done.
  *
  * @example
@@ -36,7 +59,8 @@ export interface LoadedIclRun {
  * ```
  */
 export async function loadIclRun(store: ResultsStore, idOrName: string, opts: { dir: string }): Promise<LoadedIclRun> {
-  const rec = store.run(idOrName) ?? store.runs().find((r) => r.name === idOrName);
+  const byName = store.run(idOrName) ? undefined : longestIclRun(store, idOrName);
+  const rec = store.run(byName ?? idOrName);
   if (!rec) throw new ConfigError("run", "the id or name of a stored run", idOrName);
   const ckpt = await loadCheckpoint(`${opts.dir}/${rec.id}.safetensors`);
   if (!ckpt) throw new Error(`run ${rec.id} has no checkpoint in ${opts.dir}`);

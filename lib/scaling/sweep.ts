@@ -471,6 +471,27 @@ export async function validationLoss(
   return sum / windows.n;
 }
 
+/** The JSON of `deno task scaling:sweep --json` (see {@link sweepSummary}). */
+export interface ScalingSweepSummary {
+  preset: string;
+  schedule: ScalingSweepConfig["schedule"];
+  budgets: ScalingSweepConfig["budgets"];
+  sizes: SweepSizeInfo[];
+  /** One row per finished run: validation loss and wall time per step. */
+  runs: { size: number; budget: number; seed: number; steps: number; tokens: number; epochs: number; loss: number; msPerStep: number }[];
+  missing: number;
+  optimal: SweepAnalysis["optimal"]["total"];
+  optimalNonEmbedding: SweepAnalysis["optimal"]["nonEmbedding"];
+  /** Fitted exponents of N_opt ∝ C^a (null where too few points to fit). */
+  exponent: { total: number | null; nonEmbedding: number | null; nonEmbeddingIsoFlop: number | null };
+  fits: SweepAnalysis["fits"];
+  jackknife: SweepJackknifeRow[];
+  paper: { total: number; nonEmbedding: number };
+  corpus: ScalingSweepResult["corpus"];
+  trained: ScalingSweepResult["trained"];
+  seconds: number;
+}
+
 /**
  * The sweep's result as the JSON of `deno task scaling:sweep --json`.
  *
@@ -479,7 +500,7 @@ export async function validationLoss(
  * console.log(JSON.stringify(sweepSummary(await runScalingSweep(scalingSweepConfig("smoke")))));
  * ```
  */
-export function sweepSummary(r: ScalingSweepResult) {
+export function sweepSummary(r: ScalingSweepResult): ScalingSweepSummary {
   const a = r.analysis;
   const exp = (f: { exponent: number } | null) => f?.exponent ?? null;
   return {

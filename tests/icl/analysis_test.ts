@@ -3,7 +3,7 @@ import { openResults } from "../../lib/store/results.ts";
 import { iclConfig } from "../../lib/icl/config.ts";
 import { runIclExperiment } from "../../lib/icl/experiment.ts";
 import { iclSnapshots } from "../../lib/icl/report.ts";
-import { conceptClusters, loadIclRun, patchByLayerRows, patchContrast, patchingByLayer, storedPatchByLayer } from "../../lib/icl/analysis.ts";
+import { conceptClusters, loadIclRun, longestIclRun, patchByLayerRows, patchContrast, patchingByLayer, storedPatchByLayer } from "../../lib/icl/analysis.ts";
 import { patchLayersFigure } from "../../lib/icl/figures.ts";
 import { toSVG } from "../../lib/plot/render.ts";
 import { assert, assertAllClose, assertEquals, assertRejects } from "../assert.ts";
@@ -31,6 +31,20 @@ Deno.test("loadIclRun restores the trained model: patching at the run's layer eq
   assertEquals(storedPatchByLayer(store, s.runId)?.step, 30, "the latest by step, not by name");
   run.model.dispose();
   await assertRejects(() => loadIclRun(store, "nope", { dir }), "nope");
+  store.close();
+});
+
+Deno.test("longestIclRun picks the run of a name that trained furthest, not the newest", async () => {
+  const store = openResults(":memory:");
+  const dir = await Deno.makeTempDir();
+  const long = await runIclExperiment(iclConfig("smoke", { train: { steps: 40 } }), { store, dir, name: "s", progress: false });
+  const short = await runIclExperiment(iclConfig("smoke"), { store, dir, name: "s", progress: false });
+  assert(short.runId !== long.runId);
+  assertEquals(longestIclRun(store, "s"), long.runId);
+  assertEquals(longestIclRun(store, "nope"), undefined);
+  const run = await loadIclRun(store, "s", { dir });
+  assertEquals([run.runId, run.step], [long.runId, 40]);
+  run.model.dispose();
   store.close();
 });
 
