@@ -5,9 +5,10 @@
  *   deno task icl:report --json     # {"runs": [{seed, final_mse_per_concept, oracle_mse, cd_best_layer, ...}]}
  *   deno task icl:report --figures  # also writes SVG figures per run to results/figures/
  *   deno task icl:report --all --import gpu/results.sqlite   # first copy in runs made elsewhere
+ *   deno task icl:report --all --longest   # one row per run name: the run trained furthest
  */
 import { openResults, resultsDir } from "../lib/store/mod.ts";
-import { ICL_EXPERIMENT, writeIclFigures, summarizeIclRun } from "../lib/icl/mod.ts";
+import { ICL_EXPERIMENT, longestIclRun, summarizeIclRun, writeIclFigures } from "../lib/icl/mod.ts";
 import { markdownTable } from "../lib/plot/mod.ts";
 import { parseFlags } from "../lib/util/cli.ts";
 
@@ -17,10 +18,12 @@ const f = parseFlags(Deno.args, {
   out: { type: "string", default: resultsDir(), help: "results folder" },
   all: { type: "boolean", default: false, help: "include unfinished runs" },
   import: { type: "string", default: "", help: "a results database made elsewhere: copy its runs in first" },
+  longest: { type: "boolean", default: false, help: "one run per name: the one trained furthest (extended runs keep their name)" },
 });
 const store = openResults(`${f.out}/results.sqlite`);
 if (f.import) console.error(`imported ${store.importRuns(f.import, { experiment: ICL_EXPERIMENT }).length} runs from ${f.import}`);
-const runs = store.runs({ experiment: ICL_EXPERIMENT, ...(f.all ? {} : { status: "done" as const }) });
+const runs = store.runs({ experiment: ICL_EXPERIMENT, ...(f.all ? {} : { status: "done" as const }) })
+  .filter((r) => !f.longest || longestIclRun(store, r.name) === r.id);
 const summaries = runs.flatMap((r) => {
   try {
     return [{ name: r.name, ...summarizeIclRun(store, r.id) }];
