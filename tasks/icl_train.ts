@@ -7,6 +7,7 @@
  *   deno task icl:train --preset gpu --set '{"model":{"initStd":0.05},"train":{"lr":3e-4}}' --name my-try
  *   deno task icl:train --preset gpu --backend webgpu --max-minutes 8   # a time-boxed chunk
  *   deno task icl:train --preset cpu --steps 45000 --extend-from icl_synthetic-cpu-fourBases-seed0-842b3eaf
+ *   deno task icl:train --preset cpu --seed 1 --steps 80000 --set '{"train":{"lr":3e-4}}' --branch-from RUN_ID --name seed1-lr3e-4
  *
  * A killed run resumes from its last checkpoint when the same command is run again; so does a
  * run paused by `--max-minutes` (it takes its end-of-run measurements at the pause).
@@ -25,6 +26,7 @@ const f = parseFlags(Deno.args, {
   set: { type: "string", default: "", help: `JSON overrides of the preset, nested fields merged, e.g. '{"model":{"dModel":128},"batchSize":128}'` },
   name: { type: "string", default: "", help: "run name (default PRESET-VARIANT-seedS)" },
   "extend-from": { type: "string", default: "", help: "id of a stored run to continue with more steps (same config but --steps)" },
+  "branch-from": { type: "string", default: "", help: "id of a stored run to continue from its checkpoint under a changed train config (e.g. a lower lr)" },
   "max-minutes": { type: "string", default: "", help: "pause after this many minutes (checkpointed; rerun to resume)" },
   backend: { type: "string", default: "auto", help: "auto | webgpu | wasm | cpu" },
   out: { type: "string", default: resultsDir(), help: "results folder (database, checkpoints)" },
@@ -44,9 +46,11 @@ const store = openResults(`${f.out}/results.sqlite`);
 const summary = await runIclExperiment(cfg, {
   store,
   dir: `${f.out}/checkpoints`,
-  name: f.name || `${f.preset}-${cfg.variant}-seed${cfg.seed}`,
+  // A branch is another experiment than its parent: by default it does not share the parent's name.
+  name: f.name || `${f.preset}-${cfg.variant}-seed${cfg.seed}${f["branch-from"] ? "-branch" : ""}`,
   deadline: minutes > 0 ? Date.now() + minutes * 60_000 : undefined,
   extendFrom: f["extend-from"] || undefined,
+  branchFrom: f["branch-from"] || undefined,
 });
 console.log(f.json ? JSON.stringify(summary) : summary);
 store.close();

@@ -7,7 +7,8 @@
  * @module
  */
 import { RegressionTransformer } from "../model/regression_transformer.ts";
-import { train } from "../train/trainer.ts";
+import { train, trainConfig } from "../train/trainer.ts";
+import { loadCheckpoint, saveCheckpoint } from "../store/checkpoint.ts";
 import type { ResultsStore } from "../store/results.ts";
 import { Rng } from "../util/rng.ts";
 import { SPARSE_REGRESSION_VARIANTS, SparseRegressionTask } from "../tasks/sparse_regression.ts";
@@ -81,6 +82,15 @@ export async function runIclExperiment(
      * are copied into the new run, which then trains on. Default: none.
      */
     extendFrom?: string;
+    /**
+     * Continue a stored run's trained state under a changed optimiser config — e.g. a lower
+     * learning rate from its last checkpoint on: the model, task, batch, seed and epoch length must
+     * equal that run's; `train` may differ (lr, betas, schedule, …; the schedule still counts steps
+     * from 0, and `train.steps` must pass the checkpoint's step). The new run starts from that
+     * checkpoint's parameters, Adam moments and step, holds a copy of the earlier evaluations, and
+     * records the branch point in its artifact `branch` ({from, step, before, after}). Default: none.
+     */
+    branchFrom?: string;
   },
 ): Promise<IclRunSummary> {
   const cfg = iclConfig(config);
@@ -90,7 +100,15 @@ export async function runIclExperiment(
   if (existing?.status === "done" && existing.summary) return existing.summary as IclRunSummary;
   const hasEvals = store.artifactNames(runId).some((n) => n.startsWith("eval@"));
   if (opts.storedOnly && hasEvals) return summarizeIclRun(store, runId);
-  if (opts.extendFrom && !hasEvals) await copyRunForExtension(store, opts.extendFrom, runId, cfg, opts.dir);
+  if (opts.extendFrom && opts.branchFrom) throw new ConfigError("branchFrom", "unset when extendFrom is set", opts.branchFrom);
+  try {
+    if (opts.extendFrom && !hasEvals) await copyRunForExtension(store, opts.extendFrom, runId, cfg, opts.dir);
+    if (opts.branchFrom && !hasEvals) await copyRunForBranch(store, opts.branchFrom, runId, cfg, opts.dir);
+  } catch (e) {
+    // A refused continuation leaves no empty run behind.
+    if (!hasEvals) store.deleteRun(runId);
+    throw e;
+  }
 
   const task = iclTask(cfg);
   const model = new RegressionTransformer({ ...cfg.model, inputDim: task.dim, maxLen: 2 * task.nPoints }, { seed: cfg.seed });
@@ -179,4 +197,25 @@ async function copyRunForExtension(store: ResultsStore, fromId: string, toId: st
   await Deno.mkdir(dir, { recursive: true });
   await Deno.copyFile(`${dir}/${fromId}.safetensors`, `${dir}/${toId}.safetensors`);
   store.copyRunData(fromId, toId);
+}
+
+/** Starts a run from another's checkpoint under a changed train config (see `branchFrom`). */
+async function copyRunForBranch(store: ResultsStore, fromId: string, toId: string, cfg: IclConfig, dir: string) {
+  const from = store.run(fromId);
+  if (!from) throw new ConfigError("branchFrom", "the id of a stored run", fromId);
+  const old = from.config as IclConfig;
+  const strip = (c: IclConfig) => JSON.stringify({ ...c, train: {}, evalEpochs: [], snapshotEpochs: [] });
+  if (strip(old) !== strip(cfg)) {
+    throw new ConfigError("branchFrom", "a run whose config differs only in train (same model, task, batch, seed)", fromId);
+  }
+  const ckpt = await loadCheckpoint(`${dir}/${fromId}.safetensors`);
+  if (!ckpt) throw new ConfigError("branchFrom", `a run with a checkpoint in ${dir}`, fromId);
+  const step = Number(ckpt.metadata.step);
+  const after = trainConfig(cfg.train);
+  if (after.steps <= step) throw new ConfigError("train.steps", `more than the branch point's step ${step}`, after.steps);
+  // The checkpoint becomes the new run's own: its train metadata is the new config's, which is
+  // what a resume of the new run checks against.
+  await saveCheckpoint(`${dir}/${toId}.safetensors`, { tensors: ckpt.tensors, metadata: { ...ckpt.metadata, train: JSON.stringify(after) } });
+  store.copyRunData(fromId, toId);
+  store.setArtifact(toId, "branch", { from: fromId, step, before: JSON.parse(ckpt.metadata.train), after });
 }

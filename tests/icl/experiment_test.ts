@@ -69,6 +69,32 @@ Deno.test("extendFrom continues a stored run to exactly the run a longer config 
   store.close();
 });
 
+Deno.test("branchFrom continues a run's state under a new lr; with the same lr it equals extendFrom", async () => {
+  const store = openResults(":memory:");
+  const dir = await Deno.makeTempDir();
+  const short = await runIclExperiment(iclConfig("smoke"), { store, dir, name: "short", progress: false });
+  const long = iclConfig("smoke", { train: { steps: 50 } });
+  const ext = await runIclExperiment(long, { store, dir, name: "ext", progress: false, extendFrom: short.runId });
+  // A branch that changes nothing but the steps is the extension, exactly.
+  const same = await runIclExperiment(long, { store, dir, name: "same", progress: false, branchFrom: short.runId });
+  assertEquals(same.final_mse_per_concept, ext.final_mse_per_concept);
+  const lower = iclConfig("smoke", { train: { steps: 50, lr: 3e-4 } });
+  const br = await runIclExperiment(lower, { store, dir, name: "lower", progress: false, branchFrom: short.runId });
+  assertEquals(br.steps, 50);
+  assert(br.final_mse_per_concept.join() !== ext.final_mse_per_concept.join(), "a different lr trains differently");
+  assertEquals(iclEvals(store, br.runId).map((e) => e.step), [10, 30, 50], "the earlier evaluations are copied");
+  const branch = store.artifact<{ from: string; step: number; before: { lr: number }; after: { lr: number } }>(br.runId, "branch")!;
+  assertEquals([branch.from, branch.step, branch.before.lr, branch.after.lr], [short.runId, 30, 1e-3, 3e-4]);
+  const wider = iclConfig("smoke", { model: { dModel: 32 }, train: { steps: 50 } });
+  const e1 = await runIclExperiment(wider, { store, dir, name: "w", progress: false, branchFrom: short.runId }).catch((e) => e);
+  assert(e1 instanceof ConfigError && e1.field === "branchFrom", String(e1));
+  const early = iclConfig("smoke", { train: { steps: 20, lr: 3e-4 } });
+  const e2 = await runIclExperiment(early, { store, dir, name: "e", progress: false, branchFrom: short.runId }).catch((e) => e);
+  assert(e2 instanceof ConfigError && e2.field === "train.steps", String(e2));
+  assertEquals(store.runs().filter((r) => r.name === "w" || r.name === "e"), [], "refused branches leave no run");
+  store.close();
+});
+
 Deno.test("experiment: tensor and wasm-buffer counts stay flat across its evaluation points", async () => {
   // layerRepresentations once kept every forward pass's activations: ~250 MB of wasm heap per
   // evaluation and ~1.4 GB per snapshot at the cpu preset, until the 4 GB heap ran out (malloc
