@@ -161,18 +161,20 @@ export function headAblationFigure(store: ResultsStore, runId: string): VegaLite
 }
 
 /**
- * Fig. 8: per-concept MSE curves of several runs (seeds) side by side.
+ * Fig. 8: per-concept MSE curves of several runs (seeds) side by side. `titles` names the
+ * panels (default "seed S"), e.g. to compare a run with a branch of it.
  *
  * @example
  * ```ts
  * await show(seedsFigure(store, runIds));
+ * await show(seedsFigure(store, [parentId, branchId], { titles: ["lr 1e-3", "lr 3e-4"], title: "lr" }));
  * ```
  */
-export function seedsFigure(store: ResultsStore, runIds: string[]): VegaLiteSpec {
-  return concat(runIds.map((id) => {
-    const seed = store.run(id)?.config?.seed;
-    return { ...mseCurveFigure(store, id, { title: `seed ${seed}` }), width: 220, height: 180 };
-  }), { title: "Per-concept MSE across seeds" });
+export function seedsFigure(store: ResultsStore, runIds: string[], opts: { titles?: string[]; title?: string } = {}): VegaLiteSpec {
+  return concat(runIds.map((id, i) => {
+    const title = opts.titles?.[i] ?? `seed ${store.run(id)?.config?.seed}`;
+    return { ...mseCurveFigure(store, id, { title }), width: 220, height: 180 };
+  }), { title: opts.title ?? "Per-concept MSE across seeds" });
 }
 
 

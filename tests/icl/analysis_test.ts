@@ -4,7 +4,7 @@ import { iclConfig } from "../../lib/icl/config.ts";
 import { runIclExperiment } from "../../lib/icl/experiment.ts";
 import { iclSnapshots } from "../../lib/icl/report.ts";
 import { conceptClusters, loadIclRun, longestIclRun, patchByLayerRows, patchContrast, patchingByLayer, storedPatchByLayer } from "../../lib/icl/analysis.ts";
-import { patchLayersFigure } from "../../lib/icl/figures.ts";
+import { patchLayersFigure, seedsFigure } from "../../lib/icl/figures.ts";
 import { toSVG } from "../../lib/plot/render.ts";
 import { assert, assertAllClose, assertEquals, assertRejects } from "../assert.ts";
 
@@ -45,6 +45,10 @@ Deno.test("longestIclRun picks the run of a name that trained furthest, not the 
   const run = await loadIclRun(store, "s", { dir });
   assertEquals([run.runId, run.step], [long.runId, 40]);
   run.model.dispose();
+  // Side by side with panel titles of our choosing (default "seed S").
+  const panels = (f: { hconcat?: { title?: unknown }[] }) => (f.hconcat ?? []).map((p) => p.title);
+  assertEquals(panels(seedsFigure(store, [long.runId, short.runId], { titles: ["40 steps", "30 steps"] }) as never), ["40 steps", "30 steps"]);
+  assertEquals(panels(seedsFigure(store, [long.runId]) as never), ["seed 0"]);
   store.close();
 });
 
