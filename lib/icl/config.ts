@@ -114,7 +114,8 @@ export const ICL_PRESETS: Record<"smoke" | "quick" | "cpu" | "gpu" | "paper", Ic
     // 0.08 leaves it after ~1,000 steps (lib/icl/README.md has the search).
     model: { nLayers: 4, dModel: 64, nHeads: 4, maxLen: 40, inputDim: 16, initStd: 0.08 },
     // 6,000 steps ≈ 40 epochs (~15 min on 2 idle cores): only the escape from the plateau. The first
-    // concept splits off after 15,000–45,000 steps (seeds 1, 2; seed 0 not by 45,000): `--steps 45000`.
+    // concept splits off after 15,000–45,000 steps (seeds 1, 2; seed 0 not by 45,000): `--steps 45000`; no
+    // second one by 100,000 (seed 1).
     train: { steps: 6000, lr: 1e-3, betas: [0.9, 0.999], warmupSteps: 200, logEvery: 50, checkpointEvery: 500 },
     batchSize: 64,
     stepsPerEpoch: 150,
