@@ -59,8 +59,7 @@ export function longestIclRun(store: ResultsStore, name: string): string | undef
  * ```
  */
 export async function loadIclRun(store: ResultsStore, idOrName: string, opts: { dir: string }): Promise<LoadedIclRun> {
-  const byName = store.run(idOrName) ? undefined : longestIclRun(store, idOrName);
-  const rec = store.run(byName ?? idOrName);
+  const rec = store.run(idOrName) ?? store.run(longestIclRun(store, idOrName) ?? "");
   if (!rec) throw new ConfigError("run", "the id or name of a stored run", idOrName);
   const ckpt = await loadCheckpoint(`${opts.dir}/${rec.id}.safetensors`);
   if (!ckpt) throw new Error(`run ${rec.id} has no checkpoint in ${opts.dir}`);

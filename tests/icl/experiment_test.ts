@@ -77,6 +77,7 @@ Deno.test("branchFrom continues a run's state under a new lr; with the same lr i
   const ext = await runIclExperiment(long, { store, dir, name: "ext", progress: false, extendFrom: short.runId });
   // A branch that changes nothing but the steps is the extension, exactly.
   const same = await runIclExperiment(long, { store, dir, name: "same", progress: false, branchFrom: short.runId });
+  assert(same.runId !== ext.runId, "a run of its own (the name is part of the id)");
   assertEquals(same.final_mse_per_concept, ext.final_mse_per_concept);
   const lower = iclConfig("smoke", { train: { steps: 50, lr: 3e-4 } });
   const br = await runIclExperiment(lower, { store, dir, name: "lower", progress: false, branchFrom: short.runId });
