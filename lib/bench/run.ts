@@ -5,7 +5,8 @@ import { type LeverTiming, measureLevers } from "./levers.ts";
 import { profileStep, type StepProfile } from "./profile.ts";
 import { gpuKernels } from "../backend/webgpu/program.ts";
 import { runTorchReference } from "./torch_reference.ts";
-import { type MatmulRate, matmulRate, median, timeTrainingSteps } from "./train_step.ts";
+import { type MatmulRate, matmulRate, timeTrainingSteps } from "./train_step.ts";
+import { median } from "../util/stats.ts";
 
 /** One shape's row of the report. */
 export interface BenchResult {

@@ -5,6 +5,7 @@ import { stepFixture } from "./step_fixture.ts";
 import { RegressionTransformer } from "../model/regression_transformer.ts";
 import { train } from "../train/trainer.ts";
 import { Rng } from "../util/rng.ts";
+import { median } from "../util/stats.ts";
 import type { ModelShape } from "./config.ts";
 
 /** Timings of one model shape. */
@@ -41,20 +42,6 @@ export function processCpuMs(): number | null {
   } catch {
     return null;
   }
-}
-
-/**
- * Median of a list of numbers.
- *
- * @example
- * ```ts
- * median([3, 1, 2]); // 2
- * ```
- */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /**

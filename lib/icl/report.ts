@@ -7,6 +7,7 @@
  */
 import type { ResultsStore } from "../store/results.ts";
 import { regressionBaselines } from "../probes/baselines.ts";
+import { median } from "../util/stats.ts";
 import type { IclConfig } from "./config.ts";
 import type { IclEval } from "./experiment.ts";
 import type { PatchMatrix } from "./measure.ts";
@@ -67,9 +68,7 @@ export function firstSeparation(epochs: number[], perConcept: number[][], ratio 
   for (let i = 0; i < perConcept.length; i++) {
     const m = perConcept[i];
     for (let c = 0; c < m.length; c++) {
-      const others = m.filter((_, j) => j !== c).sort((a, b) => a - b);
-      const mid = others.length % 2 ? others[(others.length - 1) / 2] : (others[others.length / 2 - 1] + others[others.length / 2]) / 2;
-      if (m[c] < ratio * mid) return { epoch: epochs[i], concept: c };
+      if (m[c] < ratio * median(m.filter((_, j) => j !== c))) return { epoch: epochs[i], concept: c };
     }
   }
   return null;

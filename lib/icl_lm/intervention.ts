@@ -14,6 +14,7 @@ import { tf } from "../deps.ts";
 import { conceptMeans } from "../interventions/patching.ts";
 import type { CausalLm } from "../model/causal_lm.ts";
 import type { PatchHook } from "../model/hooks.ts";
+import { median } from "../util/stats.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { EncodedPrompt } from "./data.ts";
 import { type PromptRun, runPrompts, subsetAccuracy } from "./evaluate.ts";
@@ -130,10 +131,7 @@ export async function meanInterventions(
   const pos = await patched((p) => p.conceptIndex);
   const neg = await patched(() => nullIdx);
   const real = opts.concepts.filter((c) => c !== "Null");
-  const tds = real.map((c) => opts.tdPerConcept[c]).sort((a, b) => a - b);
-  const median = tds.length % 2
-    ? tds[(tds.length - 1) / 2]
-    : (tds[tds.length / 2 - 1] + tds[tds.length / 2]) / 2;
+  const tdMedian = median(real.map((c) => opts.tdPerConcept[c]));
   const perConcept: ConceptIntervention[] = real.map((concept) => {
     const c = opts.concepts.indexOf(concept);
     const inSubset = subset.flatMap((p, j) => (p.conceptIndex === c ? [j] : []));
@@ -143,7 +141,7 @@ export async function meanInterventions(
       base: subsetAccuracy(base.correct, inSubset.map((j) => targets[j])),
       positive: subsetAccuracy(pos.correct, inSubset),
       negative: subsetAccuracy(neg.correct, inSubset),
-      wellSeparated: opts.tdPerConcept[concept] >= median,
+      wellSeparated: opts.tdPerConcept[concept] >= tdMedian,
     };
   });
   const group = (well: boolean) => {
