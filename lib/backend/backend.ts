@@ -1,5 +1,6 @@
 import { backendModules, tf } from "../deps.ts";
 import { ConfigError } from "../util/validate.ts";
+import { setRuntimeFact } from "../util/runtime.ts";
 import { loadBlas } from "./blas.ts";
 import { blasInUse, useBlasMatMul } from "./blas_matmul.ts";
 import { fusedKernelsEnabled } from "./fast_path.ts";
@@ -116,8 +117,10 @@ export async function initBackend(
     reason,
     ...matmulPath(choice),
   };
+  const mm = current.matmul === "openblas" ? `, matmul openblas ×${current.blasThreads}` : "";
+  // Recorded into each run's provenance by the results store.
+  setRuntimeFact("backend", `${current.backend} (${current.device}${mm})`);
   if (!opts.quiet && Deno.env.get("TOOLKIT_QUIET") !== "1") {
-    const mm = current.matmul === "openblas" ? `, matmul openblas ×${current.blasThreads}` : "";
     console.error(
       `[toolkit] backend ${current.backend} (${current.device}; ${current.reason}${mm})`,
     );

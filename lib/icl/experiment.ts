@@ -176,6 +176,7 @@ export async function runIclExperiment(
   }
   const summary = summarizeIclRun(store, runId);
   if (!result.paused) store.finishRun(runId, summary);
+  else store.endSegment(runId);
   return summary;
 }
 

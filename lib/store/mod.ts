@@ -1,3 +1,4 @@
 /** Results database (SQLite) and safetensors checkpoints. @module */
 export * from "./results.ts";
 export * from "./checkpoint.ts";
+export * from "./provenance.ts";

@@ -1,4 +1,5 @@
 import { DatabaseSync } from "node:sqlite";
+import { closeSegment, newSegment, PROVENANCE_ARTIFACT, type ProvenanceSegment } from "./provenance.ts";
 
 /** A stored run: one training job or one experiment sweep. */
 export interface RunRecord {
@@ -87,7 +88,38 @@ export class ResultsStore {
       `insert into runs (id, experiment, name, config, status, created, updated)
        values (?, ?, ?, ?, 'running', ?, ?) on conflict(id) do update set updated = excluded.updated`,
     ).run(id, opts.experiment, name, JSON.stringify(opts.config), now, now);
+    this.#openSegment(id);
     return id;
+  }
+
+  /** Run ids this process (this store object) has opened a provenance segment for. */
+  #segmentOpen = new Set<string>();
+
+  #lastStep(runId: string): number {
+    const r = this.db.prepare("select max(step) as s from metrics where run_id = ?").get(runId) as { s: number | null };
+    return r?.s ?? 0;
+  }
+
+  /** Appends this process's provenance segment to a run (once per process and run). */
+  #openSegment(runId: string) {
+    if (this.#segmentOpen.has(runId)) return;
+    this.#segmentOpen.add(runId);
+    const segs = this.provenance(runId);
+    this.setArtifact(runId, PROVENANCE_ARTIFACT, [...segs, newSegment(this.#lastStep(runId))]);
+  }
+
+  /**
+   * Where a run's results came from: one segment per process that trained it (command, git
+   * commit, dirty tree, backend, machine, dates, wall time, steps). Empty for runs made before
+   * provenance was recorded.
+   *
+   * @example
+   * ```ts
+   * for (const s of db.provenance(id)) console.log(s.commit, s.command, s.wallSeconds);
+   * ```
+   */
+  provenance(runId: string): ProvenanceSegment[] {
+    return this.artifact<ProvenanceSegment[]>(runId, PROVENANCE_ARTIFACT) ?? [];
   }
 
   /** Records metric values at a step (overwriting any earlier values at that step). */
@@ -145,6 +177,22 @@ export class ResultsStore {
   finishRun(runId: string, summary: unknown, status: "done" | "failed" = "done") {
     this.db.prepare("update runs set status = ?, summary = ?, updated = ? where id = ?")
       .run(status, JSON.stringify(summary), new Date().toISOString(), runId);
+    this.endSegment(runId);
+  }
+
+  /**
+   * Closes this process's provenance segment of a run (end date, wall time, last step): at the
+   * end of a run, or when it pauses (`--max-minutes`). No-op when this process opened none.
+   *
+   * @example
+   * ```ts
+   * db.endSegment(id);
+   * ```
+   */
+  endSegment(runId: string) {
+    if (!this.#segmentOpen.has(runId)) return;
+    this.#segmentOpen.delete(runId);
+    this.setArtifact(runId, PROVENANCE_ARTIFACT, closeSegment(this.provenance(runId), this.#lastStep(runId)));
   }
 
   /** One run, or undefined. */
@@ -178,12 +226,18 @@ export class ResultsStore {
    * ```
    */
   copyRunData(fromId: string, toId: string) {
+    // The target's history is the source's segments, then its own.
+    const provenance = [...this.provenance(fromId), ...this.provenance(toId)];
     this.db.exec("begin");
     try {
       this.db.prepare("insert or replace into metrics (run_id, step, name, value) select ?, step, name, value from metrics where run_id = ?")
         .run(toId, fromId);
       this.db.prepare("insert or replace into artifacts (run_id, name, value) select ?, name, value from artifacts where run_id = ?")
         .run(toId, fromId);
+      if (provenance.length) {
+        this.db.prepare("insert or replace into artifacts (run_id, name, value) values (?, ?, ?)")
+          .run(toId, PROVENANCE_ARTIFACT, JSON.stringify(provenance));
+      }
       this.db.exec("commit");
     } catch (e) {
       this.db.exec("rollback");
