@@ -7,7 +7,7 @@
  *   deno task icl:report --all --import gpu/results.sqlite   # first copy in runs made elsewhere
  *   deno task icl:report --all --longest   # one row per run name: the run trained furthest
  */
-import { openResults, resultsDir } from "../lib/store/mod.ts";
+import { openResults, resultsDir, summarizeProvenance } from "../lib/store/mod.ts";
 import { ICL_EXPERIMENT, longestIclRun, summarizeIclRun, writeIclFigures } from "../lib/icl/mod.ts";
 import { markdownTable } from "../lib/plot/mod.ts";
 import { parseFlags } from "../lib/util/cli.ts";
@@ -26,7 +26,10 @@ const runs = store.runs({ experiment: ICL_EXPERIMENT, ...(f.all ? {} : { status:
   .filter((r) => !f.longest || longestIclRun(store, r.name) === r.id);
 const summaries = runs.flatMap((r) => {
   try {
-    return [{ name: r.name, ...summarizeIclRun(store, r.id) }];
+    const p = summarizeProvenance(store.provenance(r.id));
+    // Where the numbers come from: this machine's database or the committed archive, and how made.
+    const provenance = { source: r.source, command: p.command, commits: p.commits, backends: p.backends, machines: p.machines, wallSeconds: p.wallSeconds, segments: p.segments };
+    return [{ name: r.name, ...summarizeIclRun(store, r.id), provenance }];
   } catch {
     return [];
   }
@@ -36,7 +39,7 @@ if (f.json) console.log(JSON.stringify({ runs: summaries }));
 else {
   const fmt = (a: (number | null)[]) => a.map((x) => (x === null ? "–" : +x.toPrecision(3))).join(" / ");
   console.log(markdownTable(summaries.map((s) => ({
-    run: s.name, steps: s.steps, "final MSE per concept": fmt(s.final_mse_per_concept), "last-prediction MSE": +s.final_mse_last.toPrecision(3), oracle: +s.oracle_mse.toPrecision(3),
+    run: s.name, source: s.provenance.source ?? "local", steps: s.steps, "final MSE per concept": fmt(s.final_mse_per_concept), "last-prediction MSE": +s.final_mse_last.toPrecision(3), oracle: +s.oracle_mse.toPrecision(3),
     "CD best layer": s.cd_best_layer, "CD per concept": fmt(s.cd_final_per_concept), "drop epochs": fmt(s.drop_epochs_per_concept), "first lead (epoch: concept)": s.first_separation ? `${+s.first_separation.epoch.toPrecision(3)}: ${s.first_separation.concept}` : "–",
   }))));
 }

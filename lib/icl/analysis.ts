@@ -6,7 +6,7 @@
  * @module
  */
 import { RegressionTransformer } from "../model/regression_transformer.ts";
-import { loadCheckpoint } from "../store/checkpoint.ts";
+import { decodeSafetensors, loadCheckpoint } from "../store/checkpoint.ts";
 import type { ResultsStore } from "../store/results.ts";
 import { loadParams } from "../train/trainer.ts";
 import type { PatchMode } from "../interventions/patching.ts";
@@ -61,8 +61,13 @@ export function longestIclRun(store: ResultsStore, name: string): string | undef
 export async function loadIclRun(store: ResultsStore, idOrName: string, opts: { dir: string }): Promise<LoadedIclRun> {
   const rec = store.run(idOrName) ?? store.run(longestIclRun(store, idOrName) ?? "");
   if (!rec) throw new ConfigError("run", "the id or name of a stored run", idOrName);
-  const ckpt = await loadCheckpoint(`${opts.dir}/${rec.id}.safetensors`);
-  if (!ckpt) throw new Error(`run ${rec.id} has no checkpoint in ${opts.dir}`);
+  // A local checkpoint, else the one archived with the run (read in memory, nothing written).
+  const archived = () => {
+    const bytes = store.archivedCheckpoint(rec.id);
+    return bytes ? decodeSafetensors(bytes) : null;
+  };
+  const ckpt = (await loadCheckpoint(`${opts.dir}/${rec.id}.safetensors`)) ?? archived();
+  if (!ckpt) throw new Error(`run ${rec.id} has no checkpoint in ${opts.dir} and none in the archive`);
   const config = rec.config as IclConfig;
   const task = iclTask(config);
   const model = new RegressionTransformer(JSON.parse(ckpt.metadata.model), { seed: config.seed });

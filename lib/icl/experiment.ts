@@ -9,6 +9,7 @@
 import { RegressionTransformer } from "../model/regression_transformer.ts";
 import { train, trainConfig } from "../train/trainer.ts";
 import { loadCheckpoint, saveCheckpoint } from "../store/checkpoint.ts";
+import { restoreArchivedCheckpoint } from "../store/archive.ts";
 import type { ResultsStore } from "../store/results.ts";
 import { Rng } from "../util/rng.ts";
 import { SPARSE_REGRESSION_VARIANTS, SparseRegressionTask } from "../tasks/sparse_regression.ts";
@@ -196,6 +197,10 @@ async function copyRunForExtension(store: ResultsStore, fromId: string, toId: st
     throw new ConfigError("train.steps", `more than the extended run's ${old.train.steps}`, cfg.train.steps);
   }
   await Deno.mkdir(dir, { recursive: true });
+  // An archived run (committed, not trained here) brings its resumable state from the archive.
+  if (!await restoreArchivedCheckpoint(store, fromId, { path: `${dir}/${fromId}.safetensors` })) {
+    throw new ConfigError("extendFrom", `a run with a checkpoint in ${dir} or a resumable state in the archive`, fromId);
+  }
   await Deno.copyFile(`${dir}/${fromId}.safetensors`, `${dir}/${toId}.safetensors`);
   store.copyRunData(fromId, toId);
 }
@@ -209,8 +214,9 @@ async function copyRunForBranch(store: ResultsStore, fromId: string, toId: strin
   if (strip(old) !== strip(cfg)) {
     throw new ConfigError("branchFrom", "a run whose config differs only in train (same model, task, batch, seed)", fromId);
   }
+  await restoreArchivedCheckpoint(store, fromId, { path: `${dir}/${fromId}.safetensors` });
   const ckpt = await loadCheckpoint(`${dir}/${fromId}.safetensors`);
-  if (!ckpt) throw new ConfigError("branchFrom", `a run with a checkpoint in ${dir}`, fromId);
+  if (!ckpt) throw new ConfigError("branchFrom", `a run with a checkpoint in ${dir} or a resumable state in the archive`, fromId);
   const step = Number(ckpt.metadata.step);
   const after = trainConfig(cfg.train);
   if (after.steps <= step) throw new ConfigError("train.steps", `more than the branch point's step ${step}`, after.steps);

@@ -2,3 +2,4 @@
 export * from "./results.ts";
 export * from "./checkpoint.ts";
 export * from "./provenance.ts";
+export * from "./archive.ts";

@@ -157,3 +157,44 @@ export function closeSegment(segments: ProvenanceSegment[], toStep: number): Pro
   if (last.backend === "none") last.backend = runtimeFacts().backend ?? "none";
   return out;
 }
+
+/** A run's provenance in a few fields (for reports and listings). */
+export interface ProvenanceSummary {
+  /** Summed wall time of the segments (seconds; killed segments count 0). */
+  wallSeconds: number;
+  /** Distinct commits (10 hex digits, `+dirty` when the tree was dirty), backends and machines. */
+  commits: string[];
+  backends: string[];
+  machines: string[];
+  /** The command of the first and of the last segment. */
+  firstCommand: string;
+  command: string;
+  /** Dates of the first start and the last end. */
+  started: string;
+  ended: string;
+  segments: number;
+}
+
+/**
+ * Summarises provenance segments.
+ *
+ * @example
+ * ```ts
+ * const p = summarizeProvenance(db.provenance(id));
+ * console.log(p.commits, p.wallSeconds);
+ * ```
+ */
+export function summarizeProvenance(segments: ProvenanceSegment[]): ProvenanceSummary {
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  return {
+    wallSeconds: Math.round(segments.reduce((a, s) => a + (s.wallSeconds ?? 0), 0)),
+    commits: uniq(segments.map((s) => s.commit.slice(0, 10) + (s.dirty ? "+dirty" : ""))),
+    backends: uniq(segments.map((s) => s.backend)),
+    machines: uniq(segments.map((s) => s.machine)),
+    firstCommand: segments[0]?.command ?? "(unknown)",
+    command: segments.at(-1)?.command ?? "(unknown)",
+    started: segments[0]?.started ?? "",
+    ended: segments.at(-1)?.ended ?? segments.at(-1)?.started ?? "",
+    segments: segments.length,
+  };
+}

@@ -1,4 +1,5 @@
 import { DatabaseSync } from "node:sqlite";
+import { type ArchiveManifest, archiveDir, readArchive, readArchivedCheckpoint, readArchivedData } from "./archive.ts";
 import { closeSegment, newSegment, PROVENANCE_ARTIFACT, type ProvenanceSegment } from "./provenance.ts";
 
 /** A stored run: one training job or one experiment sweep. */
@@ -13,6 +14,8 @@ export interface RunRecord {
   updated: string;
   // deno-lint-ignore no-explicit-any
   summary: any;
+  /** Where the run is read from: this machine's database, or the committed archive (read-only). */
+  source?: "local" | "archive";
 }
 
 /** One metric value at one step of a run. */
@@ -33,6 +36,8 @@ create table if not exists artifacts (
   run_id text not null, name text not null, value text not null, primary key (run_id, name));
 create index if not exists metrics_by_name on metrics(run_id, name, step);
 `;
+// The same tables in the attached in-memory schema `archive`, filled from the committed archive.
+const ARCHIVE_SCHEMA_SQL = SCHEMA.replaceAll("exists ", "exists archive.");
 
 /** A stable short hash of a JSON-able value (FNV-1a over its canonical JSON), for run ids. */
 export function configHash(value: unknown): string {
@@ -65,7 +70,17 @@ export function configHash(value: unknown): string {
 export class ResultsStore {
   readonly db: DatabaseSync;
 
-  constructor(readonly path: string) {
+  /** The archive folder this store reads, or null. */
+  readonly archive: string | null;
+  #manifests = new Map<string, ArchiveManifest>();
+  #loaded = new Set<string>();
+
+  /**
+   * Opens `path`. `opts.archive`: the committed run archive to show read-only beside the local
+   * runs (a local run with the same id wins); default {@link archiveDir} for a file database and
+   * none for `:memory:`; `false` for none.
+   */
+  constructor(readonly path: string, opts: { archive?: string | false | null } = {}) {
     if (path !== ":memory:" && path.includes("/")) {
       Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
     }
@@ -74,6 +89,68 @@ export class ResultsStore {
     // with "database is locked".
     this.db.exec("pragma busy_timeout = 10000; pragma journal_mode = wal; pragma synchronous = normal;");
     this.db.exec(SCHEMA);
+    this.archive = opts.archive === undefined ? (path === ":memory:" ? null : archiveDir()) : opts.archive || null;
+    if (this.archive) this.#attachArchive(this.archive);
+  }
+
+  #attachArchive(dir: string) {
+    const manifests = readArchive(dir);
+    this.db.exec("attach database ':memory:' as archive");
+    this.db.exec(ARCHIVE_SCHEMA_SQL);
+    const ins = this.db.prepare(
+      "insert into archive.runs (id, experiment, name, config, status, created, updated, summary) values (?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    for (const m of manifests) {
+      const r = m.run;
+      ins.run(r.id, r.experiment, r.name, JSON.stringify(r.config), r.status, r.created, r.updated, r.summary == null ? null : JSON.stringify(r.summary));
+      this.#manifests.set(r.id, m);
+    }
+  }
+
+  /** Loads an archived run's metrics and artifacts into the attached schema (once). */
+  #loadArchived(id: string) {
+    if (this.#loaded.has(id)) return;
+    const m = this.#manifests.get(id)!;
+    const data = readArchivedData(this.archive!, m);
+    this.db.exec("begin");
+    try {
+      const mi = this.db.prepare("insert or replace into archive.metrics (run_id, step, name, value) values (?, ?, ?, ?)");
+      for (const r of data.metrics) mi.run(id, r.step, r.name, r.value);
+      const ai = this.db.prepare("insert or replace into archive.artifacts (run_id, name, value) values (?, ?, ?)");
+      for (const [name, value] of data.artifacts) ai.run(id, name, value);
+      this.db.exec("commit");
+    } catch (e) {
+      this.db.exec("rollback");
+      throw e;
+    }
+    this.#loaded.add(id);
+  }
+
+  /** The schema a run's data is read from: `main` (local, wins) or `archive` (loaded on demand). */
+  #schema(id: string): "main" | "archive" {
+    if (!this.#manifests.has(id)) return "main";
+    if (this.db.prepare("select 1 from main.runs where id = ?").get(id)) return "main";
+    this.#loadArchived(id);
+    return "archive";
+  }
+
+  /** Whether a run is read from the committed archive (not stored locally). */
+  isArchived(runId: string): boolean {
+    return this.#manifests.has(runId) && this.#schema(runId) === "archive";
+  }
+
+  /** The archive manifest of a run (provenance, files, export date), or undefined. */
+  archiveManifest(runId: string): ArchiveManifest | undefined {
+    return this.#manifests.get(runId);
+  }
+
+  /**
+   * The archived checkpoint of a run as safetensors bytes (its resumable state, else its final
+   * parameters), or null.
+   */
+  archivedCheckpoint(runId: string): Uint8Array | null {
+    const m = this.#manifests.get(runId);
+    return m && this.archive ? readArchivedCheckpoint(this.archive, m) : null;
   }
 
   /**
@@ -139,10 +216,11 @@ export class ResultsStore {
 
   /** Metrics of a run, ordered by step; optionally one metric only. */
   metrics(runId: string, opts: { name?: string } = {}): MetricRow[] {
+    const s = this.#schema(runId);
     const rows = opts.name
-      ? this.db.prepare("select step, name, value from metrics where run_id = ? and name = ? order by step")
+      ? this.db.prepare(`select step, name, value from ${s}.metrics where run_id = ? and name = ? order by step`)
         .all(runId, opts.name)
-      : this.db.prepare("select step, name, value from metrics where run_id = ? order by step, name").all(runId);
+      : this.db.prepare(`select step, name, value from ${s}.metrics where run_id = ? order by step, name`).all(runId);
     return rows.map((r) => ({ ...r })) as unknown as MetricRow[];
   }
 
@@ -160,7 +238,7 @@ export class ResultsStore {
   /** Reads an artifact, or undefined. */
   // deno-lint-ignore no-explicit-any
   artifact<T = any>(runId: string, name: string): T | undefined {
-    const row = this.db.prepare("select value from artifacts where run_id = ? and name = ?").get(runId, name) as
+    const row = this.db.prepare(`select value from ${this.#schema(runId)}.artifacts where run_id = ? and name = ?`).get(runId, name) as
       | { value: string }
       | undefined;
     return row ? JSON.parse(row.value) : undefined;
@@ -168,9 +246,15 @@ export class ResultsStore {
 
   /** Names of a run's artifacts. */
   artifactNames(runId: string): string[] {
-    return (this.db.prepare("select name from artifacts where run_id = ? order by name").all(runId) as {
+    return (this.db.prepare(`select name from ${this.#schema(runId)}.artifacts where run_id = ? order by name`).all(runId) as {
       name: string;
     }[]).map((r) => r.name);
+  }
+
+  /** A run's artifacts as stored: [name, JSON text] pairs, by name (what the archive keeps). */
+  artifactRows(runId: string): [string, string][] {
+    return (this.db.prepare(`select name, value from ${this.#schema(runId)}.artifacts where run_id = ? order by name`)
+      .all(runId) as { name: string; value: string }[]).map((r) => [r.name, r.value]);
   }
 
   /** Marks a run done (or failed) with a JSON summary. */
@@ -196,18 +280,26 @@ export class ResultsStore {
   }
 
   /** One run, or undefined. */
-  run(runId: string): RunRecord | undefined {
-    const r = this.db.prepare("select * from runs where id = ?").get(runId);
-    return r ? parseRun(r) : undefined;
+  run(runId: string, opts: { localOnly?: boolean } = {}): RunRecord | undefined {
+    const r = this.db.prepare("select * from main.runs where id = ?").get(runId);
+    if (r) return parseRun(r, "local");
+    if (opts.localOnly || !this.#manifests.has(runId)) return undefined;
+    const a = this.db.prepare("select * from archive.runs where id = ?").get(runId);
+    return a ? parseRun(a, "archive") : undefined;
   }
 
-  /** Runs, newest first; optionally of one experiment or status. */
-  runs(opts: { experiment?: string; status?: RunRecord["status"] } = {}): RunRecord[] {
-    const rows = this.db.prepare(
-      `select * from runs where (?1 is null or experiment = ?1) and (?2 is null or status = ?2)
-       order by created desc, id`,
-    ).all(opts.experiment ?? null, opts.status ?? null);
-    return rows.map(parseRun);
+  /**
+   * Runs, newest first; optionally of one experiment or status. Archived runs (`source:
+   * "archive"`) are listed unless a local run has the same id, or `localOnly`.
+   */
+  runs(opts: { experiment?: string; status?: RunRecord["status"]; localOnly?: boolean } = {}): RunRecord[] {
+    const where = "where (?1 is null or experiment = ?1) and (?2 is null or status = ?2)";
+    const sql = this.archive && !opts.localOnly
+      ? `select *, 'local' as source from main.runs ${where}
+         union all select *, 'archive' as source from archive.runs ${where} and id not in (select id from main.runs)
+         order by created desc, id`
+      : `select *, 'local' as source from main.runs ${where} order by created desc, id`;
+    return this.db.prepare(sql).all(opts.experiment ?? null, opts.status ?? null).map((r) => parseRun(r));
   }
 
   /** Deletes a run with its metrics and artifacts. */
@@ -228,11 +320,12 @@ export class ResultsStore {
   copyRunData(fromId: string, toId: string) {
     // The target's history is the source's segments, then its own.
     const provenance = [...this.provenance(fromId), ...this.provenance(toId)];
+    const src = this.#schema(fromId);
     this.db.exec("begin");
     try {
-      this.db.prepare("insert or replace into metrics (run_id, step, name, value) select ?, step, name, value from metrics where run_id = ?")
+      this.db.prepare(`insert or replace into main.metrics (run_id, step, name, value) select ?, step, name, value from ${src}.metrics where run_id = ?`)
         .run(toId, fromId);
-      this.db.prepare("insert or replace into artifacts (run_id, name, value) select ?, name, value from artifacts where run_id = ?")
+      this.db.prepare(`insert or replace into main.artifacts (run_id, name, value) select ?, name, value from ${src}.artifacts where run_id = ?`)
         .run(toId, fromId);
       if (provenance.length) {
         this.db.prepare("insert or replace into artifacts (run_id, name, value) values (?, ?, ?)")
@@ -289,6 +382,9 @@ export class ResultsStore {
 
   /** Any read-only SQL, for users' own questions. */
   query(sql: string, ...params: (string | number | null)[]): Record<string, unknown>[] {
+    // Archived runs are in the attached schema `archive` (archive.runs, archive.metrics, …): load
+    // them all when a query names it.
+    if (/\barchive\./i.test(sql)) for (const id of this.#manifests.keys()) this.#loadArchived(id);
     return this.db.prepare(sql).all(...params).map((r) => ({ ...r }));
   }
 
@@ -298,8 +394,8 @@ export class ResultsStore {
 }
 
 // deno-lint-ignore no-explicit-any
-function parseRun(r: any): RunRecord {
-  return { ...r, config: JSON.parse(r.config), summary: r.summary ? JSON.parse(r.summary) : null };
+function parseRun(r: any, source?: "local" | "archive"): RunRecord {
+  return { ...r, source: source ?? r.source, config: JSON.parse(r.config), summary: r.summary ? JSON.parse(r.summary) : null };
 }
 
 /** The default results location: `$TOOLKIT_RESULTS` or `results/`. */
@@ -316,6 +412,9 @@ export function resultsDir(): string {
  * console.table(db.runs({ experiment: "icl" }).map((r) => r.summary));
  * ```
  */
-export function openResults(path = `${resultsDir()}/results.sqlite`): ResultsStore {
-  return new ResultsStore(path);
+export function openResults(
+  path = `${resultsDir()}/results.sqlite`,
+  opts: { archive?: string | false | null } = {},
+): ResultsStore {
+  return new ResultsStore(path, opts);
 }
