@@ -112,7 +112,7 @@ export async function runIclExperiment(
   }
 
   const task = iclTask(cfg);
-  const model = new RegressionTransformer({ ...cfg.model, inputDim: task.dim, maxLen: 2 * task.nPoints }, { seed: cfg.seed });
+  const model = new RegressionTransformer({ ...cfg.model, inputDim: task.tokenDim ?? task.dim, maxLen: 2 * task.nPoints }, { seed: cfg.seed });
   const test = task.testSet({ size: cfg.testSize });
   const probeSet = task.perConceptSet(cfg.nPerConcept, { seed: "probe" });
   const meansSet = task.perConceptSet(cfg.nPerConcept, { seed: "means" });

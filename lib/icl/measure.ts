@@ -16,15 +16,16 @@ import { conceptMeans, conceptPatchHooks, disposePatchHooks, type PatchMode } fr
 /** Splits a batch into sub-batches of at most `size` sequences (bounded memory in evaluation). */
 function* chunks(batch: RegressionBatch, size: number): Generator<RegressionBatch & { offset: number }> {
   const { nPoints: n, dim: D } = batch;
+  const W = batch.tokenDim ?? D;
   for (let s = 0; s < batch.batch; s += size) {
     const e = Math.min(batch.batch, s + size), b = e - s;
     yield {
-      batch: b, nPoints: n, dim: D, offset: s,
+      batch: b, nPoints: n, dim: D, tokenDim: W, offset: s,
       xs: batch.xs.subarray(s * n * D, e * n * D),
       ys: batch.ys.subarray(s * n, e * n),
       ws: batch.ws.subarray(s * D, e * D),
       concepts: batch.concepts.subarray(s, e),
-      tokens: batch.tokens.subarray(s * 2 * n * D, e * 2 * n * D),
+      tokens: batch.tokens.subarray(s * 2 * n * W, e * 2 * n * W),
     };
   }
 }
@@ -218,11 +219,12 @@ export function subBatch(batch: RegressionBatch, idx: number[]): RegressionBatch
     idx.forEach((i, j) => o.set(a.subarray(i * w, (i + 1) * w), j * w));
     return o;
   };
+  const W = batch.tokenDim ?? D;
   return {
-    batch: idx.length, nPoints: n, dim: D,
+    batch: idx.length, nPoints: n, dim: D, tokenDim: W,
     xs: pick(batch.xs, n * D), ys: pick(batch.ys, n), ws: pick(batch.ws, D),
     concepts: Int32Array.from(idx, (i) => batch.concepts[i]),
-    tokens: pick(batch.tokens, 2 * n * D),
+    tokens: pick(batch.tokens, 2 * n * W),
   };
 }
 

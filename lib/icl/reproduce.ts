@@ -11,17 +11,59 @@ import { iclConfig } from "./config.ts";
 import { ICL_EXPERIMENT, runIclExperiment } from "./experiment.ts";
 import { writeIclFigures } from "./figures.ts";
 import { type IclRunSummary, STAIRCASE_RATIO, summarizeIclRun } from "./report.ts";
+import { longestIclRun } from "./analysis.ts";
+import { runsProvenanceMarkdown } from "../store/describe.ts";
+
+/**
+ * A last-prediction MSE counts as converged at or below this multiple of the oracle's: the
+ * spec's reference levels for four bases are the oracle 0.0033 and ridge on the 12 dimensions
+ * outside block 0, 0.0072 (2.2×) — a model above that has not found the 4-dim regression.
+ */
+export const CONVERGED_MSE_FACTOR = 2.2;
+
+/**
+ * The paper's converged patching pattern: every diagonal entry below zero (patching a concept's
+ * own mean helps) and every off-diagonal entry above zero (another concept's hurts). Means are
+ * not enough: two negative means can hide a positive diagonal entry.
+ *
+ * @example
+ * ```ts
+ * convergedPatchingPattern([[-0.1, 0.2], [0.3, -0.2]]); // true
+ * ```
+ */
+export function convergedPatchingPattern(delta: number[][]): boolean {
+  if (delta.length === 0) return false;
+  return delta.every((row, i) => row.every((v, j) => (i === j ? v < 0 : v > 0)));
+}
+
+function patchingRow(label: string, mode: string, delta: number[][], note: string): Comparison {
+  const diag = delta.map((r, i) => r[i]);
+  const off = delta.flatMap((r, i) => r.filter((_, j) => j !== i));
+  const range = (a: number[]) => a.length ? `${+Math.min(...a).toPrecision(3)} … ${+Math.max(...a).toPrecision(3)}` : "–";
+  return {
+    quantity: `${label}: patching (${mode}) ΔMSE, diagonal range vs off-diagonal range`,
+    ours: `${range(diag)} vs ${range(off)}`,
+    paper: "converged: every diagonal entry < 0 < every off-diagonal entry",
+    verdict: convergedPatchingPattern(delta) ? "match" : "differs",
+    note,
+  };
+}
 
 /** Acceptance checks of one run, as comparison rows (qualitative, so `verdict` is match/differs). */
 export function iclChecks(s: IclRunSummary, label: string): Comparison[] {
-  const diag = s.patch_matrix_final.map((r, i) => r[i]);
-  const off = s.patch_matrix_final.flatMap((r, i) => r.filter((_, j) => j !== i));
-  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
   const minCd = Math.min(...s.cd_final_per_concept);
+  const converged = CONVERGED_MSE_FACTOR * s.oracle_mse;
   return [
     { quantity: `${label}: decodability ≥ 0.9 for every concept (best layer ${s.cd_best_layer})`, ours: +minCd.toFixed(3), paper: "≈1.0 after convergence", verdict: minCd >= 0.9 ? "match" : "differs" },
-    { quantity: `${label}: last-prediction MSE vs oracle`, ours: +s.final_mse_last.toPrecision(3), paper: `oracle ${+s.oracle_mse.toPrecision(3)}`, verdict: s.final_mse_last <= 3 * s.oracle_mse + 0.01 ? "match" : "differs" },
-    { quantity: `${label}: patching (replace) mean ΔMSE diagonal vs off-diagonal`, ours: `${+mean(diag).toPrecision(3)} vs ${+mean(off).toPrecision(3)}`, paper: "diagonal < 0 < off-diagonal", verdict: mean(diag) < mean(off) ? "match" : "differs", note: "replace at the x token also erases x; see the shift matrix" },
+    {
+      quantity: `${label}: last-prediction MSE ≤ ${CONVERGED_MSE_FACTOR} × oracle (${+converged.toPrecision(2)})`,
+      ours: +s.final_mse_last.toPrecision(3),
+      paper: `≈ oracle ${+s.oracle_mse.toPrecision(3)}`,
+      verdict: s.final_mse_last <= converged ? "match" : "differs",
+      note: "2.2 × oracle ≈ ridge on the 12 dims outside the true block (0.0072 for four bases)",
+    },
+    patchingRow(label, "replace", s.patch_matrix_final, "replace at the query's x token also erases x; see the shift row"),
+    patchingRow(label, "mean shift", s.patch_matrix_final_shift, "h − mean(source) + mean(target) at the query"),
     {
       quantity: `${label}: separate per-concept drops (staircase)`,
       ours: (s.first_separation ? `concept ${s.first_separation.concept} leads from epoch ${+s.first_separation.epoch.toPrecision(3)}` : "curves fall together") +
@@ -47,11 +89,17 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   const dir = opts.outDir.replace(/\/figures$/, "") + "/checkpoints";
   const quick = await runIclExperiment(cfg, { store: opts.store, dir, name: `${preset}-fourBases-seed${cfg.seed}`, progress: true });
   const figures = await writeIclFigures(opts.store, quick.runId, `${opts.outDir}/icl_${preset}`);
-  const longer = opts.store.runs({ experiment: ICL_EXPERIMENT, status: "done" })
-    .filter((r) => r.id !== quick.runId && !r.name.startsWith("smoke") && !r.name.startsWith("quick"))
-    .map((r) => ({ name: r.name, s: summarizeIclRun(opts.store, r.id) }));
-  const rows = [{ name: `${preset} (this run)`, s: quick }, ...longer].map(({ name, s }) => ({
+  // The reference runs: per name, the run trained furthest — local or archived, finished or
+  // paused between sessions.
+  const names = [...new Set(opts.store.runs({ experiment: ICL_EXPERIMENT }).map((r) => r.name))]
+    .filter((n) => !n.startsWith("smoke") && !n.startsWith("quick"));
+  const longer = names.flatMap((name) => {
+    const id = longestIclRun(opts.store, name);
+    return id ? [{ name, id, s: summarizeIclRun(opts.store, id) }] : [];
+  });
+  const rows = [{ name: `${preset} (this run)`, id: quick.runId, s: quick }, ...longer].map(({ name, id, s }) => ({
     run: name,
+    source: opts.store.run(id)?.source ?? "local",
     steps: s.steps,
     "MSE per concept": s.final_mse_per_concept.map((x) => x.toFixed(3)).join(" / "),
     "last MSE": +s.final_mse_last.toPrecision(3),
@@ -62,9 +110,12 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   const markdown = [
     `Preset \`${preset}\`: ${cfg.model.nLayers} layers, d_model ${cfg.model.dModel}, ${cfg.train.steps} steps of batch ${cfg.batchSize} ` +
     `(the paper: 12 layers, d_model 256, 80,000 steps of batch 128). This scale is far too short for the concept staircase: ` +
-    `it checks the pipeline. Longer stored runs (\`deno task icl:train --preset cpu\`) are listed too.`,
+    `it checks the pipeline. The reference runs — longer runs stored here or in the committed archive ` +
+    `(\`fixtures/runs/\`, \`deno task runs:list\`) — are listed beside it; each verdict below names the run it rests on.`,
     "",
     markdownTable(rows),
+    "",
+    runsProvenanceMarkdown(opts.store, longer.map((l) => l.id)),
   ].join("\n");
   const comparisons = [quick, ...longer.map((l) => l.s)].flatMap((s, i) => iclChecks(s, i === 0 ? preset : longer[i - 1].name));
   return { title: "Paper 1 — concept encoding and decoding (synthetic ICL)", markdown, figures, comparisons };

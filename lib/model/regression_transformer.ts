@@ -26,8 +26,10 @@ export interface RegressionInput {
   batch: number;
   nPoints: number;
   dim: number;
-  /** [batch, 2·nPoints, dim]: x_1, [y_1, 0, …], x_2, … */
+  /** [batch, 2·nPoints, tokenDim]: x_1, [y_1, 0, …], x_2, … */
   tokens: Float32Array;
+  /** Token width when it is not `dim` (y in its own input dimension). */
+  tokenDim?: number;
   /** [batch, nPoints] targets. */
   ys: Float32Array;
 }
@@ -116,7 +118,7 @@ export class RegressionTransformer {
 }
 
 function toTokens(input: RegressionInput): tf.Tensor3D {
-  return tf.tensor3d(input.tokens, [input.batch, 2 * input.nPoints, input.dim]);
+  return tf.tensor3d(input.tokens, [input.batch, 2 * input.nPoints, input.tokenDim ?? input.dim]);
 }
 
 /** Outputs at the even (x) positions: [B, 2n] → [B, n]. */

@@ -10,6 +10,7 @@ import type { ReportSection, ReproduceOptions } from "../util/report.ts";
 import { runScalingSweep, type ScalingSweepResult, sweepComparisons, sweepPlan } from "./sweep.ts";
 import { scalingSweepConfig } from "./sweep_config.ts";
 import { writeSweepFigures } from "./sweep_figures.ts";
+import { runsProvenanceSentence } from "../store/describe.ts";
 
 /**
  * Reads the stored `cpu-wide` (else `cpu`) sweep when it is complete; otherwise runs the
@@ -56,7 +57,9 @@ export async function sweepReport(
   }
   const figures = await writeSweepFigures(result, opts.outDir);
   return {
-    markdown: sweepMarkdown(result),
+    // Which runs the verdicts rest on, and how they were made.
+    markdown: sweepMarkdown(result) + "\n\nRests on: " +
+      runsProvenanceSentence(opts.store, sweepPlan(result.config).cells.map((c) => c.runId)),
     figures,
     comparisons: sweepComparisons(result),
     result,

@@ -3,3 +3,4 @@ export * from "./results.ts";
 export * from "./checkpoint.ts";
 export * from "./provenance.ts";
 export * from "./archive.ts";
+export * from "./describe.ts";

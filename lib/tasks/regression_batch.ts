@@ -32,9 +32,21 @@ export interface RegressionBatch {
   ws: Float32Array;
   /** [batch] the latent concept (basis or family index) of each sequence. */
   concepts: Int32Array;
-  /** [batch, 2·nPoints, dim] x_1, [y_1, 0…], x_2, [y_2, 0…], … */
+  /** [batch, 2·nPoints, tokenDim] x_1, [y_1, 0…], x_2, [y_2, 0…], … */
   tokens: Float32Array;
+  /**
+   * Width of a token: `dim` in Garg's layout (y in coordinate 0 of its token, the column x's
+   * coordinate 0 also uses), `dim + 1` when y has its own input dimension (the last). Unset = dim.
+   */
+  tokenDim?: number;
 }
+
+/**
+ * Where y goes in its token: `shared` — coordinate 0, Garg et al.'s layout and the paper's
+ * (x's coordinate 0 is read in by the same column); `separate` — an extra, last input dimension
+ * that no x coordinate uses, so no basis shares y's read-in column (a control of ours).
+ */
+export type YToken = "shared" | "separate";
 
 /**
  * How to choose the concept of each sequence: unset draws uniformly; a number forces it for
@@ -62,6 +74,8 @@ export interface RegressionSampleOptions {
  */
 export interface RegressionTask {
   readonly dim: number;
+  /** Token width the model reads (default `dim`). */
+  readonly tokenDim?: number;
   readonly nPoints: number;
   /** Number of latent concepts (bases or families). */
   readonly nConcepts: number;
@@ -101,19 +115,22 @@ export const DEFAULT_REGRESSION_TEST_SIZE = 1000;
 export function interleaveRegressionTokens(
   xs: Float32Array,
   ys: Float32Array,
-  shape: { batch: number; nPoints: number; dim: number },
+  shape: { batch: number; nPoints: number; dim: number; tokenDim?: number },
 ): Float32Array {
   const { batch, nPoints, dim } = shape;
+  const width = shape.tokenDim ?? dim;
+  // y sits at coordinate 0 (Garg's layout), or in the last, extra coordinate when tokens are wider.
+  const yAt = width > dim ? width - 1 : 0;
   if (xs.length !== batch * nPoints * dim || ys.length !== batch * nPoints) {
     throw new ConfigError("xs/ys", `lengths ${batch * nPoints * dim} and ${batch * nPoints}`, [
       xs.length,
       ys.length,
     ]);
   }
-  const tokens = new Float32Array(batch * 2 * nPoints * dim);
+  const tokens = new Float32Array(batch * 2 * nPoints * width);
   for (let p = 0; p < batch * nPoints; p++) {
-    tokens.set(xs.subarray(p * dim, (p + 1) * dim), 2 * p * dim);
-    tokens[(2 * p + 1) * dim] = ys[p];
+    tokens.set(xs.subarray(p * dim, (p + 1) * dim), 2 * p * width);
+    tokens[(2 * p + 1) * width + yAt] = ys[p];
   }
   return tokens;
 }
@@ -191,6 +208,8 @@ export function resolveConcepts(
  */
 export abstract class RegressionTaskBase implements RegressionTask {
   readonly dim: number;
+  /** Token width: `dim`, or `dim + 1` with `yToken: "separate"`. */
+  readonly tokenDim: number;
   readonly nPoints: number;
   readonly nConcepts: number;
   abstract readonly conceptNames: readonly string[];
@@ -207,9 +226,11 @@ export abstract class RegressionTaskBase implements RegressionTask {
       nConcepts: number;
       noiseStd: number;
       seed: number | string;
+      yToken?: YToken;
     },
   ) {
     this.dim = shape.dim;
+    this.tokenDim = shape.yToken === "separate" ? shape.dim + 1 : shape.dim;
     this.nPoints = shape.nPoints;
     this.nConcepts = shape.nConcepts;
     this.#noiseStd = shape.noiseStd;
@@ -263,7 +284,8 @@ export abstract class RegressionTaskBase implements RegressionTask {
         ys[b * nPoints + p] = this.link(concepts[b], z) + this.#noiseStd * rng.normal();
       }
     }
-    const tokens = interleaveRegressionTokens(xs, ys, { batch, nPoints, dim });
-    return { batch, nPoints, dim, xs, ys, ws, concepts, tokens };
+    const tokenDim = this.tokenDim;
+    const tokens = interleaveRegressionTokens(xs, ys, { batch, nPoints, dim, tokenDim });
+    return { batch, nPoints, dim, xs, ys, ws, concepts, tokens, tokenDim };
   }
 }

@@ -10,7 +10,7 @@
  */
 import type { Rng } from "../util/rng.ts";
 import { checkKnownKeys, checkPositiveInt, ConfigError } from "../util/validate.ts";
-import { checkRegressionShape, RegressionTaskBase } from "./regression_batch.ts";
+import { checkRegressionShape, RegressionTaskBase, type YToken } from "./regression_batch.ts";
 
 /**
  * Config of the sparse-regression mixture.
@@ -39,6 +39,12 @@ export interface SparseRegressionConfig {
    * "disjoint"), or explicit coordinate lists, one per basis, each of length `rank`.
    */
   bases: "disjoint" | number[][];
+  /**
+   * Where y goes in its token. Ours and the paper's (Garg et al.'s layout): `shared`, coordinate 0
+   * — which x's coordinate 0, of basis 0, also uses; `separate` gives y its own, extra input
+   * dimension (a control: then no basis shares y's read-in column).
+   */
+  yToken: YToken;
   /** Seed of the training stream, the test set and the per-concept sets. Ours 0; paper n/a. */
   seed: number | string;
 }
@@ -58,6 +64,7 @@ export const DEFAULT_SPARSE_REGRESSION: SparseRegressionConfig = {
   nPoints: 20,
   noiseStd: 0.1,
   bases: "disjoint",
+  yToken: "shared",
   seed: 0,
 };
 
@@ -143,6 +150,7 @@ export function sparseRegressionConfig(
   checkPositiveInt(cfg, "rank");
   if (cfg.rank > cfg.dim) throw new ConfigError("rank", `an integer <= dim (${cfg.dim})`, cfg.rank);
   sparseRegressionBases(cfg); // validates `bases`
+  if (cfg.yToken !== "shared" && cfg.yToken !== "separate") throw new ConfigError("yToken", "shared, separate", cfg.yToken);
   return cfg;
 }
 

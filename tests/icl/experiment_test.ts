@@ -158,3 +158,12 @@ Deno.test("iclConfig merges nested overrides field by field; epoch lists stop at
   assertEquals(c.evalEpochs, [1, 2, 3, 5, 7, 10]);
   assertEquals(c.snapshotEpochs, [3, 10]);
 });
+
+Deno.test("yToken separate: the model reads 17-dim tokens and the whole pipeline runs", async () => {
+  const store = openResults(":memory:");
+  const s = await runIclExperiment(iclConfig("smoke", { task: { yToken: "separate" } }), { store, dir: await Deno.makeTempDir(), progress: false });
+  assertEquals(s.steps, 30);
+  assertEquals(s.final_mse_per_concept.length, 4);
+  assert(s.final_mse_per_concept.every(Number.isFinite));
+  store.close();
+});

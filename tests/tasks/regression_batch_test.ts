@@ -23,3 +23,10 @@ Deno.test("resolveConcepts: uniform, forced, per-sequence, invalid", () => {
   assertThrows(() => resolveConcepts(2, 3, -1, new Rng(0)), ConfigError, "concepts");
   assertThrows(() => resolveConcepts(2, 3, [0, 1.5], new Rng(0)), ConfigError, "concepts");
 });
+
+Deno.test("interleaveRegressionTokens: y in its own, last input dimension when tokens are wider", () => {
+  const xs = new Float32Array([1, 2, 3, 4, 5, 6]);
+  const ys = new Float32Array([7, 8]);
+  const t = interleaveRegressionTokens(xs, ys, { batch: 1, nPoints: 2, dim: 3, tokenDim: 4 });
+  assertEquals(Array.from(t), [1, 2, 3, 0, 0, 0, 0, 7, 4, 5, 6, 0, 0, 0, 0, 8]);
+});

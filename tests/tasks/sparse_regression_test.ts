@@ -179,3 +179,15 @@ Deno.test("sparse regression: bad configs raise ConfigError naming the field", (
   assert(err.message.includes("rank·nBases <= dim"), err.message);
   assertEquals(sparseRegressionBases(DEFAULT_SPARSE_REGRESSION).length, 4);
 });
+
+Deno.test("sparse regression: yToken separate widens tokens by one and leaves the data unchanged", () => {
+  const shared = new SparseRegressionTask({ seed: 3 });
+  const sep = new SparseRegressionTask({ seed: 3, yToken: "separate" });
+  const a = shared.sample(4), b = sep.sample(4);
+  assertEquals([sep.tokenDim, b.tokenDim, b.tokens.length], [17, 17, 4 * 40 * 17]);
+  assertEquals(b.xs, a.xs);
+  assertEquals(b.ys, a.ys);
+  assertEquals(b.tokens[17 + 16], a.ys[0], "y_1 in the last coordinate of token 1");
+  assertEquals(b.tokens[17], 0, "coordinate 0 of the y token is empty");
+  assertThrows(() => new SparseRegressionTask({ yToken: "both" as never }), ConfigError, "yToken");
+});
