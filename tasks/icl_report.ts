@@ -39,7 +39,7 @@ if (f.json) console.log(JSON.stringify({ runs: summaries }));
 else {
   const fmt = (a: (number | null)[]) => a.map((x) => (x === null ? "–" : +x.toPrecision(3))).join(" / ");
   console.log(markdownTable(summaries.map((s) => ({
-    run: s.name, source: s.provenance.source ?? "local", steps: s.steps, "final MSE per concept": fmt(s.final_mse_per_concept), "last-prediction MSE": +s.final_mse_last.toPrecision(3), oracle: +s.oracle_mse.toPrecision(3),
+    run: s.name, source: s.provenance.source ?? "local", steps: s.steps, "final MSE per concept": fmt(s.final_mse_per_concept), "÷ own test E[y²]": fmt(s.final_mse_per_concept_own), "last-prediction MSE": +s.final_mse_last.toPrecision(3), oracle: +s.oracle_mse.toPrecision(3),
     "CD best layer": s.cd_best_layer, "CD per concept": fmt(s.cd_final_per_concept), "drop epochs": fmt(s.drop_epochs_per_concept), "first lead (epoch: concept)": s.first_separation ? `${+s.first_separation.epoch.toPrecision(3)}: ${s.first_separation.concept}` : "–",
   }))));
 }

@@ -13,7 +13,8 @@ import type { PatchMode } from "../interventions/patching.ts";
 import type { RegressionTask } from "../tasks/regression_batch.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { IclConfig } from "./config.ts";
-import { ICL_EXPERIMENT, iclTask } from "./experiment.ts";
+import { ICL_EXPERIMENT } from "./config.ts";
+import { iclTask } from "./task.ts";
 import { type PatchMatrix, patchingMatrix } from "./measure.ts";
 import { iclEvals } from "./report.ts";
 

@@ -11,6 +11,9 @@ import { trainConfig } from "../train/trainer.ts";
 import type { SparseRegressionConfig } from "../tasks/sparse_regression.ts";
 import { checkKnownKeys, checkOneOf, checkPositiveInt, ConfigError } from "../util/validate.ts";
 
+/** The experiment name runs are stored under. */
+export const ICL_EXPERIMENT = "icl_synthetic";
+
 /** The task families of paper 1's synthetic experiments. */
 export const ICL_VARIANTS = ["fourBases", "sixBases", "overlapping", "families"] as const;
 /** One of {@link ICL_VARIANTS}. */

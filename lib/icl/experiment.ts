@@ -12,42 +12,12 @@ import { loadCheckpoint, saveCheckpoint } from "../store/checkpoint.ts";
 import { restoreArchivedCheckpoint } from "../store/archive.ts";
 import type { ResultsStore } from "../store/results.ts";
 import { Rng } from "../util/rng.ts";
-import { SPARSE_REGRESSION_VARIANTS, SparseRegressionTask } from "../tasks/sparse_regression.ts";
-import { RegressionFamiliesTask } from "../tasks/regression_families.ts";
-import type { RegressionTask } from "../tasks/regression_batch.ts";
 import { umapEmbedding } from "../probes/umap.ts";
-import { type IclConfig, iclConfig } from "./config.ts";
+import { ICL_EXPERIMENT, type IclConfig, iclConfig } from "./config.ts";
+import { iclTask } from "./task.ts";
 import { conceptDecodability, conceptMse, headAblation, layerRepresentations, patchingMatrix, squaredErrors } from "./measure.ts";
-import { baselineMse, type IclRunSummary, summarizeIclRun } from "./report.ts";
+import { baselineMse, type IclEval, type IclRunSummary, summarizeIclRun } from "./report.ts";
 import { ConfigError } from "../util/validate.ts";
-
-/** The experiment name runs are stored under. */
-export const ICL_EXPERIMENT = "icl_synthetic";
-
-/**
- * The task of a config's variant.
- *
- * @example
- * ```ts
- * const task = iclTask(iclConfig("cpu"));
- * ```
- */
-export function iclTask(cfg: IclConfig): RegressionTask & { bases?: readonly (readonly number[])[] } {
-  const seed = `task:${cfg.seed}`;
-  if (cfg.variant === "families") return new RegressionFamiliesTask({ ...(cfg.task as object), seed });
-  return new SparseRegressionTask({ ...SPARSE_REGRESSION_VARIANTS[cfg.variant], ...cfg.task, seed });
-}
-
-/** One measurement point, as stored in the artifact `eval@STEP`. */
-export interface IclEval {
-  step: number;
-  epoch: number;
-  mse: { perConcept: number[]; overall: number; byExamples: number[] };
-  /** Decodability per layer 0 … L at the y token of the last demonstration (index 2n−1). */
-  cdY: { layer: number; accuracy: number; perConcept: number[] }[];
-  /** The same at the x token before it (index 2n−2). */
-  cdX: { layer: number; accuracy: number; perConcept: number[] }[];
-}
 
 /**
  * Runs (or resumes) one synthetic experiment and returns its summary.

@@ -1,6 +1,7 @@
 /** Paper 1, synthetic: experiment config and presets, measurements, the training pipeline, summaries. @module */
 export * from "./config.ts";
 export * from "./measure.ts";
+export * from "./task.ts";
 export * from "./experiment.ts";
 export * from "./report.ts";
 export * from "./figures.ts";

@@ -9,8 +9,19 @@ import type { ResultsStore } from "../store/results.ts";
 import { regressionBaselines } from "../probes/baselines.ts";
 import { median } from "../util/stats.ts";
 import type { IclConfig } from "./config.ts";
-import type { IclEval } from "./experiment.ts";
+import { iclTask } from "./task.ts";
 import type { PatchMatrix } from "./measure.ts";
+
+/** One measurement point, as stored in the artifact `eval@STEP`. */
+export interface IclEval {
+  step: number;
+  epoch: number;
+  mse: { perConcept: number[]; overall: number; byExamples: number[] };
+  /** Decodability per layer 0 … L at the y token of the last demonstration (index 2n−1). */
+  cdY: { layer: number; accuracy: number; perConcept: number[] }[];
+  /** The same at the x token before it (index 2n−2). */
+  cdX: { layer: number; accuracy: number; perConcept: number[] }[];
+}
 
 /** The summary of one run (what `icl:report --json` lists). */
 export interface IclRunSummary {
@@ -35,6 +46,12 @@ export interface IclRunSummary {
   cd_best_layer: number;
   cd_final: number;
   cd_final_per_concept: number[];
+  /**
+   * Final MSE per concept divided by that concept's own test-set E[y²] (rather than by the rank):
+   * 250 test sequences per concept leave their E[y²] ~10% apart, which divided by the rank alone
+   * looks like a concept ahead of the others. "Predict 0" scores ≈ 1 for every concept.
+   */
+  final_mse_per_concept_own: number[];
   /** Epoch at which each concept's MSE first falls below the midpoint of its start and end (null: no drop). */
   drop_epochs_per_concept: (number | null)[];
   /** Epoch at which each concept's decodability (best layer) first reaches 0.9 (null: never). */
@@ -133,13 +150,17 @@ export function summarizeIclRun(store: ResultsStore, runId: string): IclRunSumma
   const matrix = (mode: string, scope: string) =>
     lastSnap?.patches.find((p) => p.mode === mode && p.scope === scope)?.delta ?? [];
   const baselines = store.artifact<{ oracle: number; leastSquares: number }>(runId, "baselines");
-  const separation = firstSeparation(epochs, evals.map((e) => e.mse.perConcept));
+  // Leads are judged on MSE relative to each concept's own test E[y²] (see final_mse_per_concept_own).
+  const scale = conceptTestScale(cfg);
+  const own = (perConcept: number[]) => perConcept.map((m, c) => m / scale[c]);
+  const separation = firstSeparation(epochs, evals.map((e) => own(e.mse.perConcept)));
   return {
     runId,
     seed: cfg.seed,
     steps: fin.step,
     totalSteps: cfg.train.steps ?? fin.step,
     final_mse_per_concept: fin.mse.perConcept,
+    final_mse_per_concept_own: own(fin.mse.perConcept),
     final_mse: fin.mse.overall,
     final_mse_last: fin.mse.byExamples[fin.mse.byExamples.length - 1],
     oracle_mse: baselines?.oracle ?? NaN,
@@ -154,6 +175,29 @@ export function summarizeIclRun(store: ResultsStore, runId: string): IclRunSumma
     staircase: separation !== null,
     first_separation: separation,
   };
+}
+
+/**
+ * Per concept, the mean y² of a run's own test sequences divided by the normaliser its stored
+ * per-concept MSE used: dividing a stored MSE by it gives MSE / (that concept's test E[y²]).
+ * The test set is regenerated from the config (it is fixed by the task seed).
+ *
+ * @example
+ * ```ts
+ * const scale = conceptTestScale(iclConfig("cpu")); // ≈ [1.0, 0.9, 1.0, 1.0]
+ * ```
+ */
+export function conceptTestScale(cfg: IclConfig): number[] {
+  const task = iclTask(cfg);
+  const test = task.testSet({ size: cfg.testSize });
+  const sum = new Float64Array(task.nConcepts), cnt = new Float64Array(task.nConcepts);
+  const n = test.nPoints;
+  for (let b = 0; b < test.batch; b++) {
+    const c = test.concepts[b];
+    for (let i = 0; i < n; i++) sum[c] += test.ys[b * n + i] ** 2;
+    cnt[c] += n;
+  }
+  return Array.from(sum, (s, c) => (cnt[c] ? s / cnt[c] / task.conceptNormalisers[c] : 1));
 }
 
 /**

@@ -8,7 +8,8 @@
 import type { Comparison, ReportSection, ReproduceOptions } from "../util/report.ts";
 import { markdownTable } from "../plot/display.ts";
 import { iclConfig } from "./config.ts";
-import { ICL_EXPERIMENT, runIclExperiment } from "./experiment.ts";
+import { ICL_EXPERIMENT } from "./config.ts";
+import { runIclExperiment } from "./experiment.ts";
 import { writeIclFigures } from "./figures.ts";
 import { type IclRunSummary, STAIRCASE_RATIO, summarizeIclRun } from "./report.ts";
 import { longestIclRun } from "./analysis.ts";
@@ -102,6 +103,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     source: opts.store.run(id)?.source ?? "local",
     steps: s.steps,
     "MSE per concept": s.final_mse_per_concept.map((x) => x.toFixed(3)).join(" / "),
+    "÷ own test E[y²]": s.final_mse_per_concept_own.map((x) => x.toFixed(3)).join(" / "),
     "last MSE": +s.final_mse_last.toPrecision(3),
     oracle: +s.oracle_mse.toPrecision(3),
     "CD (best layer)": `${s.cd_final.toFixed(2)} (L${s.cd_best_layer})`,
