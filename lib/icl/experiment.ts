@@ -128,6 +128,9 @@ export async function runIclExperiment(
     return metrics;
   };
 
+  // A run continued from the archive (same command on another machine) resumes from its archived state.
+  const checkpointPath = `${opts.dir}/${runId}.safetensors`;
+  await restoreArchivedCheckpoint(store, runId, { path: checkpointPath });
   let result;
   try {
     result = await train(model, tc, {
@@ -136,7 +139,7 @@ export async function runIclExperiment(
       evaluate: measure,
       store,
       runId,
-      checkpointPath: `${opts.dir}/${runId}.safetensors`,
+      checkpointPath,
       progress: opts.progress,
       label: `icl ${opts.name ?? `seed${cfg.seed}`}`,
       deadline: opts.deadline,

@@ -126,6 +126,22 @@ export class ResultsStore {
     this.#loaded.add(id);
   }
 
+  /** Copies an archived run (row, metrics, artifacts) into the local database. */
+  #materialize(id: string) {
+    this.#loadArchived(id);
+    this.db.exec("begin");
+    try {
+      for (const t of ["runs", "metrics", "artifacts"]) {
+        const key = t === "runs" ? "id" : "run_id";
+        this.db.prepare(`insert or replace into main.${t} select * from archive.${t} where ${key} = ?`).run(id);
+      }
+      this.db.exec("commit");
+    } catch (e) {
+      this.db.exec("rollback");
+      throw e;
+    }
+  }
+
   /** The schema a run's data is read from: `main` (local, wins) or `archive` (loaded on demand). */
   #schema(id: string): "main" | "archive" {
     if (!this.#manifests.has(id)) return "main";
@@ -160,6 +176,9 @@ export class ResultsStore {
   startRun(opts: { experiment: string; name?: string; config: unknown; id?: string }): string {
     const name = opts.name ?? "run";
     const id = opts.id ?? `${opts.experiment}-${name}-${configHash(opts.config)}`;
+    // Starting (resuming) a run that only the archive holds first copies it here, so that it
+    // continues exactly where it was archived: a finished one is then just read back.
+    if (this.#manifests.has(id) && !this.run(id, { localOnly: true })) this.#materialize(id);
     const now = new Date().toISOString();
     this.db.prepare(
       `insert into runs (id, experiment, name, config, status, created, updated)

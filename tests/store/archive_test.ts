@@ -56,14 +56,36 @@ Deno.test("archive: export → read is bit-exact (metrics, artifacts, checkpoint
   fresh.close();
 });
 
-Deno.test("archive: a local run with the same id wins over the archived one", () => {
+Deno.test("archive: starting an archived run copies it here; the local copy then wins and the archive is unchanged", () => {
   const store = openResults(`${tmp}/wins/results.sqlite`, { archive });
   store.startRun({ experiment: "icl_synthetic", name: "x", config: {}, id: made.id });
-  store.logMetrics(made.id, 1, { loss: 42 });
   assertEquals(store.run(made.id)?.source, "local");
-  assertEquals(store.metrics(made.id), [{ step: 1, name: "loss", value: 42 }]);
+  assertEquals(store.metrics(made.id), made.store.metrics(made.id), "the archived metrics came along");
+  store.logMetrics(made.id, 1, { extra: 42 });
+  assertEquals(store.metrics(made.id, { name: "extra" }), [{ step: 1, name: "extra", value: 42 }]);
   assertEquals(store.runs().length, 1);
   store.close();
+  const other = openResults(`${tmp}/wins2/results.sqlite`, { archive });
+  assertEquals(other.metrics(made.id, { name: "extra" }), [], "the archive itself is read-only");
+  other.close();
+});
+
+Deno.test("archive: the same command on a fresh machine resumes a paused archived run to the uninterrupted result", async () => {
+  const cfg = iclConfig("smoke");
+  const src = openResults(`${tmp}/p/results/results.sqlite`, { archive: false });
+  const paused = await runIclExperiment(cfg, { store: src, dir: `${tmp}/p/results/checkpoints`, name: "smoke", progress: false, deadline: Date.now() - 1 });
+  assertEquals([paused.steps, src.run(paused.runId)?.status], [10, "running"]);
+  const dir = `${tmp}/paused-archive`;
+  await exportRun(src, paused.runId, { dir, checkpoint: `${tmp}/p/results/checkpoints/${paused.runId}.safetensors`, allowDirty: true });
+  const fresh = openResults(`${tmp}/q/results/results.sqlite`, { archive: dir });
+  const done = await runIclExperiment(cfg, { store: fresh, dir: `${tmp}/q/results/checkpoints`, name: "smoke", progress: false });
+  assertEquals([done.runId, done.steps, fresh.run(done.runId)?.status], [made.id, 30, "done"]);
+  const a = await Deno.readFile(`${tmp}/a/results/checkpoints/${made.id}.safetensors`);
+  const b = await Deno.readFile(`${tmp}/q/results/checkpoints/${done.runId}.safetensors`);
+  assertEquals(b, a, "resumed from the archived state: bit-identical to the uninterrupted run");
+  assertEquals(fresh.provenance(done.runId).length, 2, "the archived segment, then this one");
+  fresh.close();
+  src.close();
 });
 
 Deno.test("archive: extending an archived run on an empty store equals extending it where it was made", async () => {
