@@ -11,6 +11,9 @@ import { markdownTable } from "../plot/display.ts";
 import type { ReportSection, ReproduceOptions } from "../util/report.ts";
 import { resourceChinchillaLink } from "./chinchilla_link.ts";
 import { runResourceExperiment } from "./experiment.ts";
+import { resourcePreset } from "./presets.ts";
+import { resourceSweepRunIds, resourceSweepStored } from "./sweep.ts";
+import { runsProvenanceSentence } from "../store/describe.ts";
 import {
   resourceChinchillaFigure,
   resourceFunctionsFigure,
@@ -50,10 +53,21 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   const common = { preset, store: opts.store } as const;
   const overrides = opts.seed !== undefined ? { overrides: { seeds: [opts.seed] } } : {};
   const r: ResourceResults = {};
-  r.single = await runResourceExperiment("single", { ...common, ...overrides });
-  r.parallel = await runResourceExperiment("parallel", { ...common, ...overrides });
-  r.sequential = await runResourceExperiment("sequential", { ...common, ...overrides });
-  r.functions = await runResourceExperiment("functions", { ...common, ...overrides });
+  // The reference `cpu` grids when they are stored (here or in the committed archive): read, not
+  // retrained; else the quick grids, trained now.
+  const used: Record<string, string> = {};
+  const gridIds: string[] = [];
+  const experiment = async (name: "single" | "parallel" | "sequential" | "functions") => {
+    const cpu = resourcePreset(name, "cpu");
+    const stored = opts.seed === undefined && preset === "quick" && resourceSweepStored(opts.store, cpu);
+    used[name] = stored ? "cpu (stored)" : preset;
+    if (stored) gridIds.push(...resourceSweepRunIds(cpu));
+    return await runResourceExperiment(name, stored ? { preset: "cpu", store: opts.store } : { ...common, ...overrides });
+  };
+  r.single = await experiment("single");
+  r.parallel = await experiment("parallel");
+  r.sequential = await experiment("sequential");
+  r.functions = await experiment("functions");
   r.width = await runResourceExperiment("width", { ...common, ...overrides });
   r.chinchilla = await resourceChinchillaLink();
   r.parity = await runResourceParity(
@@ -82,9 +96,11 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   ];
   const s = r.single.series[0];
   const markdown = [
-    `Preset \`${preset}\` (see \`lib/resource/presets.ts\`): full-batch Adam in float64 on α·MSE + λ·L1, ` +
+    `Presets (see \`lib/resource/presets.ts\`): ${Object.entries(used).map(([k, v]) => `${k} ${v}`).join(", ")}; ` +
+    `full-batch Adam in float64 on α·MSE + λ·L1, ` +
     `allocation threshold 1e-3 on incoming and outgoing weights. The \`cpu\` and \`paper\` presets of ` +
-    "`deno task resource:*` run the paper's full grids.",
+    "`deno task resource:*` run the paper's full grids; stored `cpu` grids are read instead of the quick ones.",
+    ...(gridIds.length ? ["", "Rests on: " + runsProvenanceSentence(opts.store, gridIds)] : []),
     "",
     "Single task y = x²:",
     "",

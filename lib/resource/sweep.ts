@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ResultsStore } from "../store/results.ts";
+import { configHash, type ResultsStore } from "../store/results.ts";
 import { ConfigError } from "../util/validate.ts";
 import { resolveResourceTrainConfig, type ResourceTrainConfig } from "./config.ts";
 import { type ResourceCheckpoint, type ResourceRunOutcome, trainResourceRun } from "./train.ts";
@@ -202,4 +202,31 @@ export async function runResourceSweep(
     await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, lane));
   }
   return results as ResourceRunOutcome[];
+}
+
+/**
+ * Whether every run of a sweep is finished in a store (locally or in the committed archive), so
+ * that {@link runResourceSweep} would only read: how reports choose the stored `cpu` grids over
+ * retraining the quick ones.
+ *
+ * @example
+ * ```ts
+ * if (resourceSweepStored(openResults(), resourcePreset("single", "cpu"))) console.log("cpu grid stored");
+ * ```
+ */
+export function resourceSweepStored(store: ResultsStore, sweep: ResourceSweepConfig): boolean {
+  return resourceSweepRunIds(sweep).every((id) => store.run(id)?.status === "done");
+}
+
+/**
+ * The stored run ids of a sweep's runs, in grid order (what {@link runResourceSweep} stores under).
+ *
+ * @example
+ * ```ts
+ * const ids = resourceSweepRunIds(resourcePreset("single", "cpu"));
+ * ```
+ */
+export function resourceSweepRunIds(sweep: ResourceSweepConfig): string[] {
+  const experiment = `resource-${sweep.name}`;
+  return resourceSweepConfigs(sweep).map((config) => `${experiment}-${resourceRunName(config)}-${configHash(config)}`);
 }
