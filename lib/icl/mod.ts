@@ -6,3 +6,4 @@ export * from "./experiment.ts";
 export * from "./report.ts";
 export * from "./figures.ts";
 export * from "./analysis.ts";
+export * from "./asymmetry.ts";

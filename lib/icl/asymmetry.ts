@@ -1,0 +1,99 @@
+/**
+ * The asymmetry experiment: in Garg et al.'s token layout y is written into coordinate 0 of its
+ * token — the read-in column that x's coordinate 0 also uses — so the basis holding coordinate 0
+ * is the only one the data single out; the other bases are exchangeable. Moving coordinate 0
+ * into another basis (`task.bases`) or giving y its own input dimension (`task.yToken:
+ * "separate"`) tests whether that basis is the one that splits off first.
+ *
+ * @module
+ */
+import type { ResultsStore } from "../store/results.ts";
+import { median } from "../util/stats.ts";
+import type { IclConfig } from "./config.ts";
+import { conceptTestScale, firstSeparation, iclEvals } from "./report.ts";
+import { iclTask } from "./task.ts";
+
+/**
+ * The concept whose basis holds coordinate 0 — y's coordinate in the shared token layout — or
+ * null when y has its own input dimension (or no basis holds coordinate 0).
+ *
+ * @example
+ * ```ts
+ * yConcept(iclConfig("cpu")); // 0
+ * yConcept(iclConfig("cpu", { task: { yToken: "separate" } })); // null
+ * ```
+ */
+export function yConcept(cfg: IclConfig): number | null {
+  if (cfg.task?.yToken === "separate") return null;
+  const bases = iclTask(cfg).bases;
+  const k = bases?.findIndex((b) => b.includes(0)) ?? -1;
+  return k >= 0 ? k : null;
+}
+
+/** One run of the asymmetry experiment, as measured. */
+export interface AsymmetryRow {
+  run: string;
+  seed: number;
+  /** The concept that shares y's coordinate (null: none). */
+  yConcept: number | null;
+  /** Last evaluated epoch. */
+  epoch: number;
+  /** Epoch at which the run left the initial plateau (mean relative MSE first below 0.9; null: not yet). */
+  escapeEpoch: number | null;
+  /**
+   * During the concept-agnostic phase (the evaluations between the escape and the first lead, or
+   * all after the escape when no concept leads): the concept with the highest MSE on average.
+   */
+  worstAgnostic: number | null;
+  /** The first concept to lead the others (MSE below ¾ of their median), and when. */
+  firstLead: { epoch: number; concept: number } | null;
+  /** Does the first lead (else, the agnostic-phase ordering) single out y's concept? */
+  followsY: boolean | null;
+  /** Final MSE per concept relative to its own test E[y²]. */
+  finalMse: number[];
+}
+
+/**
+ * Measures each stored run for the asymmetry experiment: which concept shares y's coordinate,
+ * which one is worst while all are learned together, and which one splits off first.
+ *
+ * @example
+ * ```ts
+ * console.table(asymmetryRows(openResults(), ["icl_synthetic-cpu-fourBases-seed1-y-in-B1-…"]));
+ * ```
+ */
+export function asymmetryRows(store: ResultsStore, ids: string[]): AsymmetryRow[] {
+  return ids.map((id) => {
+    const run = store.run(id);
+    if (!run) throw new Error(`no run ${id}`);
+    const cfg = run.config as IclConfig;
+    const scale = conceptTestScale(cfg);
+    const evals = iclEvals(store, id);
+    const rel = evals.map((e) => e.mse.perConcept.map((m, c) => m / scale[c]));
+    const epochs = evals.map((e) => e.epoch);
+    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+    const escape = rel.findIndex((r) => mean(r) < 0.9);
+    const lead = firstSeparation(epochs, rel);
+    const end = lead ? epochs.indexOf(lead.epoch) : rel.length;
+    const phase = escape < 0 ? [] : rel.slice(escape, Math.max(escape + 1, end));
+    const K = rel[0]?.length ?? 0;
+    let worst: number | null = null;
+    if (phase.length) {
+      const avg = Array.from({ length: K }, (_, c) => mean(phase.map((r) => r[c] / median(r))));
+      worst = avg.indexOf(Math.max(...avg));
+    }
+    const y = yConcept(cfg);
+    const followsY = y === null ? null : lead ? lead.concept === y : worst === null ? null : worst === y;
+    return {
+      run: run.name,
+      seed: cfg.seed,
+      yConcept: y,
+      epoch: epochs.at(-1) ?? 0,
+      escapeEpoch: escape < 0 ? null : epochs[escape],
+      worstAgnostic: worst,
+      firstLead: lead,
+      followsY,
+      finalMse: rel.at(-1) ?? [],
+    };
+  });
+}

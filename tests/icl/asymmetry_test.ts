@@ -1,0 +1,31 @@
+import { asymmetryRows, yConcept } from "../../lib/icl/asymmetry.ts";
+import { iclConfig } from "../../lib/icl/config.ts";
+import { conceptTestScale } from "../../lib/icl/report.ts";
+import { openResults } from "../../lib/store/results.ts";
+import { assertEquals } from "../assert.ts";
+
+const swap = [[4, 1, 2, 3], [0, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]];
+
+Deno.test("yConcept: the basis holding coordinate 0, none when y has its own dimension", () => {
+  assertEquals(yConcept(iclConfig("smoke")), 0);
+  assertEquals(yConcept(iclConfig("smoke", { task: { bases: swap } })), 1);
+  assertEquals(yConcept(iclConfig("smoke", { task: { yToken: "separate" } })), null);
+});
+
+Deno.test("asymmetryRows: escape, the agnostic phase's worst concept, the first lead, and whether it follows y", () => {
+  const store = openResults(":memory:");
+  const cfg = iclConfig("smoke", { task: { bases: swap } });
+  const id = store.startRun({ experiment: "icl_synthetic", name: "t", config: cfg });
+  const scale = conceptTestScale(cfg);
+  // Relative MSE per evaluation: plateau, escape with concept 1 worst, then concept 1 leads.
+  const curve = [[1, 1, 1, 1], [0.7, 0.8, 0.7, 0.7], [0.6, 0.65, 0.6, 0.6], [0.5, 0.3, 0.5, 0.5]];
+  curve.forEach((rel, i) => {
+    const step = (i + 1) * 10;
+    store.setArtifact(id, `eval@${step}`, {
+      step, epoch: i + 1, mse: { perConcept: rel.map((m, c) => m * scale[c]), overall: 0, byExamples: [0] }, cdX: [], cdY: [],
+    });
+  });
+  const [row] = asymmetryRows(store, [id]);
+  assertEquals([row.yConcept, row.escapeEpoch, row.worstAgnostic, row.firstLead, row.followsY], [1, 2, 1, { epoch: 4, concept: 1 }, true]);
+  store.close();
+});
