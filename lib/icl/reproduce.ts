@@ -13,6 +13,8 @@ import { runIclExperiment } from "./experiment.ts";
 import { writeIclFigures } from "./figures.ts";
 import { type IclRunSummary, STAIRCASE_RATIO, summarizeIclRun } from "./report.ts";
 import { longestIclRun } from "./analysis.ts";
+import { asymmetryRows } from "./asymmetry.ts";
+import type { ResultsStore } from "../store/results.ts";
 import { runsProvenanceMarkdown } from "../store/describe.ts";
 
 /**
@@ -118,7 +120,29 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     markdownTable(rows),
     "",
     runsProvenanceMarkdown(opts.store, longer.map((l) => l.id)),
+    ...asymmetryMarkdown(opts.store, longer.map((l) => l.id)),
   ].join("\n");
   const comparisons = [quick, ...longer.map((l) => l.s)].flatMap((s, i) => iclChecks(s, i === 0 ? preset : longer[i - 1].name));
   return { title: "Paper 1 — concept encoding and decoding (synthetic ICL)", markdown, figures, comparisons };
+}
+
+/** The asymmetry experiment's table over the reference runs (empty when there are none). */
+function asymmetryMarkdown(store: ResultsStore, ids: string[]): string[] {
+  if (ids.length === 0) return [];
+  const rows = asymmetryRows(store, ids).map((r) => ({
+    run: r.run,
+    "y shares basis": r.yConcept ?? "none (own dim)",
+    "last epoch": +r.epoch.toPrecision(3),
+    "escape epoch": r.escapeEpoch ?? "–",
+    "worst while together": r.worstAgnostic ?? "–",
+    "first lead (epoch: concept)": r.firstLead ? `${+r.firstLead.epoch.toPrecision(3)}: ${r.firstLead.concept}` : "none yet",
+    "follows y": r.followsY === null ? "–" : r.followsY ? "yes" : "no",
+  }));
+  return [
+    "",
+    "Which basis is singled out (y is written into coordinate 0 of its token, which the basis holding coordinate 0 shares; " +
+    "MSE relative to each concept's own test E[y²]):",
+    "",
+    markdownTable(rows),
+  ];
 }
