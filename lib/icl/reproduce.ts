@@ -71,7 +71,7 @@ export function iclChecks(s: IclRunSummary, label: string): Comparison[] {
       quantity: `${label}: separate per-concept drops (staircase)`,
       ours: (s.first_separation ? `concept ${s.first_separation.concept} leads from epoch ${+s.first_separation.epoch.toPrecision(3)}` : "curves fall together") +
         `; drop epochs ${s.drop_epochs_per_concept.map((d) => (d === null ? "–" : +d.toPrecision(3))).join(" / ")}`,
-      paper: "one concept first (epoch ~10), others later (~10, ~40); 2 of 3 seeds",
+      paper: "B1 drops alone (epoch ~10); B2–B4 descend together (smaller drops at ~10 and ~40) and separate only at convergence; 2 of 3 seeds",
       verdict: "n/a",
       note: `lead = MSE below ${STAIRCASE_RATIO} × the others' median`,
     },
