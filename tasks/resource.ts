@@ -9,7 +9,15 @@
  * seed): a rerun skips stored runs, a killed one resumes. Progress goes to stderr; `--json`
  * prints `{"alphas", "neurons", "mse", "slope", "slope_ci", …}` on stdout.
  */
-import { openResults } from "../lib/store/results.ts";
+import { openResults, resultsDir } from "../lib/store/results.ts";
+import {
+  parseShard,
+  resourceGridCells,
+  runResourceShard,
+  runSlurmCommand,
+  SLURM_FLAGS,
+  slurmRequested,
+} from "../lib/sweep/mod.ts";
 import { markdownTable } from "../lib/plot/display.ts";
 import { numberFlag, parseFlags } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
@@ -36,6 +44,8 @@ const flags = parseFlags(Deno.args, {
     default: "",
     help: "results database (default results/results.sqlite; :memory: for none)",
   },
+  shard: { type: "string", default: "", help: "i/n: train only shard i of n of the grid (no summary)" },
+  ...SLURM_FLAGS,
 }, { usage: `deno run -A tasks/resource.ts ${COMMANDS.join("|")} [flags]` });
 
 const command = flags._[0];
@@ -47,6 +57,30 @@ if (!(RESOURCE_PRESETS as readonly string[]).includes(preset)) {
 const seeds = flags.seeds
   ? flags.seeds.split(",").map((s, i) => numberFlag(`seeds[${i}]`, s, 0))
   : undefined;
+const gridCommand = (RESOURCE_EXPERIMENTS as readonly string[]).includes(command);
+if (slurmRequested(flags) || flags.shard) {
+  if (!gridCommand) throw new ConfigError("command", RESOURCE_EXPERIMENTS.join(", "), command);
+  const grid = { experiment: command as ResourceExperiment, preset, overrides: seeds ? { seeds } : undefined };
+  if (slurmRequested(flags)) {
+    Deno.exit(
+      await runSlurmCommand(flags, {
+        kind: `resource-${command}`,
+        script: "tasks/resource.ts",
+        args: Deno.args,
+        drop: { workers: true },
+        summaryArgs: [],
+        cells: () => resourceGridCells(grid),
+        store: flags.db || `${resultsDir()}/results.sqlite`,
+      }),
+    );
+  }
+  const shard = parseShard(flags.shard);
+  const shardStore = flags.db ? openResults(flags.db) : openResults();
+  const n = await runResourceShard(grid, shard, { store: shardStore });
+  shardStore.close();
+  console.error(`[resource ${command}] shard ${flags.shard}: ${n} runs stored`);
+  Deno.exit(0);
+}
 const store = flags.db ? openResults(flags.db) : openResults();
 const t0 = performance.now();
 let json: Record<string, unknown>;

@@ -17,7 +17,8 @@ import { markdownTable } from "../lib/plot/mod.ts";
 import { runScalingSweep, sweepSummary } from "../lib/scaling/sweep.ts";
 import { type ScalingSweepConfig, scalingSweepConfig } from "../lib/scaling/sweep_config.ts";
 import { writeSweepFigures } from "../lib/scaling/sweep_figures.ts";
-import { openResults } from "../lib/store/results.ts";
+import { openResults, resultsDir } from "../lib/store/results.ts";
+import { runSlurmCommand, scalingSweepCells, SLURM_FLAGS, slurmRequested } from "../lib/sweep/mod.ts";
 import { parseFlags } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
 
@@ -51,6 +52,7 @@ try {
     figures: { type: "string", default: "results/figures", help: 'figure directory ("" = none)' },
     "analyze-only": { type: "boolean", default: false, help: "read stored runs, train nothing" },
     shard: { type: "string", default: "", help: "i/n: train shard i of n (one process per core)" },
+    ...SLURM_FLAGS,
   }, {
     usage:
       "deno task scaling:sweep [--preset smoke|cpu|cpu-wide|gpu] [--json] [--schedule constant]",
@@ -63,6 +65,22 @@ try {
   if (flags.sizes) over.sizes = shapes(flags.sizes);
   if (flags.batch) over.batchSize = numbers("batch", flags.batch)[0];
   const cfg = scalingSweepConfig(flags.preset, over);
+  if (slurmRequested(flags)) {
+    // A job array: each task trains --shard i/n into its own results folder; the merge job
+    // imports them into --db and then runs this command with --analyze-only on it.
+    Deno.exit(
+      await runSlurmCommand(flags, {
+        kind: "scaling_sweep",
+        script: "tasks/scaling_sweep.ts",
+        args: Deno.args,
+        drop: { figures: true, "analyze-only": false },
+        shardArgs: ["--figures", ""],
+        summaryArgs: ["--analyze-only", "--figures", flags.figures],
+        cells: () => scalingSweepCells(cfg),
+        store: flags.db || `${resultsDir()}/results.sqlite`,
+      }),
+    );
+  }
   let shard: { index: number; count: number } | undefined;
   if (flags.shard) {
     const m = /^(\d+)\/(\d+)$/.exec(flags.shard);

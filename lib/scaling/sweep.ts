@@ -21,7 +21,7 @@ import { GPT2_VOCAB_SIZE } from "../text/gpt2.ts";
 import type { TokenWindows } from "../text/windows.ts";
 import { train } from "../train/trainer.ts";
 import { compare, type Comparison } from "../util/report.ts";
-import { ConfigError } from "../util/validate.ts";
+import { shardMask } from "../sweep/shard.ts";
 import {
   analyzeSweep,
   sizeJackknife,
@@ -333,23 +333,7 @@ export function sweepPlan(
 
 /** Which cells a shard trains: dealt largest-first to the least-loaded shard (deterministic). */
 function shardOf(grid: SweepPlanCell[], shard?: { index: number; count: number }): boolean[] {
-  if (!shard) return grid.map(() => true);
-  const { index, count } = shard;
-  if (!Number.isInteger(count) || count < 1) {
-    throw new ConfigError("shard", "i/n with n >= 1", `${index}/${count}`);
-  }
-  if (!Number.isInteger(index) || index < 1 || index > count) {
-    throw new ConfigError("shard", `i/n with 1 <= i <= n = ${count}`, `${index}/${count}`);
-  }
-  const load = new Array(count).fill(0);
-  const owner = new Array<number>(grid.length);
-  const order = grid.map((_, i) => i).sort((a, b) => grid[b].tokens - grid[a].tokens || a - b);
-  for (const i of order) {
-    const k = load.indexOf(Math.min(...load));
-    owner[i] = k;
-    load[k] += grid[i].tokens;
-  }
-  return owner.map((k) => k === index - 1);
+  return shardMask(grid.map((g) => g.tokens), shard);
 }
 
 function sizeInfo(shape: SweepModelShape, context: number): SweepSizeInfo {

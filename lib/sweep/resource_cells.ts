@@ -1,0 +1,72 @@
+/**
+ * The resource-model grids (paper 3) as sweep cells — one per (task, depth, width, α, seed) run,
+ * weighted by steps — and a shard of a grid trained on its own (`deno task resource:<experiment>
+ * --shard i/n`).
+ *
+ * @module
+ */
+import type { ResourceExperiment, ResourcePreset } from "../resource/presets.ts";
+import { resourcePreset } from "../resource/presets.ts";
+import { resourceRunName, type ResourceSweepConfig, resourceSweepConfigs, runResourceSweep } from "../resource/sweep.ts";
+import { configHash, type ResultsStore } from "../store/results.ts";
+import type { SweepCell } from "./cells.ts";
+import { shardMask, type ShardSpec } from "./shard.ts";
+
+/** An experiment at a preset, with grid overrides: what `deno task resource:<experiment>` runs. */
+export interface ResourceGridSpec {
+  experiment: ResourceExperiment;
+  preset: ResourcePreset;
+  overrides?: Partial<Omit<ResourceSweepConfig, "name">>;
+}
+
+/** Every run config of a grid with its cell (same ids as `runResourceSweep` stores). */
+function gridCells(spec: ResourceGridSpec) {
+  const sweep = resourcePreset(spec.experiment, spec.preset, spec.overrides);
+  const experiment = `resource-${sweep.name}`;
+  return {
+    sweep,
+    configs: resourceSweepConfigs(sweep).map((config) => {
+      const name = resourceRunName(config);
+      return { config, cell: { id: `${experiment}-${name}-${configHash(config)}`, name, weight: config.steps } };
+    }),
+  };
+}
+
+/**
+ * The cells of a resource grid, in grid order.
+ *
+ * @example
+ * ```ts
+ * resourceGridCells({ experiment: "single", preset: "smoke" }).map((c) => c.name); // 3 cells
+ * ```
+ */
+export function resourceGridCells(spec: ResourceGridSpec): SweepCell[] {
+  return gridCells(spec).configs.map((c) => c.cell);
+}
+
+/**
+ * Trains (or loads) one shard's cells of a grid into `store`, each as its own one-run sweep
+ * (so its run id is the grid's). Returns the number of cells in the shard.
+ *
+ * @example
+ * ```ts
+ * await runResourceShard({ experiment: "single", preset: "smoke" }, { index: 1, count: 2 }, { store: openResults() });
+ * ```
+ */
+export async function runResourceShard(
+  spec: ResourceGridSpec,
+  shard: ShardSpec,
+  opts: { store: ResultsStore; progress?: boolean },
+): Promise<number> {
+  const { sweep, configs } = gridCells(spec);
+  const mask = shardMask(configs.map((c) => c.cell.weight), shard);
+  const mine = configs.filter((_, i) => mask[i]);
+  for (const { config } of mine) {
+    const { task, depth, width, alpha, seed, ...train } = config;
+    await runResourceSweep(
+      { name: sweep.name, tasks: [task], depths: [depth], widths: [width], alphas: [alpha], seeds: [seed], train },
+      { store: opts.store, progress: opts.progress },
+    );
+  }
+  return mine.length;
+}
