@@ -45,7 +45,7 @@ function checkShard({ index, count }: ShardSpec, field: string) {
  *
  * @example
  * ```ts
- * dealShards([10, 1, 5, 5], 2); // [1, 2, 2, 2]
+ * dealShards([10, 1, 5, 5], 2); // [1, 1, 2, 2]
  * ```
  */
 export function dealShards(weights: readonly number[], count: number): number[] {
@@ -66,7 +66,7 @@ export function dealShards(weights: readonly number[], count: number): number[] 
  *
  * @example
  * ```ts
- * shardMask([10, 1, 5, 5], { index: 1, count: 2 }); // [true, false, false, false]
+ * shardMask([10, 1, 5, 5], { index: 1, count: 2 }); // [true, true, false, false]
  * ```
  */
 export function shardMask(weights: readonly number[], shard?: ShardSpec): boolean[] {
