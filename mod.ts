@@ -27,3 +27,4 @@ export * from "./lib/resource/mod.ts";
 export * from "./lib/icl/mod.ts";
 export * from "./lib/icl_lm/mod.ts";
 export * from "./lib/text/mod.ts";
+export * from "./lib/sweep/mod.ts";

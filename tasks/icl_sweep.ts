@@ -27,8 +27,16 @@ import { ConfigError } from "../lib/util/validate.ts";
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 try {
   const flags = parseFlags(Deno.args, {
-    presets: { type: "string", default: "cpu", help: "comma-separated presets: smoke, quick, cpu, gpu, paper" },
-    variants: { type: "string", default: "", help: "comma-separated variants (default: each preset's)" },
+    presets: {
+      type: "string",
+      default: "cpu",
+      help: "comma-separated presets: smoke, quick, cpu, gpu, paper",
+    },
+    variants: {
+      type: "string",
+      default: "",
+      help: "comma-separated variants (default: each preset's)",
+    },
     seeds: { type: "string", default: "0", help: "comma-separated seeds" },
     steps: { type: "string", default: "", help: "training steps instead of the presets'" },
     backend: { type: "string", default: "auto", help: "auto | webgpu | wasm | cpu" },
@@ -36,7 +44,10 @@ try {
     shard: { type: "string", default: "", help: "i/n: train shard i of n" },
     json: { type: "boolean", default: false, help: "print JSON" },
     ...SLURM_FLAGS,
-  }, { usage: "deno task icl:sweep --presets smoke --seeds 0,1,2 [--variants …] [--shard i/n] [--slurm|--submit]" });
+  }, {
+    usage:
+      "deno task icl:sweep --presets smoke --seeds 0,1,2 [--variants …] [--shard i/n] [--slurm|--submit]",
+  });
   const spec: IclSweepSpec = {
     presets: list(flags.presets),
     variants: list(flags.variants) as IclVariant[],
@@ -60,12 +71,22 @@ try {
   const shard = flags.shard ? parseShard(flags.shard) : undefined;
   await initBackend({ backend: flags.backend as never });
   const store = openResults(db);
-  const runs = await runIclSweep(spec, { store, dir: `${db.slice(0, db.lastIndexOf("/") + 1) || "./"}checkpoints`, shard });
+  const runs = await runIclSweep(spec, {
+    store,
+    dir: `${db.slice(0, db.lastIndexOf("/") + 1) || "./"}checkpoints`,
+    shard,
+  });
   store.close();
   if (flags.json) console.log(JSON.stringify(runs));
-  else for (const r of runs) console.log(`${r.name}: final MSE ${r.mse?.toFixed(4) ?? "n/a"} (${r.id})`);
+  else {for (const r of runs) {
+      console.log(`${r.name}: final MSE ${r.mse?.toFixed(4) ?? "n/a"} (${r.id})`);
+    }}
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
-  console.error(`error: ${e.field}: got ${typeof e.got === "string" ? e.got : JSON.stringify(e.got)}; allowed: ${e.allowed}`);
+  console.error(
+    `error: ${e.field}: got ${
+      typeof e.got === "string" ? e.got : JSON.stringify(e.got)
+    }; allowed: ${e.allowed}`,
+  );
   Deno.exit(2);
 }

@@ -44,7 +44,11 @@ const flags = parseFlags(Deno.args, {
     default: "",
     help: "results database (default results/results.sqlite; :memory: for none)",
   },
-  shard: { type: "string", default: "", help: "i/n: train only shard i of n of the grid (no summary)" },
+  shard: {
+    type: "string",
+    default: "",
+    help: "i/n: train only shard i of n of the grid (no summary)",
+  },
   ...SLURM_FLAGS,
 }, { usage: `deno run -A tasks/resource.ts ${COMMANDS.join("|")} [flags]` });
 
@@ -60,7 +64,11 @@ const seeds = flags.seeds
 const gridCommand = (RESOURCE_EXPERIMENTS as readonly string[]).includes(command);
 if (slurmRequested(flags) || flags.shard) {
   if (!gridCommand) throw new ConfigError("command", RESOURCE_EXPERIMENTS.join(", "), command);
-  const grid = { experiment: command as ResourceExperiment, preset, overrides: seeds ? { seeds } : undefined };
+  const grid = {
+    experiment: command as ResourceExperiment,
+    preset,
+    overrides: seeds ? { seeds } : undefined,
+  };
   if (slurmRequested(flags)) {
     Deno.exit(
       await runSlurmCommand(flags, {

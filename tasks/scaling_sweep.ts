@@ -18,7 +18,12 @@ import { runScalingSweep, sweepSummary } from "../lib/scaling/sweep.ts";
 import { type ScalingSweepConfig, scalingSweepConfig } from "../lib/scaling/sweep_config.ts";
 import { writeSweepFigures } from "../lib/scaling/sweep_figures.ts";
 import { openResults, resultsDir } from "../lib/store/results.ts";
-import { runSlurmCommand, scalingSweepCells, SLURM_FLAGS, slurmRequested } from "../lib/sweep/mod.ts";
+import {
+  runSlurmCommand,
+  scalingSweepCells,
+  SLURM_FLAGS,
+  slurmRequested,
+} from "../lib/sweep/mod.ts";
 import { parseFlags } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
 

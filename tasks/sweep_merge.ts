@@ -15,8 +15,16 @@ import { ConfigError } from "../lib/util/validate.ts";
 
 try {
   const flags = parseFlags(Deno.args, {
-    plan: { type: "string", default: "", help: "the sweep's plan.json (under <results>/slurm/<sweep>/)" },
-    "no-summary": { type: "boolean", default: false, help: "skip the sweep's summary run once complete" },
+    plan: {
+      type: "string",
+      default: "",
+      help: "the sweep's plan.json (under <results>/slurm/<sweep>/)",
+    },
+    "no-summary": {
+      type: "boolean",
+      default: false,
+      help: "skip the sweep's summary run once complete",
+    },
     json: { type: "boolean", default: false, help: "print the merge report as JSON" },
   }, { usage: "deno task sweep:merge --plan <results>/slurm/<sweep>/plan.json" });
   let plan;
@@ -42,6 +50,10 @@ try {
   }
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
-  console.error(`error: ${e.field}: got ${typeof e.got === "string" ? e.got : JSON.stringify(e.got)}; allowed: ${e.allowed}`);
+  console.error(
+    `error: ${e.field}: got ${
+      typeof e.got === "string" ? e.got : JSON.stringify(e.got)
+    }; allowed: ${e.allowed}`,
+  );
   Deno.exit(2);
 }

@@ -13,14 +13,19 @@ import { slurmSweepStatuses } from "../lib/sweep/mod.ts";
 import { parseFlags } from "../lib/util/cli.ts";
 
 const flags = parseFlags(Deno.args, {
-  results: { type: "string", default: "", help: "results folder (default results/ or $TOOLKIT_RESULTS)" },
+  results: {
+    type: "string",
+    default: "",
+    help: "results folder (default results/ or $TOOLKIT_RESULTS)",
+  },
   json: { type: "boolean", default: false, help: "print JSON" },
 }, { usage: "deno task sweep:status [--results DIR] [--json]" });
 const dir = flags.results || resultsDir();
 const rows = await slurmSweepStatuses(dir);
 if (flags.json) console.log(JSON.stringify(rows, null, 1));
-else if (!rows.length) console.log(`no sweeps planned under ${dir}/slurm (run a sweep command with --slurm)`);
-else {
+else if (!rows.length) {
+  console.log(`no sweeps planned under ${dir}/slurm (run a sweep command with --slurm)`);
+} else {
   console.log(markdownTable(rows.map((r) => ({
     sweep: r.sweep,
     cells: r.cells,

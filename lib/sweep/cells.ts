@@ -31,13 +31,17 @@ export type StoredCellStatus = "done" | "running" | "failed" | "absent";
  * console.log([...st.values()].filter((s) => s === "done").length);
  * ```
  */
-export function storedCellStatus(path: string, ids: readonly string[]): Map<string, StoredCellStatus> {
+export function storedCellStatus(
+  path: string,
+  ids: readonly string[],
+): Map<string, StoredCellStatus> {
   const out = new Map<string, StoredCellStatus>(ids.map((id) => [id, "absent"]));
   if (!existsSync(path)) return out;
   const db = new DatabaseSync(path, { readOnly: true });
   try {
     db.exec("pragma busy_timeout = 10000");
-    const has = db.prepare("select name from sqlite_master where type = 'table' and name = 'runs'").get();
+    const has = db.prepare("select name from sqlite_master where type = 'table' and name = 'runs'")
+      .get();
     if (!has) return out;
     const q = db.prepare("select status from runs where id = ?");
     for (const id of ids) {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type IclConfig, iclConfig, ICL_PRESETS, type IclVariant } from "../icl/config.ts";
+import { ICL_PRESETS, type IclConfig, iclConfig, type IclVariant } from "../icl/config.ts";
 import { ICL_EXPERIMENT, runIclExperiment } from "../icl/experiment.ts";
 import { configHash, type ResultsStore } from "../store/results.ts";
 import { ConfigError } from "../util/validate.ts";
@@ -31,7 +31,9 @@ function iclRuns(spec: IclSweepSpec): { cfg: IclConfig; cell: SweepCell }[] {
   }
   const out: { cfg: IclConfig; cell: SweepCell }[] = [];
   for (const preset of spec.presets) {
-    if (!(preset in ICL_PRESETS)) throw new ConfigError("presets", Object.keys(ICL_PRESETS).join(", "), preset);
+    if (!(preset in ICL_PRESETS)) {
+      throw new ConfigError("presets", Object.keys(ICL_PRESETS).join(", "), preset);
+    }
     const base = ICL_PRESETS[preset as keyof typeof ICL_PRESETS];
     for (const variant of spec.variants.length ? spec.variants : [base.variant]) {
       for (const seed of spec.seeds) {
@@ -41,7 +43,11 @@ function iclRuns(spec: IclSweepSpec): { cfg: IclConfig; cell: SweepCell }[] {
         const name = `${preset}-${cfg.variant}-seed${cfg.seed}`;
         out.push({
           cfg,
-          cell: { id: `${ICL_EXPERIMENT}-${name}-${configHash(cfg)}`, name, weight: cfg.train.steps ?? 1 },
+          cell: {
+            id: `${ICL_EXPERIMENT}-${name}-${configHash(cfg)}`,
+            name,
+            weight: cfg.train.steps ?? 1,
+          },
         });
       }
     }
@@ -79,8 +85,17 @@ export async function runIclSweep(
   const out: { name: string; id: string; mse: number | null }[] = [];
   for (const [i, r] of runs.entries()) {
     if (!mask[i]) continue;
-    const s = await runIclExperiment(r.cfg, { store: opts.store, dir: opts.dir, name: r.cell.name, progress: opts.progress });
-    out.push({ name: r.cell.name, id: r.cell.id, mse: Number.isFinite(s.final_mse) ? s.final_mse : null });
+    const s = await runIclExperiment(r.cfg, {
+      store: opts.store,
+      dir: opts.dir,
+      name: r.cell.name,
+      progress: opts.progress,
+    });
+    out.push({
+      name: r.cell.name,
+      id: r.cell.id,
+      mse: Number.isFinite(s.final_mse) ? s.final_mse : null,
+    });
   }
   return out;
 }

@@ -16,7 +16,9 @@ export async function slurmCommand(
     const dec = new TextDecoder();
     return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return { code: 127, stdout: "", stderr: `${cmd}: not found` };
+    if (e instanceof Deno.errors.NotFound) {
+      return { code: 127, stdout: "", stderr: `${cmd}: not found` };
+    }
     throw e;
   }
 }
@@ -48,13 +50,21 @@ export async function slurmJobStates(jobIds: readonly string[]): Promise<Map<str
   const out = new Map<string, string>();
   const ids = jobIds.filter(Boolean);
   if (!ids.length) return out;
-  const acct = await slurmCommand("sacct", ["-n", "-P", "-X", "-j", ids.join(","), "-o", "JobID,State"]);
+  const acct = await slurmCommand("sacct", [
+    "-n",
+    "-P",
+    "-X",
+    "-j",
+    ids.join(","),
+    "-o",
+    "JobID,State",
+  ]);
   if (acct.code === 0 && acct.stdout.trim()) {
     for (const line of acct.stdout.trim().split("\n")) {
       const [id, state] = line.split("|");
       const m = /^(\d+)_\[(.+)\]$/.exec(id);
       const s = state.split(" ")[0];
-      if (m) for (const t of expandTasks(m[2])) out.set(`${m[1]}_${t}`, s);
+      if (m) { for (const t of expandTasks(m[2])) out.set(`${m[1]}_${t}`, s); }
       else out.set(id, s);
     }
     return out;
@@ -64,7 +74,9 @@ export async function slurmJobStates(jobIds: readonly string[]): Promise<Map<str
     if (r.code !== 0) continue;
     for (const line of r.stdout.trim().split("\n")) {
       const f = Object.fromEntries(
-        line.split(/\s+/).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+        line.split(/\s+/).map((
+          kv,
+        ) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
       );
       const state = f.JobState;
       if (!state) continue;

@@ -78,7 +78,9 @@ export async function mergeSlurmShards(
   for (let s = 1; s <= plan.shards; s++) {
     const cells = plan.cells.filter((c) => c.shard === s);
     const unfinished = cells.filter((c) => after.get(c.id) !== "done").map((c) => c.name);
-    const job = last?.arrayJob && last.shards.includes(s) ? states.get(`${last.arrayJob}_${s}`) : undefined;
+    const job = last?.arrayJob && last.shards.includes(s)
+      ? states.get(`${last.arrayJob}_${s}`)
+      : undefined;
     shards.push({
       shard: s,
       state: !unfinished.length ? "done" : shardStatus.has(s) ? "failed" : "missing",
@@ -88,7 +90,15 @@ export async function mergeSlurmShards(
     });
   }
   const done = ids.filter((id) => after.get(id) === "done").length;
-  return { sweep: plan.name, store: plan.store, imported, total: ids.length, done, complete: done === ids.length, shards };
+  return {
+    sweep: plan.name,
+    store: plan.store,
+    imported,
+    total: ids.length,
+    done,
+    complete: done === ids.length,
+    shards,
+  };
 }
 
 /**
@@ -110,6 +120,8 @@ export function slurmMergeLines(r: SlurmMergeReport): string[] {
         `${s.unfinished.length} of ${s.cells} cells unfinished: ${s.unfinished.join(", ")}`,
     );
   }
-  if (!r.complete) lines.push("[merge] re-run the sweep command with --submit to train the unfinished cells");
+  if (!r.complete) {
+    lines.push("[merge] re-run the sweep command with --submit to train the unfinished cells");
+  }
   return lines;
 }

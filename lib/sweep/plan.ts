@@ -78,7 +78,10 @@ export function slurmSweepDir(store: string, name: string): string {
  * shardResultsDir(plan, 2); // "<results>/slurm/<sweep>/shards/2"
  * ```
  */
-export function shardResultsDir(plan: Pick<SlurmSweepPlan, "store" | "name">, shard: number): string {
+export function shardResultsDir(
+  plan: Pick<SlurmSweepPlan, "store" | "name">,
+  shard: number,
+): string {
   return `${slurmSweepDir(plan.store, plan.name)}/shards/${shard}`;
 }
 

@@ -7,7 +7,12 @@
  */
 import type { ResourceExperiment, ResourcePreset } from "../resource/presets.ts";
 import { resourcePreset } from "../resource/presets.ts";
-import { resourceRunName, type ResourceSweepConfig, resourceSweepConfigs, runResourceSweep } from "../resource/sweep.ts";
+import {
+  resourceRunName,
+  type ResourceSweepConfig,
+  resourceSweepConfigs,
+  runResourceSweep,
+} from "../resource/sweep.ts";
 import { configHash, type ResultsStore } from "../store/results.ts";
 import type { SweepCell } from "./cells.ts";
 import { shardMask, type ShardSpec } from "./shard.ts";
@@ -27,7 +32,10 @@ function gridCells(spec: ResourceGridSpec) {
     sweep,
     configs: resourceSweepConfigs(sweep).map((config) => {
       const name = resourceRunName(config);
-      return { config, cell: { id: `${experiment}-${name}-${configHash(config)}`, name, weight: config.steps } };
+      return {
+        config,
+        cell: { id: `${experiment}-${name}-${configHash(config)}`, name, weight: config.steps },
+      };
     }),
   };
 }
@@ -64,7 +72,15 @@ export async function runResourceShard(
   for (const { config } of mine) {
     const { task, depth, width, alpha, seed, ...train } = config;
     await runResourceSweep(
-      { name: sweep.name, tasks: [task], depths: [depth], widths: [width], alphas: [alpha], seeds: [seed], train },
+      {
+        name: sweep.name,
+        tasks: [task],
+        depths: [depth],
+        widths: [width],
+        alphas: [alpha],
+        seeds: [seed],
+        train,
+      },
       { store: opts.store, progress: opts.progress },
     );
   }

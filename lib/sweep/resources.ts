@@ -74,7 +74,11 @@ export function slurmResources(
   }
   const mem = String(pick("mem")).trim();
   if (!MEM.test(mem)) {
-    throw new ConfigError("mem", "a positive integer with an optional unit K, M, G or T, e.g. 4G", mem);
+    throw new ConfigError(
+      "mem",
+      "a positive integer with an optional unit K, M, G or T, e.g. 4G",
+      mem,
+    );
   }
   const time = String(pick("time")).trim();
   if (!TIME.test(time) || /^0+$/.test(time)) {
@@ -86,7 +90,11 @@ export function slurmResources(
   }
   const partition = String(pick("partition")).trim();
   if (partition && !PARTITION.test(partition)) {
-    throw new ConfigError("partition", "a partition name (letters, digits, _ . -), or empty", partition);
+    throw new ConfigError(
+      "partition",
+      "a partition name (letters, digits, _ . -), or empty",
+      partition,
+    );
   }
   const gres = String(pick("gres")).trim();
   if (gres && !gres.split(",").every((g) => GRES_ITEM.test(g))) {

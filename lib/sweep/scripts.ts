@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type SlurmSweepPlan, slurmSweepDir } from "./plan.ts";
+import { slurmSweepDir, type SlurmSweepPlan } from "./plan.ts";
 import { sbatchResourceLines } from "./resources.ts";
 
 /**
@@ -70,7 +70,13 @@ export function mergeScript(plan: SlurmSweepPlan): string {
   return [
     "#!/bin/bash",
     `#SBATCH --job-name=nl-${plan.name}-merge`,
-    ...sbatchResourceLines({ ...plan.resources, cpusPerTask: 1, mem: "2G", time: "01:00:00", gres: "" }),
+    ...sbatchResourceLines({
+      ...plan.resources,
+      cpusPerTask: 1,
+      mem: "2G",
+      time: "01:00:00",
+      gres: "",
+    }),
     `#SBATCH --output=${dir}/logs/merge-%j.log`,
     `# Imports every shard of ${plan.name} into ${plan.store}; names failed or missing shards.`,
     "set -uo pipefail",

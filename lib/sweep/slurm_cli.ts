@@ -22,11 +22,20 @@ export const SLURM_FLAGS = {
   slurm: {
     type: "boolean",
     default: false,
-    help: "write a Slurm job array (one task per shard) and a merge job under <results>/slurm/; print their paths",
+    help:
+      "write a Slurm job array (one task per shard) and a merge job under <results>/slurm/; print their paths",
   },
-  submit: { type: "boolean", default: false, help: "--slurm, then submit both with sbatch and print the job ids" },
+  submit: {
+    type: "boolean",
+    default: false,
+    help: "--slurm, then submit both with sbatch and print the job ids",
+  },
   shards: { type: "string", default: "", help: "array tasks (default: one per cell, at most 16)" },
-  "cpus-per-task": { type: "string", default: "1", help: "Slurm --cpus-per-task of each array task" },
+  "cpus-per-task": {
+    type: "string",
+    default: "1",
+    help: "Slurm --cpus-per-task of each array task",
+  },
   mem: { type: "string", default: "4G", help: "Slurm --mem of each array task (e.g. 4G)" },
   time: { type: "string", default: "12:00:00", help: "Slurm --time of each array task" },
   partition: { type: "string", default: "", help: "Slurm --partition (default: the cluster's)" },
@@ -133,7 +142,9 @@ export async function runSlurmCommand(
     let shards: number | undefined;
     if (flags.shards !== "") {
       shards = Number(flags.shards);
-      if (!Number.isInteger(shards) || shards < 1) throw new ConfigError("shards", "an integer >= 1", flags.shards);
+      if (!Number.isInteger(shards) || shards < 1) {
+        throw new ConfigError("shards", "an integer >= 1", flags.shards);
+      }
     }
     const resources = slurmResources({
       cpusPerTask: flags["cpus-per-task"],
@@ -170,7 +181,9 @@ export async function runSlurmCommand(
     const total = p.plan.cells.length;
     log(
       `[slurm] ${p.plan.name}: ${total} cells in ${p.plan.shards} shards; ${p.merged} merged, ` +
-        `${p.awaitingMerge} awaiting the merge, shards to run: ${p.pending.length ? p.pending.join(",") : "none"}`,
+        `${p.awaitingMerge} awaiting the merge, shards to run: ${
+          p.pending.length ? p.pending.join(",") : "none"
+        }`,
     );
     if (!p.pending.length && p.merged === total) {
       log(`[slurm] every cell is in ${p.plan.store}: nothing to submit`);
@@ -187,7 +200,9 @@ export async function runSlurmCommand(
       return 0;
     }
     const jobs = await submitSlurmSweep(p);
-    if (jobs.arrayJob) log(`[slurm] submitted array job ${jobs.arrayJob} (shards ${p.pending.join(",")})`);
+    if (jobs.arrayJob) {
+      log(`[slurm] submitted array job ${jobs.arrayJob} (shards ${p.pending.join(",")})`);
+    }
     log(`[slurm] submitted merge job ${jobs.mergeJob} (after the array)`);
     log(`[slurm] follow with: deno task sweep:status`);
     return 0;

@@ -48,7 +48,8 @@ export async function slurmSweepStatus(plan: SlurmSweepPlan): Promise<SlurmSweep
     .filter((x): x is string => !!x);
   const states = await slurmJobStates(jobIds);
   // The latest submission that ran each shard.
-  const lastFor = (shard: number) => plan.submissions.findLast((s) => s.arrayJob && s.shards.includes(shard));
+  const lastFor = (shard: number) =>
+    plan.submissions.findLast((s) => s.arrayJob && s.shards.includes(shard));
   const st: SlurmSweepStatus = {
     sweep: plan.name,
     kind: plan.kind,
@@ -64,7 +65,10 @@ export async function slurmSweepStatus(plan: SlurmSweepPlan): Promise<SlurmSweep
   };
   for (let s = 1; s <= plan.shards; s++) {
     const cells = plan.cells.filter((c) => c.shard === s);
-    const inShard = storedCellStatus(`${shardResultsDir(plan, s)}/results.sqlite`, cells.map((c) => c.id));
+    const inShard = storedCellStatus(
+      `${shardResultsDir(plan, s)}/results.sqlite`,
+      cells.map((c) => c.id),
+    );
     const sub = lastFor(s);
     const job = sub ? states.get(`${sub.arrayJob}_${s}`) : undefined;
     for (const c of cells) {
@@ -79,9 +83,13 @@ export async function slurmSweepStatus(plan: SlurmSweepPlan): Promise<SlurmSweep
   const last = plan.submissions.at(-1);
   if (last) {
     const arr = last.arrayJob
-      ? `array ${last.arrayJob} [${last.shards.join(",")}]: ${summarise(last.arrayJob, last.shards, states)}`
+      ? `array ${last.arrayJob} [${last.shards.join(",")}]: ${
+        summarise(last.arrayJob, last.shards, states)
+      }`
       : "no array";
-    const merge = last.mergeJob ? `merge ${last.mergeJob}: ${states.get(last.mergeJob) ?? "gone"}` : "";
+    const merge = last.mergeJob
+      ? `merge ${last.mergeJob}: ${states.get(last.mergeJob) ?? "gone"}`
+      : "";
     st.jobs = [arr, merge].filter(Boolean).join("; ");
   }
   return st;

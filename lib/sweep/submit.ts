@@ -9,9 +9,9 @@
 import { isAbsolute, resolve } from "node:path";
 import { configHash } from "../store/results.ts";
 import { ConfigError } from "../util/validate.ts";
-import { type SweepCell, storedCellStatus } from "./cells.ts";
+import { storedCellStatus, type SweepCell } from "./cells.ts";
 import { sbatch } from "./jobs.ts";
-import { readSlurmPlan, shardResultsDir, type SlurmSweepPlan, slurmSweepDir } from "./plan.ts";
+import { readSlurmPlan, shardResultsDir, slurmSweepDir, type SlurmSweepPlan } from "./plan.ts";
 import { type SlurmResources, slurmResources } from "./resources.ts";
 import { arrayScript, mergeScript } from "./scripts.ts";
 import { dealShards } from "./shard.ts";
@@ -78,7 +78,11 @@ export function prepareSlurmSweep(spec: SlurmSweepSpec): PreparedSlurmSweep {
   } catch { /* first submission */ }
   if (spec.shards !== undefined) {
     if (!Number.isInteger(spec.shards) || spec.shards < 1 || spec.shards > spec.cells.length) {
-      throw new ConfigError("shards", `an integer from 1 to ${spec.cells.length} (the cells)`, spec.shards);
+      throw new ConfigError(
+        "shards",
+        `an integer from 1 to ${spec.cells.length} (the cells)`,
+        spec.shards,
+      );
     }
     if (previous && previous.shards !== spec.shards) {
       throw new ConfigError(
@@ -111,7 +115,10 @@ export function prepareSlurmSweep(spec: SlurmSweepSpec): PreparedSlurmSweep {
   let awaitingMerge = 0;
   for (let s = 1; s <= shards; s++) {
     const mine = plan.cells.filter((c) => c.shard === s && merged.get(c.id) !== "done");
-    const inShard = storedCellStatus(`${shardResultsDir(plan, s)}/results.sqlite`, mine.map((c) => c.id));
+    const inShard = storedCellStatus(
+      `${shardResultsDir(plan, s)}/results.sqlite`,
+      mine.map((c) => c.id),
+    );
     for (const c of mine) {
       if (inShard.get(c.id) === "done") awaitingMerge++;
       else pending.add(s);
@@ -164,8 +171,16 @@ export async function submitSlurmSweep(
   const arrayJob = p.pending.length
     ? await sbatch(p.arrayScript, opts.hold ? ["--hold"] : [])
     : null;
-  const mergeJob = await sbatch(p.mergeScript, arrayJob ? [`--dependency=afterany:${arrayJob}`] : []);
-  p.plan.submissions.push({ date: new Date().toISOString(), shards: p.pending, arrayJob, mergeJob });
+  const mergeJob = await sbatch(
+    p.mergeScript,
+    arrayJob ? [`--dependency=afterany:${arrayJob}`] : [],
+  );
+  p.plan.submissions.push({
+    date: new Date().toISOString(),
+    shards: p.pending,
+    arrayJob,
+    mergeJob,
+  });
   writePlan(p);
   return { arrayJob, mergeJob };
 }

@@ -28,7 +28,10 @@ Deno.test("bad Slurm flags fail with one line naming the field, before anything 
       assertEquals(r.code, 2, r.stderr);
       const lines = r.stderr.trim().split("\n");
       assertEquals(lines.length, 1, r.stderr);
-      assert(lines[0].startsWith(`error: ${field}: got `) && lines[0].includes("; allowed: "), lines[0]);
+      assert(
+        lines[0].startsWith(`error: ${field}: got `) && lines[0].includes("; allowed: "),
+        lines[0],
+      );
       assertEquals(r.stdout, "");
     }
     assert(!existsSync(`${dir}/slurm`), "nothing may be written before validation");
@@ -40,7 +43,15 @@ Deno.test("bad Slurm flags fail with one line naming the field, before anything 
 Deno.test("--slurm writes the job array and merge scripts and prints their paths", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const r = await task(["tasks/resource.ts", "single", "--preset", "smoke", "--slurm", "--mem", "1G"], dir);
+    const r = await task([
+      "tasks/resource.ts",
+      "single",
+      "--preset",
+      "smoke",
+      "--slurm",
+      "--mem",
+      "1G",
+    ], dir);
     assertEquals(r.code, 0, r.stderr);
     const array = /array script: (\S+)/.exec(r.stdout)![1];
     const merge = /merge script: (\S+)/.exec(r.stdout)![1];
@@ -51,10 +62,22 @@ Deno.test("--slurm writes the job array and merge scripts and prints their paths
     assert(exec.includes("tasks/resource.ts single --preset smoke --shard"), exec);
     assert((await Deno.readTextFile(merge)).includes("tasks/sweep_merge.ts --plan"));
     // WebGPU ICL runs ask for a GPU by default.
-    const g = await task(["tasks/icl_sweep.ts", "--presets", "smoke", "--seeds", "0,1", "--backend", "webgpu", "--slurm"], dir);
+    const g = await task([
+      "tasks/icl_sweep.ts",
+      "--presets",
+      "smoke",
+      "--seeds",
+      "0,1",
+      "--backend",
+      "webgpu",
+      "--slurm",
+    ], dir);
     assertEquals(g.code, 0, g.stderr);
     const gpuArray = await Deno.readTextFile(/array script: (\S+)/.exec(g.stdout)![1]);
-    assert(gpuArray.includes("#SBATCH --gres=gpu:1") && gpuArray.includes("#SBATCH --array=1,2"), gpuArray);
+    assert(
+      gpuArray.includes("#SBATCH --gres=gpu:1") && gpuArray.includes("#SBATCH --array=1,2"),
+      gpuArray,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

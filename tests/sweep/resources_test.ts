@@ -1,12 +1,30 @@
 import { assert, assertEquals, assertThrows } from "../assert.ts";
-import { DEFAULT_SLURM_RESOURCES, sbatchResourceLines, slurmResources } from "../../lib/sweep/mod.ts";
+import {
+  DEFAULT_SLURM_RESOURCES,
+  sbatchResourceLines,
+  slurmResources,
+} from "../../lib/sweep/mod.ts";
 import { ConfigError } from "../../lib/util/validate.ts";
 
 Deno.test("Slurm resources: defaults, accepted forms, sbatch lines", () => {
   assertEquals(slurmResources(), DEFAULT_SLURM_RESOURCES);
-  const r = slurmResources({ cpusPerTask: "2", mem: "500M", time: "1-12:00", partition: "gpu", gres: "gpu:a100:2" });
-  assertEquals(r, { cpusPerTask: 2, mem: "500M", time: "1-12:00", partition: "gpu", gres: "gpu:a100:2" });
-  for (const time of ["30", "30:00", "01:30:00", "2-0", "2-01:00:00"]) assertEquals(slurmResources({ time }).time, time);
+  const r = slurmResources({
+    cpusPerTask: "2",
+    mem: "500M",
+    time: "1-12:00",
+    partition: "gpu",
+    gres: "gpu:a100:2",
+  });
+  assertEquals(r, {
+    cpusPerTask: 2,
+    mem: "500M",
+    time: "1-12:00",
+    partition: "gpu",
+    gres: "gpu:a100:2",
+  });
+  for (const time of ["30", "30:00", "01:30:00", "2-0", "2-01:00:00"]) {
+    assertEquals(slurmResources({ time }).time, time);
+  }
   assertEquals(sbatchResourceLines(r), [
     "#SBATCH --cpus-per-task=2",
     "#SBATCH --mem=500M",

@@ -21,7 +21,18 @@ Deno.test("a bad shard names the field", () => {
 Deno.test("stripFlags drops flags with and without values", () => {
   assertEquals(
     stripFlags(
-      ["single", "--preset", "smoke", "--submit", "--mem=8G", "--db", "x.sqlite", "--no-json", "--seeds", "0,1"],
+      [
+        "single",
+        "--preset",
+        "smoke",
+        "--submit",
+        "--mem=8G",
+        "--db",
+        "x.sqlite",
+        "--no-json",
+        "--seeds",
+        "0,1",
+      ],
       { submit: false, mem: true, db: true, json: false },
     ),
     ["single", "--preset", "smoke", "--seeds", "0,1"],

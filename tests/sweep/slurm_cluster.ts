@@ -44,8 +44,16 @@ export function slurmSkipReason(): string | null {
   return null;
 }
 
-async function sh(cmd: string[], env?: Record<string, string>): Promise<{ code: number; out: string }> {
-  const r = await new Deno.Command(cmd[0], { args: cmd.slice(1), env, stdout: "piped", stderr: "piped" })
+async function sh(
+  cmd: string[],
+  env?: Record<string, string>,
+): Promise<{ code: number; out: string }> {
+  const r = await new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  })
     .output();
   const dec = new TextDecoder();
   return { code: r.code, out: dec.decode(r.stdout) + dec.decode(r.stderr) };
@@ -53,7 +61,7 @@ async function sh(cmd: string[], env?: Record<string, string>): Promise<{ code: 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -101,13 +109,15 @@ export async function startSlurmCluster(
   const cpus = opts.cpus ?? navigator.hardwareConcurrency;
   const freeMb = Number(/Mem:\s+(\d+)/.exec((await sh(["free", "-m"])).out)?.[1] ?? 2048);
   const realMemory = Math.max(256, Math.floor(freeMb * 0.8));
-  for (const d of ["state", "spool", "log", "munge"]) await Deno.mkdir(`${dir}/${d}`, { recursive: true });
+  for (const d of ["state", "spool", "log", "munge"]) {
+    await Deno.mkdir(`${dir}/${d}`, { recursive: true });
+  }
   await Deno.chmod(dir, 0o755);
   // munged refuses sockets in folders others can write to and runs as the munge user.
   await sh(["chown", "munge:munge", `${dir}/munge`]);
   await Deno.chmod(`${dir}/munge`, 0o755);
   const socket = `${dir}/munge/munge.socket`;
-  const [ctldPort, dPort] = [await freePort(), await freePort()];
+  const [ctldPort, dPort] = [freePort(), freePort()];
   const conf = `${dir}/slurm.conf`;
   await Deno.writeTextFile(
     conf,
@@ -163,8 +173,14 @@ export async function startSlurmCluster(
   };
   try {
     const m = await sh([
-      "runuser", "-u", "munge", "--", "/usr/sbin/munged", `--socket=${socket}`,
-      `--pid-file=${mungePid}`, `--log-file=${dir}/munge/munged.log`,
+      "runuser",
+      "-u",
+      "munge",
+      "--",
+      "/usr/sbin/munged",
+      `--socket=${socket}`,
+      `--pid-file=${mungePid}`,
+      `--log-file=${dir}/munge/munged.log`,
       `--seed-file=${dir}/munge/munged.seed`,
     ]);
     if (m.code !== 0) throw new Error(`munged failed: ${m.out}`);
