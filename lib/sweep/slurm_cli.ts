@@ -4,11 +4,18 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import type { FlagSpec } from "../util/cli.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { SweepCell } from "./cells.ts";
 import { slurmResources } from "./resources.ts";
-import { prepareSlurmSweep, submitSlurmSweep } from "./submit.ts";
+import {
+  activeSlurmShards,
+  prepareSlurmSweep,
+  slurmSweepName,
+  submitSlurmSweep,
+} from "./submit.ts";
+import { slurmSweepDir } from "./plan.ts";
 
 /**
  * The flags, to spread into a command's `parseFlags` spec.
@@ -168,16 +175,19 @@ export async function runSlurmCommand(
       ...spec.drop,
     };
     const args = [...stripFlags(spec.args, drop), ...(spec.shardArgs ?? [])];
-    const p = prepareSlurmSweep({
+    const sweep = {
       kind: spec.kind,
       script: spec.script,
       args,
       summaryArgs: spec.summaryArgs ? [...stripFlags(spec.args, drop), ...spec.summaryArgs] : null,
       cells: await spec.cells(),
-      store: spec.store,
+      store: resolve(spec.store),
       shards,
       resources,
-    });
+    };
+    // Shards still queued or running from an earlier submission are left to it.
+    const active = await activeSlurmShards(slurmSweepDir(sweep.store, slurmSweepName(sweep)));
+    const p = prepareSlurmSweep(sweep, { active: active.shards });
     const total = p.plan.cells.length;
     log(
       `[slurm] ${p.plan.name}: ${total} cells in ${p.plan.shards} shards; ${p.merged} merged, ` +
@@ -185,8 +195,19 @@ export async function runSlurmCommand(
           p.pending.length ? p.pending.join(",") : "none"
         }`,
     );
+    if (p.active.length) {
+      log(`[slurm] still queued or running, not re-submitted: shards ${p.active.join(",")}`);
+    }
     if (!p.pending.length && p.merged === total) {
       log(`[slurm] every cell is in ${p.plan.store}: nothing to submit`);
+      return 0;
+    }
+    if (!p.pending.length && p.active.length) {
+      log(
+        `[slurm] nothing new to submit: the earlier submission's merge job follows shards ${
+          p.active.join(",")
+        }`,
+      );
       return 0;
     }
     if (p.pending.length) log(`[slurm] array script: ${p.arrayScript}`);
@@ -199,7 +220,7 @@ export async function runSlurmCommand(
       );
       return 0;
     }
-    const jobs = await submitSlurmSweep(p);
+    const jobs = await submitSlurmSweep(p, { after: active.jobs });
     if (jobs.arrayJob) {
       log(`[slurm] submitted array job ${jobs.arrayJob} (shards ${p.pending.join(",")})`);
     }

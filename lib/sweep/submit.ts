@@ -10,7 +10,7 @@ import { isAbsolute, resolve } from "node:path";
 import { configHash } from "../store/results.ts";
 import { ConfigError } from "../util/validate.ts";
 import { storedCellStatus, type SweepCell } from "./cells.ts";
-import { sbatch } from "./jobs.ts";
+import { sbatch, SLURM_ENDED_STATES, slurmJobStates } from "./jobs.ts";
 import { readSlurmPlan, shardResultsDir, slurmSweepDir, type SlurmSweepPlan } from "./plan.ts";
 import { type SlurmResources, slurmResources } from "./resources.ts";
 import { arrayScript, mergeScript } from "./scripts.ts";
@@ -49,6 +49,8 @@ export interface PreparedSlurmSweep {
   mergeScript: string;
   /** Shards with cells left to train (the array's tasks); empty when none. */
   pending: number[];
+  /** Shards with cells left that are still queued or running from an earlier submission (not re-submitted). */
+  active: number[];
   /** Cells done in the merged store. */
   merged: number;
   /** Cells done in a shard's store but not merged yet. */
@@ -56,6 +58,19 @@ export interface PreparedSlurmSweep {
 }
 
 const MAX_DEFAULT_SHARDS = 16;
+
+/**
+ * A sweep's name on Slurm: its kind and a hash of its command, so the same command finds its
+ * plan, shards and logs again.
+ *
+ * @example
+ * ```ts
+ * slurmSweepName({ kind: "scaling_sweep", script: "tasks/scaling_sweep.ts", args: ["--preset", "smoke"] });
+ * ```
+ */
+export function slurmSweepName(spec: Pick<SlurmSweepSpec, "kind" | "script" | "args">): string {
+  return `${spec.kind}-${configHash({ script: spec.script, args: spec.args })}`;
+}
 
 /**
  * Plans a sweep on Slurm and writes its plan and scripts (nothing is submitted).
@@ -66,11 +81,14 @@ const MAX_DEFAULT_SHARDS = 16;
  * console.log(p.arrayScript, p.pending);
  * ```
  */
-export function prepareSlurmSweep(spec: SlurmSweepSpec): PreparedSlurmSweep {
+export function prepareSlurmSweep(
+  spec: SlurmSweepSpec,
+  opts: { active?: readonly number[] } = {},
+): PreparedSlurmSweep {
   const resources = slurmResources(spec.resources ?? {});
   if (!spec.cells.length) throw new ConfigError("cells", "a sweep with at least one cell", 0);
   const store = isAbsolute(spec.store) ? spec.store : resolve(spec.store);
-  const name = `${spec.kind}-${configHash({ script: spec.script, args: spec.args })}`;
+  const name = slurmSweepName(spec);
   const dir = slurmSweepDir(store, name);
   let previous: SlurmSweepPlan | undefined;
   try {
@@ -124,12 +142,14 @@ export function prepareSlurmSweep(spec: SlurmSweepSpec): PreparedSlurmSweep {
       else pending.add(s);
     }
   }
+  const active = [...pending].filter((s) => opts.active?.includes(s)).sort((a, b) => a - b);
   const out: PreparedSlurmSweep = {
     plan,
     dir,
     arrayScript: `${dir}/array.sbatch`,
     mergeScript: `${dir}/merge.sbatch`,
-    pending: [...pending].sort((a, b) => a - b),
+    pending: [...pending].filter((s) => !active.includes(s)).sort((a, b) => a - b),
+    active,
     merged: ids.filter((id) => merged.get(id) === "done").length,
     awaitingMerge,
   };
@@ -138,6 +158,39 @@ export function prepareSlurmSweep(spec: SlurmSweepSpec): PreparedSlurmSweep {
   if (out.pending.length) Deno.writeTextFileSync(out.arrayScript, arrayScript(plan, out.pending));
   Deno.writeTextFileSync(out.mergeScript, mergeScript(plan));
   return out;
+}
+
+/**
+ * Shards of a sweep still queued or running in Slurm from earlier submissions (re-submitting
+ * them would put two processes on one shard's database and checkpoints). Reads the plan in the
+ * sweep's folder, if any, and asks Slurm.
+ *
+ * @example
+ * ```ts
+ * const { shards, jobs } = await activeSlurmShards(slurmSweepDir(store, name));
+ * ```
+ */
+export async function activeSlurmShards(
+  dir: string,
+): Promise<{ shards: number[]; jobs: string[] }> {
+  let plan: SlurmSweepPlan;
+  try {
+    plan = readSlurmPlan(`${dir}/plan.json`);
+  } catch {
+    return { shards: [], jobs: [] };
+  }
+  const subs = plan.submissions.filter((s) => s.arrayJob);
+  if (!subs.length) return { shards: [], jobs: [] };
+  const states = await slurmJobStates(subs.map((s) => s.arrayJob!));
+  const ended = SLURM_ENDED_STATES as readonly string[];
+  const shards = new Set<number>(), jobs = new Set<string>();
+  for (const s of subs) {
+    for (const shard of s.shards) {
+      const st = states.get(`${s.arrayJob}_${shard}`);
+      if (st && !ended.includes(st)) shards.add(shard), jobs.add(s.arrayJob!);
+    }
+  }
+  return { shards: [...shards].sort((a, b) => a - b), jobs: [...jobs] };
 }
 
 function writePlan(p: PreparedSlurmSweep) {
@@ -154,8 +207,9 @@ export interface SlurmSweepJobs {
 
 /**
  * Submits a prepared sweep: the array (when shards have cells left), then the merge job after
- * it (`--dependency=afterany`: it also runs, and reports, when a shard fails or is cancelled).
- * Records the job ids in the plan. `hold` submits the array held (`scontrol release` starts it).
+ * it (`--dependency=afterany`: it also runs, and reports, when a shard fails or is cancelled)
+ * and after the jobs in `after` (arrays of earlier submissions still running). Records the job
+ * ids in the plan. `hold` submits the array held (`scontrol release` starts it).
  *
  * @example
  * ```ts
@@ -164,16 +218,20 @@ export interface SlurmSweepJobs {
  */
 export async function submitSlurmSweep(
   p: PreparedSlurmSweep,
-  opts: { hold?: boolean } = {},
+  opts: { hold?: boolean; after?: readonly string[] } = {},
 ): Promise<SlurmSweepJobs> {
   const total = p.plan.cells.length;
-  if (!p.pending.length && p.merged === total) return { arrayJob: null, mergeJob: null };
+  // Nothing new to run: done, or the earlier submission's jobs (and its merge) still cover it.
+  if (!p.pending.length && (p.merged === total || p.active.length)) {
+    return { arrayJob: null, mergeJob: null };
+  }
   const arrayJob = p.pending.length
     ? await sbatch(p.arrayScript, opts.hold ? ["--hold"] : [])
     : null;
+  const after = [...(arrayJob ? [arrayJob] : []), ...(opts.after ?? [])];
   const mergeJob = await sbatch(
     p.mergeScript,
-    arrayJob ? [`--dependency=afterany:${arrayJob}`] : [],
+    after.length ? [`--dependency=afterany:${after.join(":")}`] : [],
   );
   p.plan.submissions.push({
     date: new Date().toISOString(),

@@ -162,6 +162,13 @@ Deno.test({
           });
           assertEquals(p.pending, [1, 2, 3]);
           const jobs = await submitSlurmSweep(p, { hold: true });
+          // While its shards are queued, the same command does not submit them twice.
+          const twice = await task([...grid, "--db", store, "--submit"], dir);
+          assert(
+            twice.stdout.includes("not re-submitted: shards 1,2,3") &&
+              twice.stdout.includes("nothing new to submit"),
+            twice.stdout,
+          );
           assertEquals((await slurmCommand("scancel", [`${jobs.arrayJob}_2`])).code, 0);
           assertEquals((await slurmCommand("scontrol", ["release", jobs.arrayJob!])).code, 0);
           assertEquals(await waitFor(jobs.mergeJob!), "FAILED"); // the merge exits 1 while cells are missing
