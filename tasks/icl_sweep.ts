@@ -13,6 +13,7 @@ import { initBackend } from "../lib/backend/mod.ts";
 import type { IclVariant } from "../lib/icl/config.ts";
 import { openResults, resultsDir } from "../lib/store/results.ts";
 import {
+  configErrorLine,
   iclSweepCells,
   type IclSweepSpec,
   parseShard,
@@ -78,15 +79,11 @@ try {
   });
   store.close();
   if (flags.json) console.log(JSON.stringify(runs));
-  else {for (const r of runs) {
-      console.log(`${r.name}: final MSE ${r.mse?.toFixed(4) ?? "n/a"} (${r.id})`);
-    }}
+  else {runs.forEach((r) =>
+      console.log(`${r.name}: final MSE ${r.mse?.toFixed(4) ?? "n/a"} (${r.id})`)
+    );}
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
-  console.error(
-    `error: ${e.field}: got ${
-      typeof e.got === "string" ? e.got : JSON.stringify(e.got)
-    }; allowed: ${e.allowed}`,
-  );
+  console.error(configErrorLine(e));
   Deno.exit(2);
 }

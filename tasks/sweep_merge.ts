@@ -9,7 +9,12 @@
  * a bad flag.
  */
 import { dirname } from "node:path";
-import { mergeSlurmShards, readSlurmPlan, slurmMergeLines } from "../lib/sweep/mod.ts";
+import {
+  configErrorLine,
+  mergeSlurmShards,
+  readSlurmPlan,
+  slurmMergeLines,
+} from "../lib/sweep/mod.ts";
 import { parseFlags } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
 
@@ -50,10 +55,6 @@ try {
   }
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
-  console.error(
-    `error: ${e.field}: got ${
-      typeof e.got === "string" ? e.got : JSON.stringify(e.got)
-    }; allowed: ${e.allowed}`,
-  );
+  console.error(configErrorLine(e));
   Deno.exit(2);
 }

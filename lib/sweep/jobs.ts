@@ -6,7 +6,14 @@
  * @module
  */
 
-/** Runs a Slurm command; `code` 127 when it is not installed. */
+/**
+ * Runs a Slurm command; `code` 127 when it is not installed.
+ *
+ * @example
+ * ```ts
+ * const { code, stdout } = await slurmCommand("squeue", ["-h", "-o", "%i %T"]);
+ * ```
+ */
 export async function slurmCommand(
   cmd: string,
   args: string[],
@@ -88,7 +95,14 @@ export async function slurmJobStates(jobIds: readonly string[]): Promise<Map<str
   return out;
 }
 
-/** States of a job that is over (it will not train anything more). */
+/**
+ * States of a job that is over (it will not train anything more).
+ *
+ * @example
+ * ```ts
+ * const over = (SLURM_ENDED_STATES as readonly string[]).includes(state);
+ * ```
+ */
 export const SLURM_ENDED_STATES = [
   "COMPLETED",
   "FAILED",

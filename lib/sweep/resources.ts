@@ -34,7 +34,14 @@ export interface SlurmResources {
   gres: string;
 }
 
-/** The defaults (see each field). */
+/**
+ * The defaults (see each field).
+ *
+ * @example
+ * ```ts
+ * const r: SlurmResources = { ...DEFAULT_SLURM_RESOURCES, mem: "8G" };
+ * ```
+ */
 export const DEFAULT_SLURM_RESOURCES: SlurmResources = Object.freeze({
   cpusPerTask: 1,
   mem: "4G",

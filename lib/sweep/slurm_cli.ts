@@ -122,8 +122,15 @@ export interface SlurmCommandSpec {
   defaults?: { gres?: string };
 }
 
-/** Formats a ConfigError as the commands' one-line error. */
-function errorLine(e: ConfigError): string {
+/**
+ * A ConfigError as the commands' one-line error: `error: <field>: got <value>; allowed: <…>`.
+ *
+ * @example
+ * ```ts
+ * configErrorLine(new ConfigError("mem", "e.g. 4G", "-1G")); // "error: mem: got -1G; allowed: e.g. 4G"
+ * ```
+ */
+export function configErrorLine(e: ConfigError): string {
   const got = typeof e.got === "string" ? e.got : JSON.stringify(e.got);
   return `error: ${e.field}: got ${got}; allowed: ${e.allowed}`;
 }
@@ -229,7 +236,7 @@ export async function runSlurmCommand(
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(errorLine(e));
+      console.error(configErrorLine(e));
       return 2;
     }
     if (e instanceof Error && e.message.startsWith("sbatch")) {

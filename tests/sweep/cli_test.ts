@@ -2,17 +2,7 @@
 // needed), bad resources fail before anything is written or submitted.
 import { assert, assertEquals } from "../assert.ts";
 import { existsSync } from "node:fs";
-
-async function task(args: string[], results: string) {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...args],
-    env: { TOOLKIT_RESULTS: results, TOOLKIT_QUIET: "1", NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
-}
+import { runTask as task } from "./run_task.ts";
 
 Deno.test("bad Slurm flags fail with one line naming the field, before anything is written", async () => {
   const dir = await Deno.makeTempDir();

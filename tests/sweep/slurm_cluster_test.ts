@@ -15,19 +15,13 @@ import {
   submitSlurmSweep,
 } from "../../lib/sweep/mod.ts";
 import { slurmSkipReason, startSlurmCluster } from "./slurm_cluster.ts";
+import { runTask } from "./run_task.ts";
 
 const skip = slurmSkipReason();
 if (skip) console.log(`skipping the Slurm cluster tests: ${skip}`);
 
 async function task(args: string[], results: string) {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...args],
-    env: { TOOLKIT_RESULTS: results, TOOLKIT_QUIET: "1", NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  const out = { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
+  const out = await runTask(args, results);
   if (out.code !== 0) {
     throw new Error(`${args.join(" ")} exited ${out.code}\n${out.stdout}\n${out.stderr}`);
   }
