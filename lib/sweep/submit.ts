@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { configHash } from "../store/results.ts";
 import { ConfigError } from "../util/validate.ts";
@@ -94,6 +95,9 @@ export function prepareSlurmSweep(
   try {
     previous = readSlurmPlan(`${dir}/plan.json`);
   } catch { /* first submission */ }
+  // Once shards have run (submitted here, or scripts submitted by hand), their cells are dealt.
+  const fixed = previous !== undefined &&
+    (previous.submissions.length > 0 || existsSync(`${dir}/shards`));
   if (spec.shards !== undefined) {
     if (!Number.isInteger(spec.shards) || spec.shards < 1 || spec.shards > spec.cells.length) {
       throw new ConfigError(
@@ -102,15 +106,16 @@ export function prepareSlurmSweep(
         spec.shards,
       );
     }
-    if (previous && previous.shards !== spec.shards) {
+    if (fixed && previous!.shards !== spec.shards) {
       throw new ConfigError(
         "shards",
-        `${previous.shards} (fixed by this sweep's first submission; remove ${dir} to deal again)`,
+        `${previous!.shards} (fixed by this sweep's first submission; remove ${dir} to deal again)`,
         spec.shards,
       );
     }
   }
-  const shards = previous?.shards ?? spec.shards ?? Math.min(spec.cells.length, MAX_DEFAULT_SHARDS);
+  const shards = (fixed ? previous!.shards : undefined) ?? spec.shards ??
+    Math.min(spec.cells.length, MAX_DEFAULT_SHARDS);
   const owner = dealShards(spec.cells.map((c) => c.weight), shards);
   const plan: SlurmSweepPlan = {
     v: 1,
