@@ -17,7 +17,7 @@ export interface SlurmTestCluster {
   conf: string;
   /** The node's name (the short host name). */
   node: string;
-  /** Stops the daemons and removes nothing else (logs stay in `dir` for a failed test). */
+  /** Stops the daemons (by their pid files); `dir` stays for its logs until the caller removes it. */
   stop(): Promise<void>;
 }
 

@@ -276,6 +276,7 @@ Deno.test({
     } finally {
       await cluster.stop();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await Deno.remove(cluster.dir, { recursive: true }).catch(() => {});
     }
   },
 });
