@@ -7,6 +7,8 @@
  */
 import { existsSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
+import { archiveDir } from "../store/archive.ts";
+import { ResultsStore } from "../store/results.ts";
 
 /** One cell of a sweep: the run it stores. */
 export interface SweepCell {
@@ -23,18 +25,37 @@ export type StoredCellStatus = "done" | "running" | "failed" | "absent";
 
 /**
  * The status of each of `ids` in the results database at `path` (read-only; "absent" for every
- * id when the file does not exist).
+ * id when the file does not exist). With `archive`, a run finished in the committed run archive
+ * (`fixtures/runs/`, `TOOLKIT_ARCHIVE`) counts as done too, as `openResults()` shows it — the
+ * sweep commands skip such runs, so they are no cell's to train.
  *
  * @example
  * ```ts
- * const st = storedCellStatus("results/results.sqlite", cells.map((c) => c.id));
+ * const st = storedCellStatus("results/results.sqlite", cells.map((c) => c.id), { archive: true });
  * console.log([...st.values()].filter((s) => s === "done").length);
  * ```
  */
 export function storedCellStatus(
   path: string,
   ids: readonly string[],
+  opts: { archive?: boolean } = {},
 ): Map<string, StoredCellStatus> {
+  const out = fileCellStatus(path, ids);
+  const dir = opts.archive ? archiveDir() : null;
+  if (dir && existsSync(dir)) {
+    const archived = new ResultsStore(":memory:", { archive: dir });
+    try {
+      for (const id of ids) {
+        if (out.get(id) !== "done" && archived.run(id)?.status === "done") out.set(id, "done");
+      }
+    } finally {
+      archived.close();
+    }
+  }
+  return out;
+}
+
+function fileCellStatus(path: string, ids: readonly string[]): Map<string, StoredCellStatus> {
   const out = new Map<string, StoredCellStatus>(ids.map((id) => [id, "absent"]));
   if (!existsSync(path)) return out;
   const db = new DatabaseSync(path, { readOnly: true });

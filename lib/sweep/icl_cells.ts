@@ -5,8 +5,14 @@
  *
  * @module
  */
-import { ICL_PRESETS, type IclConfig, iclConfig, type IclVariant } from "../icl/config.ts";
-import { ICL_EXPERIMENT, runIclExperiment } from "../icl/experiment.ts";
+import {
+  ICL_EXPERIMENT,
+  ICL_PRESETS,
+  type IclConfig,
+  iclConfig,
+  type IclVariant,
+} from "../icl/config.ts";
+import { runIclExperiment } from "../icl/experiment.ts";
 import { configHash, type ResultsStore } from "../store/results.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { SweepCell } from "./cells.ts";

@@ -51,7 +51,7 @@ export async function mergeSlurmShards(
   opts: { jobStates?: boolean } = {},
 ): Promise<SlurmMergeReport> {
   const ids = plan.cells.map((c) => c.id);
-  const before = storedCellStatus(plan.store, ids);
+  const before = storedCellStatus(plan.store, ids, { archive: true });
   const store = openResults(plan.store);
   const imported: string[] = [];
   const shardStatus = new Map<number, Map<string, string>>();
@@ -69,7 +69,7 @@ export async function mergeSlurmShards(
   } finally {
     store.close();
   }
-  const after = storedCellStatus(plan.store, ids);
+  const after = storedCellStatus(plan.store, ids, { archive: true });
   const last = plan.submissions.findLast((x) => x.arrayJob);
   const states = opts.jobStates !== false && last?.arrayJob
     ? await slurmJobStates([last.arrayJob])

@@ -43,7 +43,7 @@ export interface SlurmSweepStatus {
  */
 export async function slurmSweepStatus(plan: SlurmSweepPlan): Promise<SlurmSweepStatus> {
   const ids = plan.cells.map((c) => c.id);
-  const merged = storedCellStatus(plan.store, ids);
+  const merged = storedCellStatus(plan.store, ids, { archive: true });
   const jobIds = [...new Set(plan.submissions.flatMap((s) => [s.arrayJob, s.mergeJob]))]
     .filter((x): x is string => !!x);
   const states = await slurmJobStates(jobIds);

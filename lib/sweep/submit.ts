@@ -133,7 +133,7 @@ export function prepareSlurmSweep(
     submissions: previous?.submissions ?? [],
   };
   const ids = plan.cells.map((c) => c.id);
-  const merged = storedCellStatus(store, ids);
+  const merged = storedCellStatus(store, ids, { archive: true });
   const pending = new Set<number>();
   let awaitingMerge = 0;
   for (let s = 1; s <= shards; s++) {

@@ -62,3 +62,32 @@ Deno.test("re-submits run only unfinished shards; the merge imports finished run
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("runs finished in the committed archive are done cells: not submitted, not reported", async () => {
+  const dir = await Deno.makeTempDir();
+  const before = Deno.env.get("TOOLKIT_ARCHIVE");
+  try {
+    const { exportRun } = await import("../../lib/store/archive.ts");
+    const src = openResults(`${dir}/elsewhere.sqlite`, { archive: false });
+    src.startRun({ experiment: "demo", id: "c", config: {} });
+    src.finishRun("c", { loss: 0.1 });
+    await exportRun(src, "c", { dir: `${dir}/archive`, allowDirty: true });
+    src.close();
+    Deno.env.set("TOOLKIT_ARCHIVE", `${dir}/archive`);
+    const p = prepareSlurmSweep({
+      kind: "demo",
+      script: "tasks/demo.ts",
+      args: [],
+      cells: CELLS,
+      store: `${dir}/results.sqlite`,
+      shards: 3,
+    });
+    assertEquals([p.pending, p.merged], [[1, 2], 1]);
+    const report = await mergeSlurmShards(p.plan, { jobStates: false });
+    assertEquals(report.shards.map((s) => s.state), ["missing", "missing", "done"]);
+  } finally {
+    if (before === undefined) Deno.env.delete("TOOLKIT_ARCHIVE");
+    else Deno.env.set("TOOLKIT_ARCHIVE", before);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
