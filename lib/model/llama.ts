@@ -11,7 +11,7 @@ import { causalAttention, causalAttentionOut } from "../backend/attention.ts";
 import { embeddingLookup } from "../backend/embedding.ts";
 import { gelu } from "../backend/gelu.ts";
 import { ConfigError } from "../util/validate.ts";
-import { applyPatches, captureLayers, capturePositions, type HookResults } from "./hooks.ts";
+import { type HookResults, HookRunner } from "./hooks.ts";
 import { causalLmLoss, unembed } from "./language_model.ts";
 import {
   linear,
@@ -118,32 +118,15 @@ export class LlamaModel implements CausalLm {
     ids: tf.Tensor2D,
     opts: StackOptions = {},
   ): { logits: tf.Tensor2D; results: HookResults } {
-    const c = this.config, p = this.params, hooks = opts.hooks;
+    const c = this.config, p = this.params;
     const [B, T] = ids.shape;
     if (T > c.maxLen) {
       throw new Error(`sequence length ${T} exceeds the model's maxLen ${c.maxLen}`);
     }
-    const d = c.dModel, H = c.nHeads, KV = c.nKvHeads, hd = c.headDim, M = B * T;
-    const results: HookResults = { captured: new Map(), attention: new Map() };
-    const capture = captureLayers(hooks, c.nLayers);
-    for (const hk of hooks?.ablateHeads ?? []) {
-      if (hk.layer < 1 || hk.layer > c.nLayers || hk.head < 0 || hk.head >= H) {
-        throw new Error(
-          `ablateHeads {layer: ${hk.layer}, head: ${hk.head}} outside layers 1 … ${c.nLayers}, heads 0 … ${
-            H - 1
-          }`,
-        );
-      }
-    }
+    const H = c.nHeads, KV = c.nKvHeads, hd = c.headDim, M = B * T;
+    const run = new HookRunner(opts.hooks, [B, T], c);
     const lin = (x: tf.Tensor2D, w: string, b: string | null) =>
       linear(x, p, w, b && p[b] ? b : null, opts);
-    const atLayer = (h: tf.Tensor2D, layer: number): tf.Tensor2D => {
-      const h3 = applyPatches(tf.reshape(h, [B, T, d]) as tf.Tensor3D, layer, hooks?.patch);
-      if (capture.has(layer)) {
-        results.captured.set(layer, tf.keep(capturePositions(h3, hooks!.capture!.positions)));
-      }
-      return tf.reshape(h3, [M, d]);
-    };
     const [cos, sin] = this.#ropeTables(T);
     // [M, n·hd] → [B, n, T, hd], rotated when `rotate`
     const heads = (x: tf.Tensor2D, n: number, rotate: boolean): tf.Tensor4D => {
@@ -169,9 +152,9 @@ export class LlamaModel implements CausalLm {
 
     let h = embeddingLookup(p["wte"] as tf.Tensor2D, tf.reshape(ids, [M]) as tf.Tensor1D);
     if (c.embedScale !== 1) h = tf.mul(h, c.embedScale);
-    h = atLayer(h, 0);
     for (let i = 0; i < c.nLayers; i++) {
       const n = `h.${i}.`;
+      h = run.stream(i, "resid_pre", h);
       const a = this.#rmsNorm(h, n + "ln1.g");
       const q = tf.reshape(heads(lin(a, n + "attn.wq", n + "attn.bq"), H, true), [
         B * H,
@@ -181,39 +164,28 @@ export class LlamaModel implements CausalLm {
       const k = repeatKv(heads(lin(a, n + "attn.wk", n + "attn.bk"), KV, true));
       const v = repeatKv(heads(lin(a, n + "attn.wv", n + "attn.bv"), KV, false));
       let o: tf.Tensor3D;
-      if (hooks?.attention) {
+      if (run.attention) {
         const r = causalAttention(q, k, v);
-        results.attention.set(i + 1, tf.keep(tf.reshape(r.probs, [B, H, T, T])));
+        run.attentionProbs(i, tf.reshape(r.probs, [B, H, T, T]) as tf.Tensor4D);
         o = r.out;
       } else o = causalAttentionOut(q, k, v);
-      let o4 = tf.reshape(o, [B, H, T, hd]) as tf.Tensor4D;
-      const ablated = (hooks?.ablateHeads ?? []).filter((x) => x.layer === i + 1).map((x) =>
-        x.head
-      );
-      if (ablated.length) {
-        const keep = new Float32Array(H).fill(1);
-        for (const hh of ablated) keep[hh] = 0;
-        o4 = tf.mul(o4, tf.tensor4d(keep, [1, H, 1, 1]));
-      }
-      h = tf.add(
-        h,
-        lin(
-          tf.reshape(tf.transpose(o4, [0, 2, 1, 3]), [M, H * hd]) as tf.Tensor2D,
-          n + "attn.wo",
-          null,
-        ),
-      );
+      // each head's output [B, T, H, hd], then merged to [M, H·hd]
+      let z = tf.transpose(tf.reshape(o, [B, H, T, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
+      if (run.hasHeads(i)) z = run.heads(i, z);
+      const attnOut = lin(tf.reshape(z, [M, H * hd]) as tf.Tensor2D, n + "attn.wo", null);
+      h = run.stream(i, "resid_mid", tf.add(h, run.stream(i, "attn_out", attnOut)));
       const m = this.#rmsNorm(h, n + "ln2.g");
       const g = lin(m, n + "mlp.wgate", null);
       const act = c.act === "silu" ? tf.mul(g, tf.sigmoid(g)) : gelu(g);
-      h = tf.add(
-        h,
-        lin(tf.mul(act, lin(m, n + "mlp.wup", null)) as tf.Tensor2D, n + "mlp.wdown", null),
+      const mlp = lin(
+        tf.mul(act, lin(m, n + "mlp.wup", null)) as tf.Tensor2D,
+        n + "mlp.wdown",
+        null,
       );
-      if (capture.has(i + 1) || hooks?.patch?.some((x) => x.layer === i + 1)) h = atLayer(h, i + 1);
+      h = run.stream(i, "resid_post", tf.add(h, run.stream(i, "mlp_out", mlp)));
     }
     const out = this.#rmsNorm(h, "lnf.g");
-    return { logits: unembed(out, p, c.tieEmbeddings), results };
+    return { logits: unembed(out, p, c.tieEmbeddings), results: run.results };
   }
 
   /** Mean masked next-token cross-entropy over windows [batch, T + 1] ({@link causalLmLoss}). */

@@ -16,13 +16,7 @@ import { gelu } from "../backend/gelu.ts";
 import { layerNorm } from "../backend/layer_norm.ts";
 import type { Rng } from "../util/rng.ts";
 import type { TransformerConfig } from "./config.ts";
-import {
-  applyPatches,
-  captureLayers,
-  capturePositions,
-  type ForwardHooks,
-  type HookResults,
-} from "./hooks.ts";
+import { type ForwardHooks, type HookResults, HookRunner } from "./hooks.ts";
 
 /** A model's trainable parameters by name. */
 export type Params = Record<string, tf.Variable>;
@@ -148,57 +142,38 @@ export function runStack(
 ): { out: tf.Tensor2D; results: HookResults } {
   const [B, T, d] = h0.shape;
   const H = cfg.nHeads, hd = d / H, M = B * T;
-  const hooks = opts.hooks;
-  const results: HookResults = { captured: new Map(), attention: new Map() };
-  const capture = captureLayers(hooks, cfg.nLayers);
+  const run = new HookRunner(opts.hooks, [B, T], { ...cfg, headDim: hd });
   const lin = (x: tf.Tensor2D, w: string, b: string | null) => linear(x, params, w, b, opts);
-  for (const hk of hooks?.ablateHeads ?? []) {
-    if (hk.layer < 1 || hk.layer > cfg.nLayers || hk.head < 0 || hk.head >= H) {
-      throw new Error(
-        `ablateHeads {layer: ${hk.layer}, head: ${hk.head}} outside layers 1 … ${cfg.nLayers}, heads 0 … ${
-          H - 1
-        }`,
-      );
-    }
-  }
-
-  // Residual stream after layer ℓ: hooks read and write it here, then it continues 2-D.
-  const atLayer = (h3: tf.Tensor3D, layer: number): tf.Tensor2D => {
-    h3 = applyPatches(h3, layer, hooks?.patch);
-    if (capture.has(layer)) {
-      results.captured.set(layer, tf.keep(capturePositions(h3, hooks!.capture!.positions)));
-    }
-    return tf.reshape(h3, [M, d]);
-  };
-  let h = atLayer(h0, 0);
+  let h = tf.reshape(h0, [M, d]) as tf.Tensor2D;
   for (let i = 0; i < cfg.nLayers; i++) {
     const p = `h.${i}.`;
+    h = run.stream(i, "resid_pre", h);
     const a = layerNorm(h, params[p + "ln1.g"] as tf.Tensor1D, params[p + "ln1.b"] as tf.Tensor1D, {
       eps: cfg.lnEps,
     });
     const qkv = lin(a, p + "attn.wqkv", p + "attn.bqkv");
-    const attn = causalSelfAttention(qkv, { batch: B, heads: H, probs: hooks?.attention });
-    if (attn.probs) results.attention.set(i + 1, tf.keep(attn.probs));
+    const attn = causalSelfAttention(qkv, { batch: B, heads: H, probs: run.attention });
+    run.attentionProbs(i, attn.probs as tf.Tensor4D | undefined);
     let merged = attn.out; // [B·T, d], head hh in columns hh·hd … (hh+1)·hd − 1
-    const ablated = (hooks?.ablateHeads ?? []).filter((x) => x.layer === i + 1).map((x) => x.head);
-    if (ablated.length) {
-      const keep = new Float32Array(d).fill(1);
-      for (const hh of ablated) keep.fill(0, hh * hd, (hh + 1) * hd);
-      merged = tf.mul(merged, tf.tensor1d(keep));
+    if (run.hasHeads(i)) {
+      const z = run.heads(i, tf.reshape(merged, [B, T, H, hd]) as tf.Tensor4D);
+      merged = tf.reshape(z, [M, d]) as tf.Tensor2D;
     }
-    h = tf.add(h, lin(merged, p + "attn.wo", p + "attn.bo"));
+    h = run.stream(
+      i,
+      "resid_mid",
+      tf.add(h, run.stream(i, "attn_out", lin(merged, p + "attn.wo", p + "attn.bo"))),
+    );
     const m = layerNorm(h, params[p + "ln2.g"] as tf.Tensor1D, params[p + "ln2.b"] as tf.Tensor1D, {
       eps: cfg.lnEps,
     });
-    h = tf.add(h, lin(gelu(lin(m, p + "mlp.w1", p + "mlp.b1")), p + "mlp.w2", p + "mlp.b2"));
-    if (capture.has(i + 1) || hooks?.patch?.some((x) => x.layer === i + 1)) {
-      h = atLayer(tf.reshape(h, [B, T, d]), i + 1);
-    }
+    const mlp = lin(gelu(lin(m, p + "mlp.w1", p + "mlp.b1")), p + "mlp.w2", p + "mlp.b2");
+    h = run.stream(i, "resid_post", tf.add(h, run.stream(i, "mlp_out", mlp)));
   }
   const out = layerNorm(h, params["lnf.g"] as tf.Tensor1D, params["lnf.b"] as tf.Tensor1D, {
     eps: cfg.lnEps,
   });
-  return { out, results };
+  return { out, results: run.results };
 }
 
 /** Adds learned positions to token embeddings [B, T, d]. */
