@@ -6,7 +6,7 @@ import { setMatMulPlanner } from "../backend/webgpu/matmul.ts";
 import { gpuBackend, setBindGroupCache } from "../backend/webgpu/program.ts";
 import type { ModelShape } from "./config.ts";
 import { stepFixture } from "./step_fixture.ts";
-import { median } from "../util/stats.ts";
+import { median } from "../numeric/stats.ts";
 
 /** One way of running the training step. */
 export interface Lever {

@@ -6,7 +6,7 @@ import { profileStep, type StepProfile } from "./profile.ts";
 import { gpuKernels } from "../backend/webgpu/program.ts";
 import { runTorchReference } from "./torch_reference.ts";
 import { type MatmulRate, matmulRate, timeTrainingSteps } from "./train_step.ts";
-import { median } from "../util/stats.ts";
+import { median } from "../numeric/stats.ts";
 
 /** One shape's row of the report. */
 export interface BenchResult {

@@ -5,7 +5,7 @@ import { stepFixture } from "./step_fixture.ts";
 import { RegressionTransformer } from "../model/regression_transformer.ts";
 import { train } from "../train/trainer.ts";
 import { Rng } from "../util/rng.ts";
-import { median } from "../util/stats.ts";
+import { median } from "../numeric/stats.ts";
 import type { ModelShape } from "./config.ts";
 
 /** Timings of one model shape. */

@@ -14,7 +14,7 @@ import { tf } from "../deps.ts";
 import { conceptMeans } from "../interventions/patching.ts";
 import type { CausalLm } from "../model/causal_lm.ts";
 import type { PatchHook } from "../model/hooks.ts";
-import { median } from "../util/stats.ts";
+import { median } from "../numeric/stats.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { EncodedPrompt } from "./data.ts";
 import { type PromptRun, runPrompts, subsetAccuracy } from "./evaluate.ts";

@@ -12,7 +12,7 @@
  * @module
  */
 import { decodabilityByLayer, type LayerDecodability } from "../probes/decodability.ts";
-import { resourceLineFit } from "../resource/fits.ts";
+import { fitLine, hasTwoDistinct } from "../numeric/fit.ts";
 import type { EncodedPrompt } from "./data.ts";
 import { subsetAccuracy } from "./evaluate.ts";
 
@@ -138,5 +138,7 @@ export function tdAccuracyFit(
   points: readonly Pick<TdAccuracyPoint, "td" | "accuracy">[],
 ): { slope: number; intercept: number; r2: number; n: number } {
   const ok = points.filter((p) => Number.isFinite(p.td) && Number.isFinite(p.accuracy));
-  return resourceLineFit(ok.map((p) => p.td), ok.map((p) => p.accuracy));
+  const td = ok.map((p) => p.td);
+  if (!hasTwoDistinct(td)) return { slope: NaN, intercept: NaN, r2: NaN, n: ok.length };
+  return fitLine(td, ok.map((p) => p.accuracy));
 }

@@ -24,7 +24,7 @@
 import { ConfigError } from "../util/validate.ts";
 import type { RegressionBatch } from "../tasks/regression_batch.ts";
 import { LassoPath } from "./lasso.ts";
-import { choleskySolveInPlace } from "./linalg.ts";
+import { choleskySolveInPlace } from "../numeric/linalg.ts";
 
 /**
  * The baseline methods.

@@ -7,7 +7,7 @@
  * @module
  */
 import { ConfigError } from "../util/validate.ts";
-import { choleskyFactorInPlace, choleskySubstituteInPlace } from "./linalg.ts";
+import { choleskyFactorInPlace, choleskySubstituteInPlace } from "../numeric/linalg.ts";
 
 /**
  * A reusable Lasso path solver for `dim` features whose sufficient statistics (XᵀX, Xᵀy)

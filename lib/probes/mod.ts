@@ -4,7 +4,12 @@
  *
  * @module
  */
-export * from "./linalg.ts";
+// the Cholesky solvers, kept in the root API; they live in lib/numeric
+export {
+  choleskyFactorInPlace,
+  choleskySolveInPlace,
+  choleskySubstituteInPlace,
+} from "../numeric/linalg.ts";
 export * from "./lasso.ts";
 export * from "./baselines.ts";
 export * from "./decodability.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { numericColumns, parseCsv, readFixture } from "../util/csv.ts";
-import { resourceLogLogFit } from "./fits.ts";
+import { fitLogLog } from "../numeric/fit.ts";
 
 /** Chinchilla's fitted parameter exponent α (Hoffmann et al. 2022, Approach 3). */
 export const RESOURCE_CHINCHILLA_ALPHA = 0.34;
@@ -46,8 +46,8 @@ export async function resourceChinchillaLink(
   const text = opts.csv ?? await readFixture("chinchilla_models.csv");
   const c = numericColumns(parseCsv(text), ["params", "d_model", "n_layers"], { positive: true });
   const wd = c.d_model.map((d, i) => d * c.n_layers[i]);
-  const widthSlope = resourceLogLogFit(c.params, c.d_model).slope;
-  const widthDepthSlope = resourceLogLogFit(c.params, wd).slope;
+  const widthSlope = fitLogLog(c.params, c.d_model).slope;
+  const widthDepthSlope = fitLogLog(c.params, wd).slope;
   return {
     models: c.params.length,
     widthSlope,

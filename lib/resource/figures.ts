@@ -13,7 +13,7 @@ import {
   type VegaLiteSpec,
 } from "../plot/specs.ts";
 import type { ResourceChinchillaLink } from "./chinchilla_link.ts";
-import { resourceLogLogFit } from "./fits.ts";
+import { fitLogLog } from "../numeric/fit.ts";
 import type { ResourceModuleAnalysis } from "./modules.ts";
 import type { ResourcePaperValues } from "./paper_values.ts";
 import type { ResourceParityResult } from "./sparse_parity.ts";
@@ -321,7 +321,7 @@ export function resourceChinchillaFigure(link: ResourceChinchillaLink): VegaLite
     { params: r.params, value: r.width_depth, quantity: "d_model·n_layers" },
   ]);
   const fitRows = (key: "d_model" | "width_depth", label: string) => {
-    const f = resourceLogLogFit(link.rows.map((r) => r.params), link.rows.map((r) => r[key]));
+    const f = fitLogLog(link.rows.map((r) => r.params), link.rows.map((r) => r[key]));
     return powerLawRows(
       link.rows.map((r) => r.params),
       link.rows.map((r) => r[key]),

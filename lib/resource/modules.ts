@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { solveLeastSquares } from "../numeric/linalg.ts";
 import { ConfigError } from "../util/validate.ts";
 import { resourceAllocation, resourcePearson } from "./allocation.ts";
 import type { ResourceAllocationConfig } from "./config.ts";
@@ -30,31 +31,6 @@ export interface ResourceModule {
   share: number;
   linear: number;
   mse: number;
-}
-
-/** Least squares f ≈ Σ_k coef_k·cols_k (normal equations, pivoted; dependent columns get 0). */
-function leastSquares(cols: ArrayLike<number>[], f: ArrayLike<number>): number[] {
-  const k = cols.length, n = f.length;
-  const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    let s = 0;
-    for (let p = 0; p < n; p++) s += a[p] * b[p];
-    return s;
-  };
-  const M = cols.map((a) => [...cols.map((b) => dot(a, b)), dot(a, f)]);
-  const pivotOf: number[] = [];
-  for (let c = 0, r = 0; c < k && r < k; c++) {
-    let best = r;
-    for (let i = r + 1; i < k; i++) if (Math.abs(M[i][c]) > Math.abs(M[best][c])) best = i;
-    if (Math.abs(M[best][c]) < 1e-12 * Math.max(1, Math.abs(M[c][c]))) continue;
-    [M[r], M[best]] = [M[best], M[r]];
-    for (let i = 0; i < k; i++) {
-      if (i === r) continue;
-      const q = M[i][c] / M[r][c];
-      for (let j = c; j <= k; j++) M[i][j] -= q * M[r][j];
-    }
-    pivotOf[c] = r++;
-  }
-  return cols.map((_, c) => pivotOf[c] === undefined ? 0 : M[pivotOf[c]][k] / M[pivotOf[c]][c]);
 }
 
 /** The module decomposition of one network. */
@@ -137,7 +113,7 @@ export function resourceModuleAnalysis(
   const modules: ResourceModule[] = groups.map((g) => {
     const f = new Float64Array(n);
     for (const j of g) for (let p = 0; p < n; p++) f[p] += net.W[1][j] * A[j * n + p];
-    const [d, share, linear] = leastSquares(cols, f);
+    const [d, share, linear] = solveLeastSquares(cols, f);
     const e = Float64Array.from(f, (v, p) => v - d - share * y[p] - linear * x[p]);
     errors.push(e);
     return { neurons: g, share, linear, mse: e.reduce((s, v) => s + v * v, 0) / n };

@@ -20,7 +20,8 @@ import type { ResultsStore } from "../store/results.ts";
 import { resourceStoreWaitsForLocks } from "./sweep.ts";
 import { Rng } from "../util/rng.ts";
 import { checkKnownKeys, checkNumber, checkPositiveInt, ConfigError } from "../util/validate.ts";
-import { resourceLogLogFit, resourceSlopeCi, type ResourceSlopeEstimate } from "./fits.ts";
+import { fitLogLog, hasTwoDistinct } from "../numeric/fit.ts";
+import { resourceSlopeCi, type ResourceSlopeEstimate } from "./fits.ts";
 import {
   initResourceMlp,
   type ResourceAdamState,
@@ -292,8 +293,8 @@ export async function runResourceParity(
     widths,
     slope: resourceSlopeCi(widths.map((w) => ({ seed: c.seed, neurons: w.width, loss: w.loss }))),
     predicted: -c.zipf,
-    learnedSlope: withLearned.length >= 2
-      ? resourceLogLogFit(withLearned.map((w) => w.width), withLearned.map((w) => w.learned)).slope
+    learnedSlope: hasTwoDistinct(withLearned.map((w) => w.width))
+      ? fitLogLog(withLearned.map((w) => w.width), withLearned.map((w) => w.learned)).slope
       : NaN,
   };
 }

@@ -8,7 +8,7 @@
  */
 import { checkKnownKeys, checkNumber, ConfigError } from "../util/validate.ts";
 import type { ChinchillaCoeffs } from "./laws.ts";
-import { type LbfgsOptions, minimizeLbfgs } from "./lbfgs.ts";
+import { type LbfgsOptions, minimizeLbfgs } from "../numeric/lbfgs.ts";
 import type { ScalingPoints } from "./data.ts";
 
 /** Starting values of the L-BFGS runs: every combination is one start. */

@@ -7,7 +7,7 @@
  */
 import { numericColumns, parseCsv, readFixture } from "../util/csv.ts";
 import { ConfigError } from "../util/validate.ts";
-import { minimizeLbfgs } from "./lbfgs.ts";
+import { minimizeLbfgs } from "../numeric/lbfgs.ts";
 
 /** One Chinchilla model shape with its parameter counts. */
 export interface ChinchillaModelShape {

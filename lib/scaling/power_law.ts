@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConfigError } from "../util/validate.ts";
+import { fitLogLog } from "../numeric/fit.ts";
 
 /** A fitted power law y = coefficient · x^exponent. */
 export interface ScalingPowerLawFit {
@@ -12,13 +12,14 @@ export interface ScalingPowerLawFit {
   coefficient: number;
   /** Intercept of the log-log line (natural log): log y = intercept + exponent·log x. */
   intercept: number;
-  /** R² of the log-log regression. */
+  /** R² of the log-log regression (NaN when y does not vary). */
   r2: number;
   n: number;
 }
 
 /**
- * Fits y = k·x^m by least squares in log-log space (natural logs). All values must be positive.
+ * Fits y = k·x^m by least squares in log-log space (natural logs): {@link fitLogLog} in the
+ * power-law vocabulary. All values must be positive, with two distinct x (else `ConfigError`).
  *
  * @example
  * ```ts
@@ -26,28 +27,7 @@ export interface ScalingPowerLawFit {
  * ```
  */
 export function fitScalingPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>): ScalingPowerLawFit {
-  if (x.length !== y.length) {
-    throw new ConfigError("y", `${x.length} values (as many as x)`, y.length);
-  }
-  if (x.length < 2) throw new ConfigError("x", "at least 2 points", x.length);
-  const n = x.length;
-  let sx = 0, sy = 0;
-  const lx = new Float64Array(n), ly = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!(x[i] > 0)) throw new ConfigError(`x[${i}]`, "a positive number", x[i]);
-    if (!(y[i] > 0)) throw new ConfigError(`y[${i}]`, "a positive number", y[i]);
-    lx[i] = Math.log(x[i]), ly[i] = Math.log(y[i]);
-    sx += lx[i], sy += ly[i];
-  }
-  const mx = sx / n, my = sy / n;
-  let sxx = 0, sxy = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (lx[i] - mx) ** 2, sxy += (lx[i] - mx) * (ly[i] - my), syy += (ly[i] - my) ** 2;
-  }
-  if (sxx === 0) throw new ConfigError("x", "at least two distinct values", x[0]);
-  const exponent = sxy / sxx;
-  const intercept = my - exponent * mx;
-  const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
+  const { slope: exponent, intercept, r2, n } = fitLogLog(x, y);
   return { exponent, coefficient: Math.exp(intercept), intercept, r2, n };
 }
 

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { choleskySolveInPlace } from "../probes/linalg.ts";
+import { choleskySolveInPlace } from "../numeric/linalg.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { ParamCounting } from "./frontier.ts";
 import { fitScalingPowerLaw, type ScalingPowerLawFit } from "./power_law.ts";

@@ -1,6 +1,6 @@
 import { assert, assertAllClose, assertThrows } from "../assert.ts";
 import { fitLasso, LassoPath } from "../../lib/probes/lasso.ts";
-import { choleskySolveInPlace } from "../../lib/probes/linalg.ts";
+import { choleskySolveInPlace } from "../../lib/numeric/linalg.ts";
 import { Rng } from "../../lib/util/rng.ts";
 import { ConfigError } from "../../lib/util/validate.ts";
 

@@ -1,6 +1,6 @@
 import { assert, assertAlmostEquals, assertThrows } from "../assert.ts";
 import { ConfigError } from "../../lib/util/validate.ts";
-import { minimizeLbfgs } from "../../lib/scaling/lbfgs.ts";
+import { minimizeLbfgs } from "../../lib/numeric/lbfgs.ts";
 
 /** n-dimensional Rosenbrock: Σ 100 (x_{i+1} − x_i²)² + (1 − x_i)², minimum 0 at (1, …, 1). */
 function rosenbrock(x: Float64Array, g: Float64Array): number {

@@ -1,4 +1,4 @@
-import { median } from "../../lib/util/stats.ts";
+import { median } from "../../lib/numeric/stats.ts";
 import { assertEquals } from "../assert.ts";
 
 Deno.test("median: middle value, or the mean of the two middle values; input left unsorted", () => {

@@ -1,6 +1,7 @@
 /**
- * Small dense float64 linear algebra for the probes (systems of at most a few dozen unknowns,
- * solved millions of times: no allocation, no library).
+ * Small dense float64 linear algebra (systems of at most a few dozen unknowns, solved millions
+ * of times by the probes: no allocation, no library): Cholesky for symmetric positive definite
+ * systems, and a pivoted least-squares solve that tolerates dependent columns.
  *
  * @module
  */
@@ -66,4 +67,38 @@ export function choleskySubstituteInPlace(L: Float64Array, b: Float64Array, n: n
 export function choleskySolveInPlace(A: Float64Array, b: Float64Array, n: number): void {
   choleskyFactorInPlace(A, n);
   choleskySubstituteInPlace(A, b, n);
+}
+
+/**
+ * Least squares f ≈ Σ_k coef_k·cols_k through the normal equations, by Gauss–Jordan elimination
+ * with partial pivoting: a column that depends on earlier ones gets coefficient 0 (where
+ * {@link choleskySolveInPlace} needs a positive definite system). For a few columns.
+ *
+ * @example
+ * ```ts
+ * solveLeastSquares([[1, 1, 1], [0, 1, 2]], [1, 3, 5]); // [1, 2]
+ * ```
+ */
+export function solveLeastSquares(cols: ArrayLike<number>[], f: ArrayLike<number>): number[] {
+  const k = cols.length, n = f.length;
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let s = 0;
+    for (let p = 0; p < n; p++) s += a[p] * b[p];
+    return s;
+  };
+  const M = cols.map((a) => [...cols.map((b) => dot(a, b)), dot(a, f)]);
+  const pivotOf: number[] = [];
+  for (let c = 0, r = 0; c < k && r < k; c++) {
+    let best = r;
+    for (let i = r + 1; i < k; i++) if (Math.abs(M[i][c]) > Math.abs(M[best][c])) best = i;
+    if (Math.abs(M[best][c]) < 1e-12 * Math.max(1, Math.abs(M[c][c]))) continue;
+    [M[r], M[best]] = [M[best], M[r]];
+    for (let i = 0; i < k; i++) {
+      if (i === r) continue;
+      const q = M[i][c] / M[r][c];
+      for (let j = c; j <= k; j++) M[i][j] -= q * M[r][j];
+    }
+    pivotOf[c] = r++;
+  }
+  return cols.map((_, c) => pivotOf[c] === undefined ? 0 : M[pivotOf[c]][k] / M[pivotOf[c]][c]);
 }

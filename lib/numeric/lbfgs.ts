@@ -9,7 +9,7 @@
  * `ml-levenberg-marquardt` only does least squares, not the Huber objective. The algorithm
  * follows Nocedal & Wright, *Numerical Optimization* (2nd ed.): Algorithm 7.4 (two-loop
  * recursion), Algorithms 3.5/3.6 (strong-Wolfe line search with cubic interpolation in zoom).
- * Tested on Rosenbrock in `tests/scaling/lbfgs_test.ts`.
+ * Tested on Rosenbrock in `tests/numeric/lbfgs_test.ts`.
  *
  * @module
  */

@@ -1,0 +1,66 @@
+/** Small statistics shared across areas: median, Student-t interval. @module */
+
+/**
+ * Median of a list of numbers (the mean of the two middle values for an even count).
+ *
+ * @example
+ * ```ts
+ * median([3, 1, 2]); // 2
+ * median([4, 1, 3, 2]); // 2.5
+ * ```
+ */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+// Two-sided 95% quantiles of Student's t for 1…30 degrees of freedom.
+const T975 = [
+  12.706,
+  4.303,
+  3.182,
+  2.776,
+  2.571,
+  2.447,
+  2.365,
+  2.306,
+  2.262,
+  2.228,
+  2.201,
+  2.179,
+  2.160,
+  2.145,
+  2.131,
+  2.120,
+  2.110,
+  2.101,
+  2.093,
+  2.086,
+  2.080,
+  2.074,
+  2.069,
+  2.064,
+  2.060,
+  2.056,
+  2.052,
+  2.048,
+  2.045,
+  2.042,
+];
+
+/**
+ * Mean of independent estimates with a 95% Student-t interval (NaN interval for fewer than 2).
+ *
+ * @example
+ * ```ts
+ * tInterval95([-1.1, -0.9, -1.0]).ci; // ≈ [-1.25, -0.75]
+ * ```
+ */
+export function tInterval95(values: number[]): { mean: number; ci: [number, number] } {
+  const k = values.length, mean = values.reduce((a, b) => a + b, 0) / k;
+  if (k < 2) return { mean, ci: [NaN, NaN] };
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
+  const half = (T975[k - 2] ?? 1.96) * sd / Math.sqrt(k);
+  return { mean, ci: [mean - half, mean + half] };
+}
