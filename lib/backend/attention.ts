@@ -1,5 +1,6 @@
 import { tf } from "../deps.ts";
-import { cachedOp, fusedBlas, fusedKernels } from "./fast_path.ts";
+import { fusedBlas, fusedKernels } from "./fast_path.ts";
+import { cachedOp } from "./kernel_registry.ts";
 import { attentionKernels } from "./simd_kernels.ts";
 import { expFast } from "./fast_math.ts";
 import {

@@ -1,5 +1,6 @@
 import { tf } from "../deps.ts";
-import { cachedOp, fusedBlas, transposedMatMulIsFast } from "./fast_path.ts";
+import { fusedBlas, transposedMatMulIsFast } from "./fast_path.ts";
+import { cachedOp } from "./kernel_registry.ts";
 import {
   byteOffset,
   f32Index,

@@ -1,5 +1,6 @@
 import { tf } from "../deps.ts";
-import { cachedOp, fusedKernels } from "./fast_path.ts";
+import { fusedKernels } from "./fast_path.ts";
+import { cachedOp } from "./kernel_registry.ts";
 import { simdKernels } from "./simd_kernels.ts";
 import { f32Index, runWasmKernel, type WasmKernelFunc } from "./wasm_heap.ts";
 import { gpuLayerNorm } from "./webgpu/ops.ts";

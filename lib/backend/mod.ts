@@ -16,3 +16,4 @@ export * from "./embedding.ts";
 export * from "./blas.ts";
 export * from "./blas_matmul.ts";
 export * from "./fast_path.ts";
+export * from "./kernel_registry.ts";

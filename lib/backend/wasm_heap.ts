@@ -9,7 +9,7 @@
  * @module
  */
 import { tf } from "../deps.ts";
-import { runToolkitKernel } from "./fast_path.ts";
+import { runToolkitKernel } from "./kernel_registry.ts";
 
 /** The parts of tfjs-backend-wasm's BackendWasm that custom kernels use. */
 export interface WasmBackend {

@@ -22,7 +22,10 @@ import {
 } from "./transformer.ts";
 import { Rng } from "../util/rng.ts";
 import type { CausalLm } from "./causal_lm.ts";
-import type { HfJson } from "./hf_loader.ts";
+
+/** HF's `rope_scaling` object (`rope_type`, `factor`, …), fields as `config.json` names them. */
+// deno-lint-ignore no-explicit-any
+export type RopeScaling = Record<string, any>;
 
 /** Shape and options of a Llama-family decoder. */
 export interface LlamaConfig {
@@ -41,7 +44,7 @@ export interface LlamaConfig {
   rmsEps: number;
   ropeTheta: number;
   /** HF `rope_scaling` (`linear` or `llama3`), or null. */
-  ropeScaling: HfJson | null;
+  ropeScaling: RopeScaling | null;
   tieEmbeddings: boolean;
   /** Gated MLP activation: `silu` (SwiGLU, Llama) or `gelu` (GeGLU tanh, Gemma). */
   act: "silu" | "gelu";

@@ -6,7 +6,7 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import { cachedOp } from "../fast_path.ts";
+import { cachedOp } from "../kernel_registry.ts";
 import { attentionBackwardGpu, attentionForwardGpu } from "./attention.ts";
 import { geluBackwardGpu, geluForwardGpu } from "./elementwise.ts";
 import { layerNormBackwardGpu, layerNormForwardGpu } from "./layer_norm.ts";

@@ -13,7 +13,8 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import { fusedKernelsEnabled, runToolkitKernel } from "../fast_path.ts";
+import { fusedKernelsEnabled } from "../fast_path.ts";
+import { runToolkitKernel } from "../kernel_registry.ts";
 
 /** The parts of tfjs-backend-webgpu's `WebGPUBackend` (4.22) that the dispatcher uses. */
 export interface GpuBackend {
