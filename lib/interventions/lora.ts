@@ -36,6 +36,9 @@ export interface LoraConfig {
  *
  * @example
  * ```ts
+ * import { LanguageModel } from "toolkit";
+ *
+ * const model = new LanguageModel({ nLayers: 2 });
  * attachLora(model.params, { ...DEFAULT_LORA, layers: [1, 2] });
  * ```
  */
@@ -63,8 +66,11 @@ export interface Lora {
  *
  * @example
  * ```ts
+ * import { LanguageModel, tf } from "toolkit";
+ *
+ * const model = new LanguageModel({ nLayers: 2 });
  * const lora = attachLora(model.params, { layers: [1, 2] });
- * model.forward(ids, { adapters: lora.adapters });
+ * model.forward(tf.tensor2d([[1, 2, 3]], [1, 3], "int32"), { adapters: lora.adapters });
  * ```
  */
 export function attachLora(params: Params, config: Partial<LoraConfig> = {}): Lora {
@@ -117,8 +123,17 @@ export function attachLora(params: Params, config: Partial<LoraConfig> = {}): Lo
  *
  * @example
  * ```ts
+ * import { LanguageModel, train } from "toolkit";
+ *
+ * const model = new LanguageModel({ vocabSize: 256, maxLen: 16, nLayers: 2 });
+ * const lora = attachLora(model.params, { layers: [2] });
+ * const windows = new Int32Array(4 * 17); // [batch, T + 1] token ids
  * const { target, names } = loraTrainable(model, lora);
- * await train(target, { steps: 100 }, { trainable: names, batch, loss: (b) => model.loss(b.w, b.n, { adapters: lora.adapters, training: true }) });
+ * await train(target, { steps: 100 }, {
+ *   trainable: names,
+ *   batch: () => windows,
+ *   loss: (w) => model.loss(w, 4, { adapters: lora.adapters, training: true }),
+ * });
  * ```
  */
 export function loraTrainable(
@@ -139,6 +154,10 @@ export function loraTrainable(
  *
  * @example
  * ```ts
+ * import { LanguageModel } from "toolkit";
+ *
+ * const model = new LanguageModel({ nLayers: 2 });
+ * const lora = attachLora(model.params, { layers: [2] });
  * mergeLora(model.params, lora);
  * disposeLora(lora);
  * ```
@@ -156,6 +175,7 @@ export function mergeLora(params: Params, lora: Lora) {
  *
  * @example
  * ```ts
+ * declare const lora: Lora;
  * disposeLora(lora);
  * ```
  */

@@ -38,7 +38,9 @@ export interface ConceptMeans {
  *
  * @example
  * ```ts
- * const m = conceptMeans(captured, labels, { layer: 5, positions: [38], nConcepts: 4 });
+ * declare const captured: Float32Array; // states [n, 1, 256] captured at layer 5, token 38
+ * declare const labels: number[]; // each sequence's concept, 0 … 3
+ * const m = conceptMeans(captured, labels, { layer: 5, positions: [38], nConcepts: 4, dModel: 256 });
  * ```
  */
 export function conceptMeans(
@@ -72,6 +74,9 @@ export function conceptMeans(
  *
  * @example
  * ```ts
+ * import type { RegressionBatch, RegressionTransformer } from "toolkit";
+ *
+ * declare const model: RegressionTransformer, batch: RegressionBatch, means: ConceptMeans;
  * const hooks = conceptPatchHooks(means, { source: 0, target: 2, mode: "shift" });
  * model.predict(batch, { hooks: { patch: hooks } });
  * ```

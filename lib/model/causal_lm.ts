@@ -16,6 +16,8 @@ import type { Params, StackOptions } from "./transformer.ts";
  *
  * @example
  * ```ts
+ * import { LanguageModel, tf } from "toolkit";
+ *
  * const lm: CausalLm = new LanguageModel({ nLayers: 2 });
  * const { logits } = lm.forward(tf.tensor2d([[1, 2, 3]], [1, 3], "int32"));
  * ```

@@ -192,6 +192,9 @@ function transpose2d(t: NamedArray): NamedArray {
  *
  * @example
  * ```ts
+ * import { LanguageModel, loadCheckpoint } from "toolkit";
+ *
+ * const model = new LanguageModel({ vocabSize: 50257, maxLen: 1024, nLayers: 12 });
  * assignHfWeights(model, "gpt2", (await loadCheckpoint("gpt2/model.safetensors"))!.tensors);
  * ```
  */

@@ -16,6 +16,9 @@ import { tf } from "../deps.ts";
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const v = tf.randomNormal([256]); // a direction in the residual stream (dModel 256)
  * const hooks: ForwardHooks = {
  *   capture: { layers: [5], positions: [38] },                      // read h5 at token 38
  *   patch: [{ layer: 5, positions: [38], mode: "add", vector: v }],  // then add v there
@@ -221,8 +224,18 @@ export interface HookShape {
  *
  * @example
  * ```ts
- * const run = new HookRunner(hooks, [B, T], { dModel: d, nLayers: L, nHeads: H, headDim: d / H });
- * h = run.stream(0, "resid_pre", h); // h [B·T, d]
+ * import { tf } from "toolkit";
+ *
+ * const B = 2, T = 8, d = 16;
+ * const run = new HookRunner({ capture: { layers: [0] } }, [B, T], {
+ *   dModel: d,
+ *   nLayers: 2,
+ *   nHeads: 2,
+ *   headDim: d / 2,
+ * });
+ * let h = tf.zeros([B * T, d]) as tf.Tensor2D; // the stack's residual stream
+ * h = run.stream(0, "resid_pre", h);
+ * run.results.captured.get(0)!.shape; // [B, T, d]
  * ```
  */
 export class HookRunner {
@@ -354,7 +367,11 @@ export interface HookedModel<I, O> {
  *
  * @example
  * ```ts
- * const { out, cache } = runWithCache(model, tokens);
+ * import { RegressionTransformer, tf } from "toolkit";
+ *
+ * const model = new RegressionTransformer({ nLayers: 2, dModel: 16, nHeads: 2, inputDim: 4 });
+ * const tokens = tf.zeros([2, 6, 4]) as tf.Tensor3D; // [B, T, inputDim]
+ * const { out, cache } = runWithCache(model, tokens); // out [B, T]
  * cache.get("blocks.1.mlp_out")!.shape; // [B, T, d]
  * disposeCache(cache);
  * ```

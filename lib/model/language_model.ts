@@ -137,7 +137,11 @@ export function crossEntropyRows(
  *
  * @example
  * ```ts
- * const logits = unembed(hidden, lm.params, lm.config.tieEmbeddings);
+ * import { tf } from "toolkit";
+ *
+ * const lm = new LanguageModel({ vocabSize: 256, maxLen: 16, nLayers: 1, dModel: 32, nHeads: 2 });
+ * const hidden = tf.zeros([4, 32]) as tf.Tensor2D; // final normalised states [N, dModel]
+ * const logits = unembed(hidden, lm.params, lm.config.tieEmbeddings); // [4, 256]
  * ```
  */
 export function unembed(hidden: tf.Tensor2D, params: Params, tied: boolean): tf.Tensor2D {

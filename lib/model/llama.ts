@@ -67,6 +67,8 @@ export interface LlamaConfig {
  *
  * @example
  * ```ts
+ * import { loadHfCheckpoint, tf } from "toolkit";
+ *
  * const { model } = await loadHfCheckpoint("models/llama-3.2-1b");
  * const { logits } = model.forward(tf.tensor2d([[128000, 9906]], [1, 2], "int32"));
  * ```

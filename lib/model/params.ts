@@ -20,6 +20,9 @@ const EMBEDDING = /^(wte|wpe|lmHead\.w|readIn\.[wb]|readOut\.[wb])$/;
  *
  * @example
  * ```ts
+ * import { LanguageModel } from "toolkit";
+ *
+ * const model = new LanguageModel({ nLayers: 2 });
  * const { total, nonEmbedding } = countParams(model.params);
  * ```
  */

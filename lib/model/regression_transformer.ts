@@ -39,8 +39,11 @@ export interface RegressionInput {
  *
  * @example
  * ```ts
+ * import { initBackend, SparseRegressionTask } from "toolkit";
+ *
  * await initBackend({ backend: "wasm" });
  * const model = new RegressionTransformer({ nLayers: 2, dModel: 64, nHeads: 2 }, { seed: 0 });
+ * const batch = new SparseRegressionTask({ seed: 0 }).sample(8);
  * const loss = model.loss(batch); // tf.Scalar
  * ```
  */

@@ -44,6 +44,8 @@ export interface ParamInit {
  *
  * @example
  * ```ts
+ * import { DEFAULT_TRANSFORMER } from "toolkit";
+ *
  * const specs = blockParamSpecs(DEFAULT_TRANSFORMER);
  * ```
  */
@@ -82,7 +84,9 @@ export function blockParamSpecs(cfg: TransformerConfig): ParamInit[] {
  *
  * @example
  * ```ts
- * const params = makeParams(blockParamSpecs(cfg), new Rng(0));
+ * import { DEFAULT_TRANSFORMER, Rng } from "toolkit";
+ *
+ * const params = makeParams(blockParamSpecs(DEFAULT_TRANSFORMER), new Rng(0));
  * ```
  */
 export function makeParams(specs: ParamInit[], rng: Rng): Params {
@@ -131,6 +135,10 @@ export interface StackOptions {
  *
  * @example
  * ```ts
+ * import { DEFAULT_TRANSFORMER, Rng, tf } from "toolkit";
+ *
+ * const cfg = DEFAULT_TRANSFORMER, params = makeParams(blockParamSpecs(cfg), new Rng(0));
+ * const h0 = tf.zeros([2, 8, cfg.dModel]) as tf.Tensor3D; // embeddings + positions [B, T, d]
  * const { out, results } = runStack(h0, params, cfg, { hooks: { capture: { layers: "all" } } });
  * ```
  */

@@ -46,7 +46,8 @@ export interface LbfgsOptions {
  *
  * @example
  * ```ts
- * minimizeLbfgs(f, x0, { ...DEFAULT_LBFGS_OPTIONS, memory: 5 });
+ * const f = (x: Float64Array, g: Float64Array) => (g[0] = 2 * (x[0] - 3), (x[0] - 3) ** 2);
+ * minimizeLbfgs(f, new Float64Array([0]), { ...DEFAULT_LBFGS_OPTIONS, memory: 5 });
  * ```
  */
 export const DEFAULT_LBFGS_OPTIONS: LbfgsOptions = {

@@ -37,8 +37,9 @@ export function choleskyFactorInPlace(A: Float64Array, n: number): void {
  *
  * @example
  * ```ts
+ * const A = new Float64Array([4, 2, 2, 3]), b = new Float64Array([2, 1]);
  * choleskyFactorInPlace(A, 2);
- * choleskySubstituteInPlace(A, b, 2);
+ * choleskySubstituteInPlace(A, b, 2); // b = [0.5, 0]
  * ```
  */
 export function choleskySubstituteInPlace(L: Float64Array, b: Float64Array, n: number): void {

@@ -31,7 +31,10 @@ import { choleskySolveInPlace } from "../numeric/linalg.ts";
  *
  * @example
  * ```ts
- * regressionBaselines(batch, { methods: BASELINE_METHODS.filter((m) => m !== "oracle") });
+ * import { SparseRegressionTask } from "toolkit";
+ *
+ * const task = new SparseRegressionTask();
+ * regressionBaselines(task.testSet(), { methods: BASELINE_METHODS.filter((m) => m !== "oracle") });
  * ```
  */
 export const BASELINE_METHODS = ["oracle", "leastSquares", "lasso", "zero"] as const;
@@ -50,6 +53,9 @@ export type BaselineMethod = typeof BASELINE_METHODS[number];
  *
  * @example
  * ```ts
+ * import { SparseRegressionTask } from "toolkit";
+ *
+ * const task = new SparseRegressionTask();
  * const opts: BaselineOptions = { bases: task.bases, normaliser: task.normaliser };
  * ```
  */
@@ -83,7 +89,14 @@ export interface BaselineOptions {
  *
  * @example
  * ```ts
- * const spec = lineChart(rows.filter((r) => r.concept === "all"), { x: "k", y: "mseNormalised", color: "method" });
+ * import { lineChart } from "toolkit";
+ *
+ * declare const rows: BaselineRow[];
+ * const spec = lineChart(rows.filter((r) => r.concept === "all"), {
+ *   x: "k",
+ *   y: "mseNormalised",
+ *   color: "method",
+ * });
  * ```
  */
 export type BaselineRow = {
@@ -104,7 +117,10 @@ export type BaselineRow = {
  *
  * @example
  * ```ts
- * regressionBaselines(batch, { lassoAlphas: [...DEFAULT_LASSO_ALPHAS, 1e-5] });
+ * import { SparseRegressionTask } from "toolkit";
+ *
+ * const task = new SparseRegressionTask();
+ * regressionBaselines(task.testSet(), { lassoAlphas: [...DEFAULT_LASSO_ALPHAS, 1e-5] });
  * ```
  */
 export const DEFAULT_LASSO_ALPHAS: readonly number[] = [1, 0.1, 0.01, 0.001, 1e-4];
@@ -115,6 +131,8 @@ export const DEFAULT_LASSO_ALPHAS: readonly number[] = [1, 0.1, 0.01, 0.001, 1e-
  *
  * @example
  * ```ts
+ * import { lineChart, show, SparseRegressionTask } from "toolkit";
+ *
  * const task = new SparseRegressionTask();
  * const rows = regressionBaselines(task.testSet(), { bases: task.bases, normaliser: task.normaliser });
  * await show(lineChart(rows, { x: "k", y: "mseNormalised", color: "method", logY: true }));

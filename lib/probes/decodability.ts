@@ -30,6 +30,7 @@ export interface DecodabilityOptions {
  *
  * @example
  * ```ts
+ * declare const vecs: Float32Array, labels: number[]; // n vectors of 64 numbers, n concepts
  * knnDecodability(vecs, labels, { ...DEFAULT_DECODABILITY, dim: 64 });
  * ```
  */
@@ -40,6 +41,7 @@ export const DEFAULT_DECODABILITY = { k: 10 } as const;
  *
  * @example
  * ```ts
+ * declare const vecs: Float32Array, labels: number[]; // n vectors of 64 numbers, n concepts
  * const { accuracy, perConcept, confusion } = knnDecodability(vecs, labels, { dim: 64 });
  * ```
  */
@@ -65,6 +67,7 @@ export interface DecodabilityResult {
  *
  * @example
  * ```ts
+ * declare const reps: Float32Array, labels: number[]; // n representations [n, 256], n concepts
  * const r = knnDecodability(reps, labels, { dim: 256 }); // k = 10
  * console.log(r.accuracy, r.perConcept);
  * ```
@@ -186,6 +189,7 @@ function pairwiseSquaredDistances(
  *
  * @example
  * ```ts
+ * declare const byLayer: LayerDecodability[];
  * const best = byLayer.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
  * ```
  */
@@ -201,6 +205,9 @@ export interface LayerDecodability extends DecodabilityResult {
  *
  * @example
  * ```ts
+ * import { lineChart, show } from "toolkit";
+ *
+ * declare const residuals: Float32Array[], labels: number[]; // per layer [n, 256]; n concepts
  * const byLayer = decodabilityByLayer(residuals, labels, { dim: 256 });
  * await show(lineChart(decodabilityRows(byLayer), { x: "layer", y: "accuracy", color: "concept" }));
  * ```
@@ -220,7 +227,8 @@ export function decodabilityByLayer(
  *
  * @example
  * ```ts
- * const rows = decodabilityRows(byLayer, { conceptNames: ["basis 0", "basis 1", "basis 2", "basis 3"] });
+ * declare const byLayer: LayerDecodability[];
+ * const rows = decodabilityRows(byLayer, { conceptNames: ["basis 0", "basis 1", "basis 2"] });
  * ```
  */
 export function decodabilityRows(

@@ -31,6 +31,7 @@ export interface UmapConfig {
  *
  * @example
  * ```ts
+ * declare const vecs: Float32Array, labels: number[]; // [n, 256], n labels
  * const rows = await umapEmbedding(vecs, labels, { dim: 256, ...DEFAULT_UMAP });
  * ```
  */
@@ -42,6 +43,9 @@ export const DEFAULT_UMAP: UmapConfig = { nNeighbors: 15, minDist: 0.1, nEpochs:
  *
  * @example
  * ```ts
+ * import { scatterChart } from "toolkit";
+ *
+ * declare const rows: UmapRow[];
  * const spec = scatterChart(rows, { x: "x", y: "y", color: "label" });
  * ```
  */
@@ -53,6 +57,10 @@ export type UmapRow = { x: number; y: number; label: number | string };
  *
  * @example
  * ```ts
+ * import { scatterChart, show, SparseRegressionTask } from "toolkit";
+ *
+ * const task = new SparseRegressionTask();
+ * declare const reps: Float32Array, labels: number[]; // [n, 256], each sequence's concept
  * const rows = await umapEmbedding(reps, labels, { dim: 256, labelNames: task.conceptNames });
  * await show(scatterChart(rows, { x: "x", y: "y", color: "label" }));
  * ```

@@ -42,6 +42,10 @@ export const DEFAULT_ADAM: AdamConfig = {
  *
  * @example
  * ```ts
+ * import { RegressionTransformer, SparseRegressionTask, tf } from "toolkit";
+ *
+ * const model = new RegressionTransformer({ nLayers: 2 });
+ * const batch = new SparseRegressionTask({ seed: 0 }).sample(8);
  * const adam = new Adam(model.params, { lr: 1e-3 });
  * const { grads } = tf.variableGrads(() => model.loss(batch));
  * adam.apply(grads);

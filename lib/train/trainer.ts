@@ -150,10 +150,12 @@ export interface TrainResult {
  *
  * @example
  * ```ts
+ * import { RegressionTransformer, Rng, SparseRegressionTask } from "toolkit";
+ *
  * const model = new RegressionTransformer({ nLayers: 2, dModel: 64, nHeads: 2 });
- * const task = sparseRegressionTask({});
+ * const task = new SparseRegressionTask({ seed: 1 });
  * const res = await train(model, { steps: 500, lr: 1e-3 }, {
- *   batch: (s) => task.batch(64, new Rng(`train:${s}`)),
+ *   batch: (s) => task.sample(64, { rng: new Rng(`train:${s}`) }), // a pure function of the step
  *   loss: (b) => model.loss(b),
  * });
  * ```
@@ -284,6 +286,9 @@ function restore(ckpt: Checkpoint, model: TrainableModel, adam: Adam, cfg: Train
  *
  * @example
  * ```ts
+ * import { loadCheckpoint, RegressionTransformer } from "toolkit";
+ *
+ * const model = new RegressionTransformer({ nLayers: 2 });
  * loadParams(model.params, (await loadCheckpoint("run.safetensors"))!);
  * ```
  */
@@ -301,6 +306,9 @@ export function loadParams(params: Params, ckpt: Checkpoint) {
  *
  * @example
  * ```ts
+ * import { RegressionTransformer } from "toolkit";
+ *
+ * const model = new RegressionTransformer({ nLayers: 2 });
  * await saveModel("model.safetensors", model);
  * ```
  */
