@@ -16,6 +16,9 @@ const jupyter = () => (Deno as any).jupyter as
  *
  * @example
  * ```ts
+ * import { lineChart } from "toolkit";
+ *
+ * const rows = [{ step: 1, loss: 2.3 }, { step: 2, loss: 1.9 }];
  * await show(lineChart(rows, { x: "step", y: "loss" }));
  * ```
  */

@@ -6,6 +6,9 @@ import type { VegaLiteSpec } from "./specs.ts";
  *
  * @example
  * ```ts
+ * import { lineChart } from "toolkit";
+ *
+ * const rows = [{ step: 1, loss: 2.3 }, { step: 2, loss: 1.9 }];
  * const svg = await toSVG(lineChart(rows, { x: "step", y: "loss" }));
  * ```
  */
@@ -27,6 +30,10 @@ export async function toSVG(spec: VegaLiteSpec): Promise<string> {
  *
  * @example
  * ```ts
+ * import { lineChart } from "toolkit";
+ *
+ * const rows = [{ step: 1, loss: 2.3 }, { step: 2, loss: 1.9 }];
+ * const spec = lineChart(rows, { x: "step", y: "loss" });
  * await writeFigure(spec, "results/figures/loss");
  * ```
  */

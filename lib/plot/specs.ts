@@ -164,6 +164,8 @@ export function heatmap(
  *
  * @example
  * ```ts
+ * declare const ours: Row[], paper: Row[]; // the same columns: n, loss, source
+ * const o = { x: "n", y: "loss", color: "source" };
  * const both = overlay([lineChart(ours, o), scatterChart(paper, o)], { title: "ours vs paper" });
  * ```
  */
@@ -184,6 +186,8 @@ export function overlay(specs: VegaLiteSpec[], opts: { title?: string } = {}): V
  *
  * @example
  * ```ts
+ * const specA = lineChart([{ k: 1, mse: 0.5 }], { x: "k", y: "mse" });
+ * const specB = scatterChart([{ k: 1, mse: 0.4 }], { x: "k", y: "mse" });
  * const fig = concat([specA, specB]);
  * ```
  */

@@ -159,6 +159,7 @@ export interface PosSentence {
  *
  * @example
  * ```ts
+ * declare const s: PosSentence;
  * firstWordOfConcept(s, "Verb"); // e.g. "said"
  * ```
  */

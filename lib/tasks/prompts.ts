@@ -136,6 +136,8 @@ export const DEFAULT_PROMPT_SET: PromptSetConfig = {
  *
  * @example
  * ```ts
+ * import { makeBitwiseTask } from "toolkit";
+ *
  * const task = makeBitwiseTask();
  * const prompts = samplePrompts(task, { shots: [4], perConcept: 10 });
  * console.log(prompts[0].prompt, "=>", prompts[0].answer);
@@ -200,6 +202,8 @@ export const DEFAULT_PROMPT_TRAINING: PromptTrainingConfig = {
  *
  * @example
  * ```ts
+ * import { makeBitwiseTask } from "toolkit";
+ *
  * const items = buildPromptTrainingSet(makeBitwiseTask(), { count: 1000 });
  * items[0].text; // "example:…->…\nexample:…->01011\n"
  * items[0].text.slice(items[0].targetStart, items[0].targetEnd); // "01011\n"
@@ -238,6 +242,9 @@ export function buildPromptTrainingSet(
  *
  * @example
  * ```ts
+ * import { ByteTokenizer, makeBitwiseTask } from "toolkit";
+ *
+ * const items = buildPromptTrainingSet(makeBitwiseTask(), { count: 10 });
  * const { ids, targetStart } = encodePromptItem(new ByteTokenizer(), items[0]);
  * // loss on ids[targetStart …]; inputs ids[0 … ids.length − 2]
  * ```

@@ -15,6 +15,8 @@ import { checkNumber, checkPositiveInt, ConfigError } from "../util/validate.ts"
  *
  * @example
  * ```ts
+ * import { SparseRegressionTask } from "toolkit";
+ *
  * const b = new SparseRegressionTask().sample(8);
  * const y0 = b.ys[0]; // first sequence, first point
  * const tok = b.tokens.subarray(0, b.dim); // = x_1 of the first sequence
@@ -68,6 +70,8 @@ export interface RegressionSampleOptions {
  *
  * @example
  * ```ts
+ * import { SparseRegressionTask } from "toolkit";
+ *
  * const task: RegressionTask = new SparseRegressionTask();
  * const test = task.testSet(); // 1,000 fixed sequences
  * ```
@@ -98,6 +102,9 @@ export interface RegressionTask {
  *
  * @example
  * ```ts
+ * import { SparseRegressionTask } from "toolkit";
+ *
+ * const task = new SparseRegressionTask();
  * const test = task.testSet({ size: DEFAULT_REGRESSION_TEST_SIZE });
  * ```
  */
@@ -109,6 +116,7 @@ export const DEFAULT_REGRESSION_TEST_SIZE = 1000;
  *
  * @example
  * ```ts
+ * const xs = new Float32Array(2 * 20 * 16), ys = new Float32Array(2 * 20); // [B, n, D], [B, n]
  * const tokens = interleaveRegressionTokens(xs, ys, { batch: 2, nPoints: 20, dim: 16 });
  * ```
  */
@@ -161,6 +169,8 @@ export function checkRegressionShape(
  *
  * @example
  * ```ts
+ * import { Rng } from "toolkit";
+ *
  * const c = resolveConcepts(4, 4, 1, new Rng(0)); // Int32Array [1, 1, 1, 1]
  * ```
  */
@@ -198,6 +208,8 @@ export function resolveConcepts(
  *
  * @example
  * ```ts
+ * import { Rng } from "toolkit";
+ *
  * class Dense extends RegressionTaskBase {
  *   constructor() { super({ dim: 4, nPoints: 8, nConcepts: 1, noiseStd: 0.1, seed: 0 }); }
  *   conceptNames = ["dense"]; conceptNormalisers = [4]; normaliser = 4;

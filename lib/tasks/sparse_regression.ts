@@ -126,6 +126,7 @@ export const SPARSE_REGRESSION_VARIANTS: Record<
  *
  * @example
  * ```ts
+ * const batch = new SparseRegressionTask(SPARSE_REGRESSION_VARIANTS.overlapping).sample(4);
  * const group = OVERLAPPING_BASIS_GROUPS[batch.concepts[0]];
  * ```
  */
@@ -196,7 +197,8 @@ export function sparseRegressionBases(cfg: SparseRegressionConfig): number[][] {
  *
  * @example
  * ```ts
- * const nmse = mse / sparseRegressionNormaliser(DEFAULT_SPARSE_REGRESSION); // 4
+ * const mse = 2.1; // a model's mean squared error on the task
+ * const nmse = mse / sparseRegressionNormaliser(DEFAULT_SPARSE_REGRESSION); // divided by 4
  * ```
  */
 export function sparseRegressionNormaliser(cfg: Pick<SparseRegressionConfig, "rank">): number {

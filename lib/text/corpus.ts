@@ -163,6 +163,8 @@ export function textCorpusConfig(config: Partial<TextCorpusConfig> = {}): TextCo
  *
  * @example
  * ```ts
+ * import { loadBrownDocuments } from "toolkit";
+ *
  * const docs = await loadBrownDocuments();
  * const c = splitTextCorpus(docs, textCorpusConfig({ categories: ["fiction"] }));
  * ```

@@ -108,6 +108,8 @@ function gpt2TokenBytesTable(bpeRanks: string): Uint8Array[] {
  *
  * @example
  * ```ts
+ * import { parseHfTokenizer } from "toolkit";
+ *
  * const gpt2 = await loadGpt2Tokenizer();
  * const hf = parseHfTokenizer(gpt2TokenizerJson(gpt2));
  * hf.encode("Hello world"); // [15496, 995]

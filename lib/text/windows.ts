@@ -65,6 +65,8 @@ export interface TokenWindows {
  *
  * @example
  * ```ts
+ * import { ByteTokenizer } from "toolkit";
+ *
  * const ids = new ByteTokenizer().encode("some long text …");
  * const w = makeTokenWindows(ids, { context: 4 });
  * console.log(w.n, w.width, w.data.subarray(0, w.width)); // first row: 5 ids
@@ -125,6 +127,9 @@ export function makeTokenWindows(
  *
  * @example
  * ```ts
+ * import { ByteTokenizer, loadBrownDocuments, splitTextCorpus, textCorpusConfig } from "toolkit";
+ *
+ * const corpus = splitTextCorpus(await loadBrownDocuments(), textCorpusConfig({}));
  * const ids = encodeToInt32(new ByteTokenizer(), corpus.train);
  * const windows = makeTokenWindows(ids, { context: 16 });
  * ```

@@ -46,9 +46,6 @@ const PENDING = new Set([
   "lib/icl_lm/reproduce.ts",
   "lib/icl_lm/task_decodability.ts",
   "lib/icl_lm/train_lm.ts",
-  "lib/plot/display.ts",
-  "lib/plot/render.ts",
-  "lib/plot/specs.ts",
   "lib/resource/allocation.ts",
   "lib/resource/figures.ts",
   "lib/resource/modules.ts",
@@ -94,13 +91,6 @@ const PENDING = new Set([
   "lib/sweep/slurm_cli.ts",
   "lib/sweep/status.ts",
   "lib/sweep/submit.ts",
-  "lib/tasks/pos_first_word.ts",
-  "lib/tasks/prompts.ts",
-  "lib/tasks/regression_batch.ts",
-  "lib/tasks/sparse_regression.ts",
-  "lib/text/corpus.ts",
-  "lib/text/gpt2.ts",
-  "lib/text/windows.ts",
 ]);
 
 Deno.test("the JSDoc examples of lib/ type-check (deno check --doc-only)", async () => {
