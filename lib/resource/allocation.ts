@@ -44,6 +44,9 @@ export function resourceNeuronWeights(
  *
  * @example
  * ```ts
+ * import type { ResourceMlp } from "toolkit";
+ *
+ * declare const net: ResourceMlp; // a trained network
  * const a = resourceAllocation(net, { threshold: 1e-3 });
  * console.log(a.perLayer, a.total);
  * ```
@@ -81,6 +84,10 @@ export interface ResourceSubtaskAllocation {
  *
  * @example
  * ```ts
+ * import { resourceTask } from "toolkit";
+ * import type { ResourceMlp } from "toolkit";
+ *
+ * declare const net: ResourceMlp; // trained on the parallel task
  * const s = resourceSubtaskAllocation(net, resourceTask({ kind: "parallel", beta: 0.75 }));
  * console.log(s.perSubtask); // [N1, N2]
  * ```
@@ -134,6 +141,9 @@ export interface ResourceIntermediateNeurons {
  *
  * @example
  * ```ts
+ * import type { ResourceMlp, ResourceTask, ResourceTaskData } from "toolkit";
+ *
+ * declare const net: ResourceMlp, task: ResourceTask, data: ResourceTaskData;
  * const r = resourceIntermediateNeurons(net, task, data);
  * console.log(r.counts.g); // per hidden layer
  * ```

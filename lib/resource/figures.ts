@@ -85,6 +85,10 @@ function oursVsPaper(
  *
  * @example
  * ```ts
+ * import { resourcePaperValues, show } from "toolkit";
+ * import type { ResourceExperimentSummary } from "toolkit";
+ *
+ * declare const summary: ResourceExperimentSummary; // summariseResourceExperiment("single", …)
  * await show(resourceSingleFigure(summary, await resourcePaperValues()));
  * ```
  */
@@ -132,6 +136,10 @@ export function resourceSingleFigure(
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { ResourceExperimentSummary, ResourcePaperValues } from "toolkit";
+ *
+ * declare const summary: ResourceExperimentSummary, paper: ResourcePaperValues;
  * await show(resourceParallelFigure(summary, paper));
  * ```
  */
@@ -186,6 +194,10 @@ export function resourceParallelFigure(
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { ResourceExperimentSummary, ResourcePaperValues } from "toolkit";
+ *
+ * declare const summary: ResourceExperimentSummary, paper: ResourcePaperValues;
  * await show(resourceSequentialFigure(summary, paper));
  * ```
  */
@@ -240,6 +252,10 @@ export function resourceSequentialFigure(
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { ResourceExperimentSummary } from "toolkit";
+ *
+ * declare const summary: ResourceExperimentSummary;
  * await show(resourceFunctionsFigure(summary));
  * ```
  */
@@ -275,6 +291,11 @@ export function resourceFunctionsFigure(s: ResourceExperimentSummary): VegaLiteS
  *
  * @example
  * ```ts
+ * import { resourceModuleSweep, show } from "toolkit";
+ * import type { ResourceModuleAnalysis } from "toolkit";
+ *
+ * declare const analysis: ResourceModuleAnalysis; // resourceModuleAnalysis(net, task)
+ * declare const rows: ReturnType<typeof resourceModuleSweep>;
  * await show(resourceModulesFigure(analysis, rows));
  * ```
  */
@@ -312,6 +333,8 @@ export function resourceModulesFigure(
  *
  * @example
  * ```ts
+ * import { resourceChinchillaLink, show } from "toolkit";
+ *
  * await show(resourceChinchillaFigure(await resourceChinchillaLink()));
  * ```
  */
@@ -355,6 +378,10 @@ export function resourceChinchillaFigure(link: ResourceChinchillaLink): VegaLite
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { ResourceExperimentSummary } from "toolkit";
+ *
+ * declare const summary: ResourceExperimentSummary;
  * await show(resourceWidthFigure(summary));
  * ```
  */
@@ -379,6 +406,10 @@ export function resourceWidthFigure(s: ResourceExperimentSummary): VegaLiteSpec 
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { ResourceParityResult } from "toolkit";
+ *
+ * declare const result: ResourceParityResult;
  * await show(resourceParityFigure(result));
  * ```
  */

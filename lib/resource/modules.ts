@@ -89,6 +89,10 @@ export function resourcePairNeurons(w: number[], b: number[]): number[][] {
  *
  * @example
  * ```ts
+ * import { resourceTask } from "toolkit";
+ * import type { ResourceMlp } from "toolkit";
+ *
+ * declare const net: ResourceMlp; // trained on the single task
  * const m = resourceModuleAnalysis(net, resourceTask({ kind: "single" }));
  * console.log(m.modules.length, m.cancellation);
  * ```
@@ -153,6 +157,9 @@ export function resourceModuleAnalysis(
  *
  * @example
  * ```ts
+ * import type { ResourceExperimentSummary } from "toolkit";
+ *
+ * declare const summary: ResourceExperimentSummary;
  * const rows = resourceModuleSweep(summary.outcomes);
  * ```
  */

@@ -65,6 +65,10 @@ function slopeRow(
  *
  * @example
  * ```ts
+ * import { resourcePaperValues } from "toolkit";
+ * import type { ResourceExperimentSummary } from "toolkit";
+ *
+ * declare const single: ResourceExperimentSummary;
  * const rows = resourcePaperComparisons({ single }, await resourcePaperValues());
  * ```
  */
@@ -246,6 +250,8 @@ export function resourcePaperComparisons(
  *
  * @example
  * ```ts
+ * import { showTable } from "toolkit";
+ *
  * await showTable(resourceChoices());
  * ```
  */

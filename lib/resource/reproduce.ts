@@ -45,6 +45,8 @@ import { resourceTask } from "./toy_tasks.ts";
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * const section = await reproduce({ outDir: "results/figures", preset: "smoke", store: openResults(":memory:") });
  * ```
  */

@@ -119,6 +119,8 @@ export function resourceMlpFromTheta(
  *
  * @example
  * ```ts
+ * import { Rng } from "toolkit";
+ *
  * const net = initResourceMlp({ inputs: 1, hidden: [100], outputs: 1, activation: "silu" }, new Rng(0));
  * ```
  */
@@ -191,6 +193,9 @@ function activate(kind: ResourceActivation, z: Float64Array, d: Float64Array) {
  *
  * @example
  * ```ts
+ * import { Rng } from "toolkit";
+ *
+ * const net = initResourceMlp({ inputs: 1, hidden: [4], outputs: 1, activation: "silu" }, new Rng(0));
  * const fw = resourceForward(net, new Float64Array([0, 0.5, 1]), 3);
  * console.log(fw.out); // one output per point
  * ```
@@ -237,6 +242,11 @@ export function resourceForward(
  *
  * @example
  * ```ts
+ * import { Rng } from "toolkit";
+ *
+ * const net = initResourceMlp({ inputs: 1, hidden: [4], outputs: 1, activation: "silu" }, new Rng(0));
+ * const n = 3, x = new Float64Array([0, 0.5, 1]);
+ * const dOut = new Float64Array(n); // ∂loss/∂output per point
  * const fw = resourceForward(net, x, n);
  * const grad = resourceBackward(net, fw, dOut);
  * ```
@@ -291,6 +301,7 @@ export function resourceBackward(
  *
  * @example
  * ```ts
+ * declare const net: ResourceMlp;
  * const mask = resourcePenaltyMask(net, { biases: true });
  * ```
  */
@@ -319,6 +330,7 @@ export interface ResourceAdamState {
  *
  * @example
  * ```ts
+ * const theta = new Float64Array(3), grad = new Float64Array([0.1, -0.2, 0.3]);
  * const st = { t: 0, m: new Float64Array(3), v: new Float64Array(3) };
  * resourceAdamStep(theta, grad, st, 1e-3);
  * ```

@@ -248,6 +248,8 @@ export interface ResourceParityResult {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * const r = await runResourceParity({ widths: [4, 16] }, { store: openResults(":memory:") });
  * console.log(r.slope.slope, r.predicted);
  * ```

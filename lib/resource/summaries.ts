@@ -29,6 +29,9 @@ export type ResourceRunRow = Row & { alpha: number; seed: number; neurons: numbe
  *
  * @example
  * ```ts
+ * import type { ResourceRunOutcome } from "toolkit";
+ *
+ * declare const outcomes: ResourceRunOutcome[];
  * const rows = resourceRunRows(outcomes, { threshold: 1e-3 });
  * ```
  */
@@ -147,6 +150,9 @@ function seriesOf(
  *
  * @example
  * ```ts
+ * import type { ResourceRunOutcome } from "toolkit";
+ *
+ * declare const outcomes: ResourceRunOutcome[];
  * const s = summariseResourceExperiment("single", outcomes);
  * console.log(s.slope, s.slopeCi);
  * ```
@@ -214,6 +220,9 @@ export function summariseResourceExperiment(
  *
  * @example
  * ```ts
+ * import { showTable } from "toolkit";
+ *
+ * declare const summary: ResourceExperimentSummary;
  * await showTable(resourceSlopeTable(summary));
  * ```
  */
@@ -233,6 +242,7 @@ export function resourceSlopeTable(s: ResourceExperimentSummary): Row[] {
  *
  * @example
  * ```ts
+ * declare const single: ResourceExperimentSummary;
  * const run = resourceRunNearAlpha(single, 64);
  * ```
  */

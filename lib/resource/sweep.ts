@@ -60,6 +60,8 @@ export function resourceSweepConfigs(sweep: ResourceSweepConfig): ResourceTrainC
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * resourceStoreWaitsForLocks(openResults());
  * ```
  */
@@ -114,6 +116,8 @@ function workerLane() {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * const runs = await runResourceSweep(
  *   { name: "demo", tasks: [{ kind: "single" }], alphas: [1, 8], seeds: [0], depths: [1], widths: [100], train: { steps: 500 } },
  *   { store: openResults(":memory:") },
@@ -211,6 +215,8 @@ export async function runResourceSweep(
  *
  * @example
  * ```ts
+ * import { openResults, resourcePreset } from "toolkit";
+ *
  * if (resourceSweepStored(openResults(), resourcePreset("single", "cpu"))) console.log("cpu grid stored");
  * ```
  */
@@ -223,6 +229,8 @@ export function resourceSweepStored(store: ResultsStore, sweep: ResourceSweepCon
  *
  * @example
  * ```ts
+ * import { resourcePreset } from "toolkit";
+ *
  * const ids = resourceSweepRunIds(resourcePreset("single", "cpu"));
  * ```
  */

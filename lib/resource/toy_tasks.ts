@@ -147,6 +147,8 @@ export function resourceTask(spec: ResourceTaskSpec): ResourceTask {
  *
  * @example
  * ```ts
+ * import { Rng } from "toolkit";
+ *
  * const d = sampleResourceTask(resourceTask({ kind: "single" }), 1000, new Rng(0));
  * ```
  */

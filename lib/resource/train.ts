@@ -57,6 +57,8 @@ export function resourceShapeOf(cfg: ResourceTrainConfig): ResourceMlpShape {
  *
  * @example
  * ```ts
+ * import { resolveResourceTrainConfig } from "toolkit";
+ *
  * const { train, test } = resourceRunData(resolveResourceTrainConfig({ seed: 1 }));
  * ```
  */
@@ -77,6 +79,9 @@ export function resourceRunData(
  *
  * @example
  * ```ts
+ * import type { ResourceMlp, ResourceTaskData } from "toolkit";
+ *
+ * declare const net: ResourceMlp, data: ResourceTaskData;
  * const mse = resourceMse(net, data); // [mse of output 0, …]
  * ```
  */
@@ -188,6 +193,7 @@ export function trainResourceRun(
  *
  * @example
  * ```ts
+ * declare const outcome: ResourceRunOutcome;
  * const net = resourceNetOf(outcome.config, outcome.theta);
  * ```
  */
