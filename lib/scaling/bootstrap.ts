@@ -29,6 +29,9 @@ export interface Approach3BootstrapConfig {
  *
  * @example
  * ```ts
+ * import type { Approach3Fit, ScalingPoints } from "toolkit";
+ *
+ * declare const points: ScalingPoints, full: Approach3Fit;
  * bootstrapChinchillaApproach3(points, full, { ...DEFAULT_APPROACH3_BOOTSTRAP, samples: 50 });
  * ```
  */
@@ -44,6 +47,7 @@ export const DEFAULT_APPROACH3_BOOTSTRAP: Approach3BootstrapConfig = {
  *
  * @example
  * ```ts
+ * declare const bs: Approach3Bootstrap;
  * for (const q of APPROACH3_QUANTITIES) console.log(q, bs.ci[q]);
  * ```
  */
@@ -73,6 +77,10 @@ function quantile(sorted: number[], q: number): number {
  *
  * @example
  * ```ts
+ * import { fitChinchillaApproach3 } from "toolkit";
+ * import type { ScalingPoints } from "toolkit";
+ *
+ * declare const points: ScalingPoints;
  * const full = fitChinchillaApproach3(points);
  * const bs = bootstrapChinchillaApproach3(points, full, { samples: 100 });
  * console.log(bs.ci.alpha); // e.g. [0.31, 0.39]

@@ -18,6 +18,8 @@ const rowLabel = (r: "table" | "authors") =>
  *
  * @example
  * ```ts
+ * import { reconcileKaplanChinchilla, showTable } from "toolkit";
+ *
  * await showTable(reconcileComparisons((await reconcileKaplanChinchilla()).summary) as never);
  * ```
  */
@@ -115,6 +117,10 @@ export function reconcileComparisons(s: ReconcileSummary): Comparison[] {
  *
  * @example
  * ```ts
+ * import { fitScalingDataset } from "toolkit";
+ * import type { ScalingPoints } from "toolkit";
+ *
+ * declare const points: ScalingPoints;
  * const rows = dataFitComparisons(fitScalingDataset(points, { dropHighestLoss: 5 }).summary);
  * ```
  */
@@ -153,6 +159,10 @@ export function dataFitComparisons(f: DatasetFitResult): Comparison[] {
  *
  * @example
  * ```ts
+ * import { showTable } from "toolkit";
+ * import type { ReconcileSummary } from "toolkit";
+ *
+ * declare const summary: ReconcileSummary; // from reconcileKaplanChinchilla()
  * await showTable(reconcileTableRows(summary));
  * ```
  */
@@ -180,6 +190,10 @@ export function reconcileTableRows(s: ReconcileSummary): Record<string, string |
  *
  * @example
  * ```ts
+ * import { fitScalingDataset, showTable } from "toolkit";
+ * import type { ScalingPoints } from "toolkit";
+ *
+ * declare const points: ScalingPoints;
  * await showTable(dataFitTableRows(fitScalingDataset(points).summary));
  * ```
  */
@@ -203,6 +217,8 @@ export function dataFitTableRows(f: DatasetFitResult): Record<string, string | n
  *
  * @example
  * ```ts
+ * import { showTable } from "toolkit";
+ *
  * await showTable(await omegaFitTableRows());
  * ```
  */

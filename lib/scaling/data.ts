@@ -31,6 +31,7 @@ export interface ScalingCsvColumns {
  *
  * @example
  * ```ts
+ * declare const text: string; // a CSV file's contents
  * readScalingCsv(text, { ...DEFAULT_SCALING_CSV_COLUMNS, loss: "final_loss" });
  * ```
  */
@@ -74,6 +75,7 @@ export function readScalingCsv(
  *
  * @example
  * ```ts
+ * declare const points: ScalingPoints;
  * const kept = dropHighestLoss(points, 5);
  * ```
  */

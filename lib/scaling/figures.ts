@@ -56,6 +56,10 @@ function finish(spec: VegaLiteSpec, legendTitles: (string | null)[] = []): VegaL
  *
  * @example
  * ```ts
+ * import { fitOmega, show } from "toolkit";
+ * import type { ChinchillaModelShape } from "toolkit";
+ *
+ * declare const shapes: ChinchillaModelShape[]; // loadChinchillaModelShapes()
  * await show(omegaFigure(shapes, [fitOmega(shapes), fitOmega(shapes, { exponent: 1 / 3 })]));
  * ```
  */
@@ -97,6 +101,10 @@ export function omegaFigure(shapes: ChinchillaModelShape[], fits: OmegaFit[]): V
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { FrontierResult } from "toolkit";
+ *
+ * declare const frontiers: Record<"epoch", Record<"nonEmbedding", FrontierResult>>;
  * await show(frontierLossFigure(frontiers.epoch.nonEmbedding));
  * ```
  */
@@ -148,6 +156,10 @@ export function frontierLossFigure(f: FrontierResult, opts: { title?: string } =
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { FrontierResult } from "toolkit";
+ *
+ * declare const f: FrontierResult; // simulateFrontier(EPOCH_COEFFS)
  * await show(frontierExponentFigure([{ label: "Epoch, N_\\E", frontier: f }]));
  * ```
  */
@@ -188,6 +200,8 @@ export function frontierExponentFigure(
  *
  * @example
  * ```ts
+ * import { EPOCH_COEFFS, show } from "toolkit";
+ *
  * await show(localExponentFigure([{ label: "Epoch", coeffs: EPOCH_COEFFS }], { omega: 47491 }));
  * ```
  */
@@ -259,7 +273,11 @@ export function localExponentFigure(
  *
  * @example
  * ```ts
- * await show(lossComputeFigure(frontiers.epoch.nonEmbedding));
+ * import { show } from "toolkit";
+ * import type { FrontierResult } from "toolkit";
+ *
+ * declare const f: FrontierResult, slopes: { withoutOffset: number; withOffset: number };
+ * await show(lossComputeFigure(f, slopes));
  * ```
  */
 export function lossComputeFigure(
@@ -300,6 +318,10 @@ export function lossComputeFigure(
  *
  * @example
  * ```ts
+ * import { PAPER_SCALING_NUMBERS, show } from "toolkit";
+ * import type { Approach3Fit, ScalingPoints } from "toolkit";
+ *
+ * declare const points: ScalingPoints, fit: Approach3Fit;
  * await show(dataFitFigure(points, fit, PAPER_SCALING_NUMBERS.epochRefit));
  * ```
  */
@@ -352,6 +374,11 @@ export function dataFitFigure(
  *
  * @example
  * ```ts
+ * import { PAPER_SCALING_NUMBERS, show } from "toolkit";
+ * import type { Approach3Bootstrap, Approach3Fit, computeEnvelopeFit } from "toolkit";
+ *
+ * declare const fit: Approach3Fit, bootstrap: Approach3Bootstrap;
+ * declare const envelope: ReturnType<typeof computeEnvelopeFit>;
  * await show(nOptFigure(fit, bootstrap, envelope.points, PAPER_SCALING_NUMBERS.epochRefit));
  * ```
  */

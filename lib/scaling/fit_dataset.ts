@@ -33,6 +33,9 @@ export interface DatasetFitOptions {
  *
  * @example
  * ```ts
+ * import type { ScalingPoints } from "toolkit";
+ *
+ * declare const points: ScalingPoints;
  * fitScalingDataset(points, { ...DEFAULT_DATASET_FIT_OPTIONS, dropHighestLoss: 5 });
  * ```
  */

@@ -55,6 +55,8 @@ export interface FrontierConfig {
  *
  * @example
  * ```ts
+ * import { EPOCH_COEFFS } from "toolkit";
+ *
  * simulateFrontier(EPOCH_COEFFS, { ...DEFAULT_FRONTIER_CONFIG, nModels: 40 });
  * ```
  */
@@ -78,6 +80,8 @@ export const DEFAULT_FRONTIER_CONFIG: FrontierConfig = {
  *
  * @example
  * ```ts
+ * import { EPOCH_COEFFS } from "toolkit";
+ *
  * simulateFrontier(EPOCH_COEFFS, { counting: "total", log10CMin: PAPER_LOG10_CMIN.total });
  * ```
  */
@@ -164,6 +168,8 @@ export function resolveFrontierConfig(cfg: Partial<FrontierConfig> = {}): Fronti
  *
  * @example
  * ```ts
+ * import { EPOCH_COEFFS } from "toolkit";
+ *
  * const f = simulateFrontier(EPOCH_COEFFS, { counting: "nonEmbedding" });
  * console.log(f.fit.exponent); // ≈ 0.78 (the paper's Figure 3)
  * ```

@@ -22,6 +22,8 @@ import { fitScalingPowerLaw } from "./power_law.ts";
  *
  * @example
  * ```ts
+ * import { EPOCH_COEFFS } from "toolkit";
+ *
  * localExponentG(1e3, EPOCH_COEFFS);  // ≈ 0.763 (near the small-N asymptote 0.759)
  * localExponentG(1e12, EPOCH_COEFFS); // ≈ 0.51 (towards β/(α+β))
  * ```
@@ -43,6 +45,8 @@ export function localExponentG(
  *
  * @example
  * ```ts
+ * import { EPOCH_COEFFS } from "toolkit";
+ *
  * localExponentAsymptotes(EPOCH_COEFFS); // { small: 0.759, large: 0.513 }
  * ```
  */
@@ -58,6 +62,8 @@ export function localExponentAsymptotes(
  *
  * @example
  * ```ts
+ * import { EPOCH_COEFFS } from "toolkit";
+ *
  * analyticOptimalCompute(1e6, EPOCH_COEFFS); // C_\E for which a 1M-non-embedding model is optimal
  * ```
  */
@@ -80,6 +86,8 @@ export function analyticOptimalCompute(
  *
  * @example
  * ```ts
+ * import { EPOCH_COEFFS } from "toolkit";
+ *
  * numericOptimalNonEmbedding(1e18, EPOCH_COEFFS);
  * ```
  */
@@ -130,6 +138,8 @@ export interface LocalExponentCheck {
  *
  * @example
  * ```ts
+ * import { EPOCH_COEFFS, simulateFrontier } from "toolkit";
+ *
  * const f = simulateFrontier(EPOCH_COEFFS, { counting: "nonEmbedding" });
  * const chk = checkLocalExponent(f); // chk.maxSlopeError < 1e-4
  * ```

@@ -30,6 +30,9 @@ import { sweepReport } from "./sweep_report.ts";
  *
  * @example
  * ```ts
+ * import type { ResultsStore } from "toolkit";
+ *
+ * declare const store: ResultsStore;
  * const section = await reproduce({ outDir: "results/figures", preset: "smoke", store });
  * ```
  */

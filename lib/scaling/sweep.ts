@@ -126,6 +126,8 @@ export interface RunScalingSweepOptions {
  *
  * @example
  * ```ts
+ * import { scalingSweepConfig } from "toolkit";
+ *
  * const res = await runScalingSweep(scalingSweepConfig("smoke"), { preset: "smoke" });
  * console.log(res.analysis.fits.total?.exponent, res.analysis.fits.nonEmbedding?.exponent);
  * ```
@@ -255,6 +257,8 @@ export interface SweepPlanCell {
  *
  * @example
  * ```ts
+ * import { scalingSweepConfig } from "toolkit";
+ *
  * const cfg = scalingSweepConfig("smoke");
  * sweepTokens(cfg, 1e6, cfg.budgets[0]); // tokens of a 1M-parameter model at the first budget
  * ```
@@ -278,6 +282,8 @@ export function sweepTokens(
  *
  * @example
  * ```ts
+ * import { scalingSweepConfig } from "toolkit";
+ *
  * const { sizes, cells } = sweepPlan(scalingSweepConfig("cpu"));
  * console.log(sizes.map((s) => s.total), cells.length);
  * ```
@@ -436,6 +442,10 @@ async function trainRun(
  *
  * @example
  * ```ts
+ * import { validationWindows } from "toolkit";
+ * import type { LanguageModel, SweepTokens } from "toolkit";
+ *
+ * declare const model: LanguageModel, tokens: SweepTokens;
  * const loss = await validationLoss(model, validationWindows(tokens.validation, { context: 16, count: 256 }), 32);
  * ```
  */
@@ -481,6 +491,8 @@ export interface ScalingSweepSummary {
  *
  * @example
  * ```ts
+ * import { scalingSweepConfig } from "toolkit";
+ *
  * console.log(JSON.stringify(sweepSummary(await runScalingSweep(scalingSweepConfig("smoke")))));
  * ```
  */
@@ -524,6 +536,9 @@ export function sweepSummary(r: ScalingSweepResult): ScalingSweepSummary {
  *
  * @example
  * ```ts
+ * import { showTable } from "toolkit";
+ *
+ * declare const result: ScalingSweepResult;
  * await showTable(sweepComparisons(result) as never);
  * ```
  */

@@ -167,6 +167,7 @@ export interface SweepAnalysis {
  *
  * @example
  * ```ts
+ * declare const points: SweepPoint[];
  * const a = analyzeSweep(points, { minSizes: 3 });
  * console.log(a.fits.total?.exponent, a.fits.nonEmbedding?.exponent, a.fits.nonEmbeddingIsoFlop?.exponent);
  * ```
@@ -346,6 +347,7 @@ export interface SweepJackknifeRow {
  *
  * @example
  * ```ts
+ * declare const points: SweepPoint[];
  * const rows = sizeJackknife(points);
  * console.log(Math.min(...rows.map((r) => r.total ?? Infinity)));
  * ```

@@ -17,6 +17,10 @@ import { loadSweepTokens, validationWindows } from "./sweep_data.ts";
  *
  * @example
  * ```ts
+ * import { validationWindows } from "toolkit";
+ * import type { SweepTokens } from "toolkit";
+ *
+ * declare const tokens: SweepTokens; // loadSweepTokens(…)
  * const w = validationWindows(tokens.validation, { context: 16, count: 1024 });
  * unigramLoss(tokens.train, w, { vocabSize: 50257 }); // ≈ 7.42 on Brown
  * ```
@@ -55,6 +59,8 @@ export interface SweepBaselines {
  *
  * @example
  * ```ts
+ * import { scalingSweepConfig } from "toolkit";
+ *
  * const b = await sweepBaselines(scalingSweepConfig("cpu")); // { uniform: 10.82, unigram: ≈7.42 }
  * ```
  */

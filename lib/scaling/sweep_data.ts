@@ -108,6 +108,7 @@ async function encodeOrReadCache(
  *
  * @example
  * ```ts
+ * declare const tokens: SweepTokens;
  * const batches = new SweepBatches(tokens.train, { context: 16, batchSize: 32, seed: 0 });
  * const windows = batches.batch(1); // Int32Array of 32 × 17 ids
  * ```
@@ -173,6 +174,7 @@ export class SweepBatches {
  *
  * @example
  * ```ts
+ * declare const tokens: SweepTokens;
  * const val = validationWindows(tokens.validation, { context: 16, count: 1024 });
  * ```
  */

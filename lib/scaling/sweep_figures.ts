@@ -52,6 +52,10 @@ function finishSpec(spec: VegaLiteSpec, domain: string[]): VegaLiteSpec {
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit";
+ *
+ * declare const result: ScalingSweepResult;
  * await show(sweepIsoFlopFigure(result.analysis, "total"));
  * ```
  */
@@ -123,6 +127,10 @@ export function sweepIsoFlopFigure(analysis: SweepAnalysis, counting: ParamCount
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit";
+ *
+ * declare const result: ScalingSweepResult;
  * await show(sweepOptimaFigure(result.analysis));
  * ```
  */
@@ -217,6 +225,9 @@ export function sweepOptimaFigure(analysis: SweepAnalysis): VegaLiteSpec {
  *
  * @example
  * ```ts
+ * import type { ScalingSweepResult } from "toolkit";
+ *
+ * declare const result: ScalingSweepResult;
  * await writeSweepFigures(result, "results/figures");
  * ```
  */

@@ -44,6 +44,8 @@ const rowCrossEntropy = tf.customGrad(
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
  * const nll = softmaxCrossEntropyRows(tf.zeros([2, 4]) as tf.Tensor2D, new Int32Array([1, 3])); // [log 4, log 4]
  * ```
  */
@@ -57,6 +59,8 @@ export function softmaxCrossEntropyRows(logits: tf.Tensor2D, targets: Int32Array
  *
  * @example
  * ```ts
+ * import { LanguageModel } from "toolkit";
+ *
  * const lm = new LanguageModel({ vocabSize: 50257, maxLen: 16, nLayers: 1, dModel: 16, nHeads: 2 });
  * const loss = lmWindowLoss(lm, new Int32Array(4 * 17), 4);
  * ```

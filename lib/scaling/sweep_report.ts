@@ -19,6 +19,9 @@ import { runsProvenanceSentence } from "../store/describe.ts";
  *
  * @example
  * ```ts
+ * import type { ResultsStore } from "toolkit";
+ *
+ * declare const store: ResultsStore;
  * const part = await sweepReport({ outDir: "results/figures", store, train: true });
  * ```
  */
@@ -71,6 +74,9 @@ export async function sweepReport(
  *
  * @example
  * ```ts
+ * import type { ScalingSweepResult } from "toolkit";
+ *
+ * declare const result: ScalingSweepResult;
  * console.log(sweepMarkdown(result));
  * ```
  */
