@@ -20,6 +20,8 @@ export type IclLmTasks = Map<IclLmTaskName, ConceptTask>;
  *
  * @example
  * ```ts
+ * import { iclLmConfig } from "toolkit";
+ *
  * const tasks = await loadIclLmTasks(iclLmConfig("smoke"));
  * tasks.get("bitwise")!.concepts; // ["AND", …, "XNOR", "Null"]
  * ```
@@ -64,6 +66,8 @@ export function taskTokenizer(kind: "bytes" | "chars", tasks: IclLmTasks): TextT
  *
  * @example
  * ```ts
+ * import { ByteTokenizer } from "toolkit";
+ *
  * const { ids, flags } = encodeWithLossFlags(new ByteTokenizer(), "example:a->b\n", "outputs");
  * // flags: 0 for "example:a->", 1 for "b\n"
  * ```
@@ -129,6 +133,8 @@ export function packRows(
  *
  * @example
  * ```ts
+ * import { ByteTokenizer } from "toolkit";
+ *
  * const b = promptBatch(tasks, new ByteTokenizer(), 1, { tokensPerStep: 2048, shots: [1, 4], lossOn: "outputs", maxLen: 512, seed: 0 });
  * model.loss(b.windows, b.batch, { mask: b.mask });
  * ```

@@ -87,6 +87,8 @@ export interface RunIclLmOptions {
  *
  * @example
  * ```ts
+ * import { iclLmConfig, openResults } from "toolkit";
+ *
  * const res = await runIclLm(iclLmConfig("smoke"), { store: openResults(":memory:"), name: "smoke" });
  * console.log(res.summary.td_layer, res.summary.r2);
  * ```
@@ -298,6 +300,8 @@ function umapAtLayer(
  *
  * @example
  * ```ts
+ * import { configHash, iclLmConfig } from "toolkit";
+ *
  * const id = `icl_lm_lm-train-${configHash(taskLmTrainingConfig(iclLmConfig("cpu")))}`;
  * ```
  */
@@ -348,6 +352,8 @@ function loraTrainingConfig(cfg: IclLmConfig): Partial<IclLmConfig> {
  *
  * @example
  * ```ts
+ * import { configHash, iclLmConfig } from "toolkit";
+ *
  * const id = `icl_lm-cpu-${configHash(iclLmRunConfig(iclLmConfig("cpu")))}`;
  * ```
  */
@@ -364,6 +370,8 @@ export function iclLmRunConfig(
  *
  * @example
  * ```ts
+ * import { iclLmConfig, openResults } from "toolkit";
+ *
  * const res = loadIclLmRun(openResults(), iclLmConfig("cpu"), { name: "cpu" });
  * ```
  */
@@ -408,6 +416,8 @@ export function loadIclLmRun(
  *
  * @example
  * ```ts
+ * import { iclLmConfig, openResults } from "toolkit";
+ *
  * const res = await loadOrRunIclLm(iclLmConfig("smoke"), { store: openResults(), name: "smoke" });
  * ```
  */

@@ -30,6 +30,9 @@ const paperKey = (task: string) => task as TaskKey;
  *
  * @example
  * ```ts
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * const rows = iclLmTdLayerRows(result); // [{ task: "pos", shots: "k=1", layer: 0, td: 0.14 }, …]
  * ```
  */
@@ -45,6 +48,10 @@ export function iclLmTdLayerRows(res: Pick<IclLmResult, "base">): Row[] {
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * await show(iclLmTdLayerFigure(result));
  * ```
  */
@@ -72,6 +79,10 @@ export function iclLmTdLayerFigure(res: Pick<IclLmResult, "base">): VegaLiteSpec
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * await show(iclLmUmapFigure(result));
  * ```
  */
@@ -95,6 +106,9 @@ export function iclLmUmapFigure(res: Pick<IclLmResult, "umap" | "base">): VegaLi
  *
  * @example
  * ```ts
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * const { points, lines } = iclLmTdAccuracyRows(result);
  * ```
  */
@@ -127,6 +141,10 @@ export function iclLmTdAccuracyRows(
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * await show(iclLmTdAccuracyFigure(result));
  * ```
  */
@@ -161,6 +179,9 @@ export function iclLmTdAccuracyFigure(res: Pick<IclLmResult, "base">): VegaLiteS
  *
  * @example
  * ```ts
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * const rows = iclLmInterventionRows(result); // [{ task, concept, condition: "positive", delta }, …]
  * ```
  */
@@ -195,6 +216,10 @@ export function iclLmInterventionRows(res: Pick<IclLmResult, "interventions">): 
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * await show(iclLmInterventionFigure(result));
  * ```
  */
@@ -225,6 +250,10 @@ export function iclLmInterventionFigure(res: Pick<IclLmResult, "interventions">)
  *
  * @example
  * ```ts
+ * import { showTable } from "toolkit";
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * await showTable(iclLmFinetuneTableRows(result.summary));
  * ```
  */
@@ -260,6 +289,10 @@ export function iclLmFinetuneTableRows(summary: IclLmResult["summary"]): Row[] {
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * await show(iclLmTrainingFigure(result));
  * ```
  */
@@ -294,6 +327,10 @@ export function iclLmTrainingFigure(
  *
  * @example
  * ```ts
+ * import { showTable } from "toolkit";
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * await showTable(iclLmAccuracyRows(result));
  * ```
  */
@@ -316,6 +353,10 @@ export function iclLmAccuracyRows(res: Pick<IclLmResult, "base">): Row[] {
  *
  * @example
  * ```ts
+ * import { showTable } from "toolkit";
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * await showTable(iclLmR2Rows(result));
  * ```
  */
@@ -337,6 +378,10 @@ export function iclLmR2Rows(res: Pick<IclLmResult, "base" | "summary">): Row[] {
  *
  * @example
  * ```ts
+ * import { showTable } from "toolkit";
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult; // await runIclLm(…)
  * await showTable(iclLmInterventionSummaryRows(result));
  * ```
  */

@@ -37,6 +37,8 @@ export interface LoraArm {
  *
  * @example
  * ```ts
+ * import { measureTask } from "toolkit";
+ *
  * const arm = await loraFinetune(model, tasks, tokenizer, cfg, "first");
  * await measureTask(model, "pos", concepts, prompts, { adapters: arm.lora.adapters });
  * ```

@@ -78,6 +78,8 @@ export function lastTokenPatch(
  *
  * @example
  * ```ts
+ * import { measureTask } from "toolkit";
+ *
  * const { measurement, run } = await measureTask(model, "pos", concepts, prompts);
  * const iv = await meanInterventions(model, prompts, run, { layer: measurement.tdLayer, concepts, tdPerConcept: measurement.tdPerConcept });
  * ```

@@ -39,6 +39,9 @@ const EFFECT = { accuracy: 0.02, td: 0.02, tdOverChance: 1.5 };
  *
  * @example
  * ```ts
+ * import type { IclLmResult } from "toolkit";
+ *
+ * declare const result: IclLmResult;
  * const rows = iclLmComparisons(result);
  * ```
  */
@@ -146,6 +149,8 @@ function fmtPct(x: number): string {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * const section = await reproduce({ outDir: "results/figures", preset: "smoke", store: openResults(":memory:") });
  * ```
  */

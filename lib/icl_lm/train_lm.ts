@@ -40,6 +40,8 @@ export interface TaskLm {
  *
  * @example
  * ```ts
+ * import { ByteTokenizer } from "toolkit";
+ *
  * const mc = taskLmModelConfig(cfg, new ByteTokenizer()); // vocabSize 256
  * ```
  */
@@ -88,6 +90,8 @@ export function taskLlamaConfig(model: Partial<LanguageModelConfig>): LlamaConfi
  *
  * @example
  * ```ts
+ * import { iclLmConfig } from "toolkit";
+ *
  * const { model, tokenizer } = await trainTaskLm(iclLmConfig("smoke"), { checkpointPath: "results/ckpt/lm.safetensors" });
  * ```
  */
