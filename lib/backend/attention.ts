@@ -38,6 +38,8 @@ export interface SelfAttentionOptions {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
  * const qkv = tf.randomNormal([2 * 5, 3 * 8]) as tf.Tensor2D; // B 2, T 5, d 8
  * const { out } = causalSelfAttention(qkv, { batch: 2, heads: 2 }); // [10, 8]
  * ```
@@ -81,6 +83,8 @@ export function causalSelfAttention(
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
  * const q = tf.randomNormal([2, 5, 4]) as tf.Tensor3D;
  * const { out } = causalAttention(q, q, q);
  * ```

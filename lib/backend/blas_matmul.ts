@@ -27,6 +27,8 @@ const originals = new Map<string, tf.KernelConfig | undefined>();
  *
  * @example
  * ```ts
+ * import { loadBlas } from "toolkit";
+ *
  * useBlasMatMul(loadBlas()); // OpenBLAS when available
  * useBlasMatMul(null);       // tfjs's kernels again
  * ```

@@ -23,6 +23,8 @@ import { gpuKernels } from "./webgpu/program.ts";
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
  * const y = dense(tf.ones([4, 3]), tf.ones([3, 2]), tf.zeros([2])); // [4, 2] of 3s
  * ```
  */

@@ -9,6 +9,8 @@ import { tf } from "../deps.ts";
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
  * const rows = embeddingLookup(tf.eye(4) as tf.Tensor2D, tf.tensor1d([2, 0], "int32")); // [[0,0,1,0],[1,0,0,0]]
  * ```
  */

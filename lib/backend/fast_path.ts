@@ -68,6 +68,9 @@ export function fusedBlas(): Blas | null {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const x: tf.Tensor2D, dy: tf.Tensor2D; // a layer's input and output gradient
  * const dW = transposedMatMulIsFast() ? tf.matMul(x, dy, true) : tf.matMul(tf.transpose(x), dy);
  * ```
  */

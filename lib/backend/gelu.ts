@@ -18,6 +18,8 @@ const K = 0.044715;
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
  * const y = gelu(tf.tensor1d([-1, 0, 1])); // ≈ [-0.159, 0, 0.841]
  * ```
  */

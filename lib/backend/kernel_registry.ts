@@ -17,6 +17,8 @@ const ops = new Map<string, unknown>();
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
  * const op = cachedOp("double", () => (x: tf.Tensor) => tf.mul(x, 2));
  * ```
  */
@@ -35,6 +37,10 @@ const registered = new Set<string>();
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const myKernel: tf.KernelFunc; // reads inputs.x and attrs.eps, returns one tensor
+ * const x = tf.ones([4]);
  * const [y] = runToolkitKernel("wasm", "MyKernel", myKernel, { x }, { eps: 1e-5 });
  * ```
  */

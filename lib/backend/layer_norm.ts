@@ -18,6 +18,8 @@ import { gpuKernels } from "./webgpu/program.ts";
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
  * const y = layerNorm(tf.randomNormal([8, 16]), tf.ones([16]), tf.zeros([16]));
  * ```
  */

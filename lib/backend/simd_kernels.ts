@@ -390,6 +390,8 @@ export function setSimdKernels(on: boolean): boolean {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
  * const k = simdKernels((tf.backend() as any).wasm.asm.memory);
  * ```
  */
@@ -514,6 +516,8 @@ const attentionInstances = new WeakMap<WebAssembly.Memory, Map<number, Attention
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
  * const k = attentionKernels((tf.backend() as any).wasm.asm.memory, 32);
  * ```
  */

@@ -11,15 +11,6 @@ import { assert, assertEquals } from "../assert.ts";
 import { libFiles, ROOT } from "./imports.ts";
 
 const PENDING = new Set([
-  "lib/backend/attention.ts",
-  "lib/backend/blas_matmul.ts",
-  "lib/backend/dense.ts",
-  "lib/backend/embedding.ts",
-  "lib/backend/fast_path.ts",
-  "lib/backend/gelu.ts",
-  "lib/backend/kernel_registry.ts",
-  "lib/backend/layer_norm.ts",
-  "lib/backend/simd_kernels.ts",
   "lib/backend/wasm_heap.ts",
   "lib/backend/webgpu/attention.ts",
   "lib/backend/webgpu/elementwise.ts",
