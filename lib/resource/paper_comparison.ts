@@ -76,173 +76,224 @@ export function resourcePaperComparisons(
   r: ResourceResults,
   paper: ResourcePaperValues,
 ): Comparison[] {
+  const out: Comparison[] = [
+    ...(r.single ? singleComparisons(r.single, paper) : []),
+    ...(r.parallel ? parallelComparisons(r.parallel, paper) : []),
+    ...(r.sequential ? sequentialComparisons(r.sequential, paper) : []),
+    ...(r.functions ? functionsComparisons(r.functions, paper) : []),
+    ...(r.chinchilla ? chinchillaComparisons(r.chinchilla, paper) : []),
+    ...(r.width ? widthComparisons(r.width) : []),
+    ...(r.parity ? parityComparisons(r.parity) : []),
+  ];
+  // Every row carries a note, so tables built from the first row's keys show the column.
+  return out.map((c) => ({ ...c, note: c.note ?? "" }));
+}
+
+/** Single task: allocated neurons and MSE at the paper's α, and the slope. */
+function singleComparisons(
+  single: ResourceExperimentSummary,
+  paper: ResourcePaperValues,
+): Comparison[] {
   const out: Comparison[] = [];
-  if (r.single) {
-    const s = r.single.series[0];
-    paper.single.alphas.forEach((a, i) => {
-      const j = s.x.indexOf(a);
-      if (j < 0) return;
-      out.push(
-        compare(`single: allocated neurons at α=${a}`, s.neurons[j], paper.single.neurons[i], {
-          rel: 0.25,
-        }),
-      );
-      out.push(compareMse(`single: MSE at α=${a}`, s.mse[j], paper.single.mse[i]));
-    });
+  const s = single.series[0];
+  paper.single.alphas.forEach((a, i) => {
+    const j = s.x.indexOf(a);
+    if (j < 0) return;
     out.push(
-      slopeRow(
-        "single: slope of log MSE vs log N",
-        r.single,
-        paper.single.slope_claimed,
-        "; the paper's digitised points give −1.21",
-      ),
+      compare(`single: allocated neurons at α=${a}`, s.neurons[j], paper.single.neurons[i], {
+        rel: 0.25,
+      }),
     );
-  }
-  if (r.parallel) {
-    for (const [i, beta] of paper.parallel.betas.entries()) {
-      const g = r.parallel.ratios.filter((x) => x.beta === beta);
-      if (!g.length) continue;
-      const mean = (k: string) => g.reduce((s, x) => s + (x[k] as number), 0) / g.length;
-      out.push(
-        compare(
-          `parallel: N1/N2 at β=${beta} (mean over α)`,
-          mean("neuron_ratio"),
-          paper.parallel.neuron_ratio[i],
-          {
-            rel: 0.25,
-            note: `MSE2/MSE1 ${mean("inverse_mse_ratio").toFixed(2)}; √(β/(1−β)) = ${
-              Math.sqrt(beta / (1 - beta)).toFixed(2)
-            }`,
-          },
-        ),
-      );
-    }
-    out.push(
-      slopeRow(
-        "parallel: slope of task loss vs total N (mean over β)",
-        r.parallel,
-        paper.parallel.slope_claimed,
-      ),
-    );
-  }
-  if (r.sequential) {
-    const seq = r.sequential, p = paper.sequential;
-    const ends: [number, number, number][] = [
-      [p.alphas[0], p.neurons_first, p.mse_first],
-      [p.alphas[p.alphas.length - 1], p.neurons_last, p.mse_last],
-    ];
-    for (const [alpha, neurons, mse] of ends) {
-      const at = seq.rows.filter((x) => x.alpha === alpha);
-      if (!at.length) continue;
-      const mean = (k: string) => at.reduce((t, x) => t + (x[k] as number), 0) / at.length;
-      out.push(
-        compare(`sequential: total neurons at α=${alpha}`, mean("neurons"), neurons, { rel: 0.25 }),
-      );
-      out.push(compareMse(`sequential: held-out MSE at α=${alpha}`, mean("mse"), mse));
-      out.push(compareMse(`sequential: training MSE at α=${alpha}`, mean("train_mse"), mse, {
-        note:
-          "4-D inputs, few points: the train/test gap is large; the paper does not say which it plots",
-      }));
-    }
-    out.push(
-      slopeRow(`sequential: slope for N ≥ ${p.slope_min_neurons}`, r.sequential, p.slope_claimed),
-    );
-    const g = r.sequential.rows.map((x) => Number(x.g_layer3 ?? 0));
-    out.push({
-      quantity: "sequential: layer-3 neurons with abs(r) > 0.99 with g(x), smallest → largest α",
-      ours: `${g[0]} → ${g[g.length - 1]}`,
-      paper: "some, growing with α",
-      verdict: g[g.length - 1] > 0 && g[g.length - 1] >= g[0] ? "match" : "differs",
-    });
-  }
-  if (r.functions) {
-    out.push(
-      slopeRow(
-        "functions: mean slope over targets and depths",
-        r.functions,
-        paper.functions.slope_claimed,
-      ),
-    );
-    const d1 = r.functions.series.filter((s) => s.label.endsWith("depth 1"));
-    if (d1.length) {
-      const flat = d1.filter((s) => !(s.slope.slope < -0.5)).map((s) =>
-        s.label.replace(" depth 1", "")
-      );
-      const expected = paper.functions.depth1_fails.filter((f) =>
-        d1.some((s) => s.label.startsWith(f + " "))
-      );
-      const agree = expected.filter((f) => flat.includes(f)).length;
-      out.push({
-        quantity: "functions: depth-1 targets whose slope is shallower than −0.5",
-        ours: flat.join(", ") || "none",
-        paper: expected.join(", ") || "(none of the run targets)",
-        verdict: agree === expected.length && flat.length === expected.length
-          ? "match"
-          : agree > 0
-          ? "close"
-          : "differs",
-      });
-    }
-  }
-  if (r.chinchilla) {
-    const c = r.chinchilla, p = paper.chinchilla;
-    out.push(
-      compare("Chinchilla: slope of d_model vs params", c.widthSlope, p.width_slope, { rel: 0.01 }),
-    );
+    out.push(compareMse(`single: MSE at α=${a}`, s.mse[j], paper.single.mse[i]));
+  });
+  out.push(
+    slopeRow(
+      "single: slope of log MSE vs log N",
+      single,
+      paper.single.slope_claimed,
+      "; the paper's digitised points give −1.21",
+    ),
+  );
+  return out;
+}
+
+/** Parallel tasks: the neuron ratio N1/N2 per β, and the slope. */
+function parallelComparisons(
+  parallel: ResourceExperimentSummary,
+  paper: ResourcePaperValues,
+): Comparison[] {
+  const out: Comparison[] = [];
+  for (const [i, beta] of paper.parallel.betas.entries()) {
+    const g = parallel.ratios.filter((x) => x.beta === beta);
+    if (!g.length) continue;
+    const mean = (k: string) => g.reduce((s, x) => s + (x[k] as number), 0) / g.length;
     out.push(
       compare(
-        "Chinchilla: slope of d_model·n_layers vs params",
-        c.widthDepthSlope,
-        p.width_depth_slope,
-        { rel: 0.01 },
-      ),
-    );
-    out.push(
-      compare(
-        "implied loss exponent (ℓ ∝ 1/width) vs Chinchilla's α",
-        c.impliedFromWidth,
-        p.chinchilla_alpha,
-        {
-          rel: 0.05,
-          note: `idealised depth ∝ width: ${p.idealised.toFixed(3)}`,
-        },
-      ),
-    );
-    out.push(
-      compare(
-        "implied loss exponent (ℓ ∝ 1/(width·depth)) vs Chinchilla's α",
-        c.impliedFromWidthDepth,
-        p.chinchilla_alpha,
-        { rel: 0.05 },
-      ),
-    );
-  }
-  if (r.width) {
-    out.push({
-      quantity: "beyond: no-penalty width sweep, slope of MSE vs width (mean over tasks)",
-      ours: +r.width.slope.toFixed(2),
-      paper: "spec: faster than N⁻¹, then a floor near 1e-6",
-      verdict: "n/a",
-      note: fmtCi(r.width.slopeCi),
-    });
-  }
-  if (r.parity) {
-    out.push(
-      compare(
-        "beyond: sparse parity, slope of loss vs width (quantization model: −zipf)",
-        r.parity.slope.slope,
-        r.parity.predicted,
+        `parallel: N1/N2 at β=${beta} (mean over α)`,
+        mean("neuron_ratio"),
+        paper.parallel.neuron_ratio[i],
         {
           rel: 0.25,
-          note: `${fmtCi(r.parity.slope.ci)}; learned subtasks ∝ width^${
-            r.parity.learnedSlope.toFixed(2)
+          note: `MSE2/MSE1 ${mean("inverse_mse_ratio").toFixed(2)}; √(β/(1−β)) = ${
+            Math.sqrt(beta / (1 - beta)).toFixed(2)
           }`,
         },
       ),
     );
   }
-  // Every row carries a note, so tables built from the first row's keys show the column.
-  return out.map((c) => ({ ...c, note: c.note ?? "" }));
+  out.push(
+    slopeRow(
+      "parallel: slope of task loss vs total N (mean over β)",
+      parallel,
+      paper.parallel.slope_claimed,
+    ),
+  );
+  return out;
+}
+
+/** Sequential task: neurons and MSE at the first and last α, the slope, the g(x) neurons. */
+function sequentialComparisons(
+  sequential: ResourceExperimentSummary,
+  paper: ResourcePaperValues,
+): Comparison[] {
+  const out: Comparison[] = [];
+  const seq = sequential, p = paper.sequential;
+  const ends: [number, number, number][] = [
+    [p.alphas[0], p.neurons_first, p.mse_first],
+    [p.alphas[p.alphas.length - 1], p.neurons_last, p.mse_last],
+  ];
+  for (const [alpha, neurons, mse] of ends) {
+    const at = seq.rows.filter((x) => x.alpha === alpha);
+    if (!at.length) continue;
+    const mean = (k: string) => at.reduce((t, x) => t + (x[k] as number), 0) / at.length;
+    out.push(
+      compare(`sequential: total neurons at α=${alpha}`, mean("neurons"), neurons, { rel: 0.25 }),
+    );
+    out.push(compareMse(`sequential: held-out MSE at α=${alpha}`, mean("mse"), mse));
+    out.push(compareMse(`sequential: training MSE at α=${alpha}`, mean("train_mse"), mse, {
+      note:
+        "4-D inputs, few points: the train/test gap is large; the paper does not say which it plots",
+    }));
+  }
+  out.push(
+    slopeRow(`sequential: slope for N ≥ ${p.slope_min_neurons}`, sequential, p.slope_claimed),
+  );
+  const g = sequential.rows.map((x) => Number(x.g_layer3 ?? 0));
+  out.push({
+    quantity: "sequential: layer-3 neurons with abs(r) > 0.99 with g(x), smallest → largest α",
+    ours: `${g[0]} → ${g[g.length - 1]}`,
+    paper: "some, growing with α",
+    verdict: g[g.length - 1] > 0 && g[g.length - 1] >= g[0] ? "match" : "differs",
+  });
+  return out;
+}
+
+/** Ten targets: the mean slope, and which depth-1 targets stay flat. */
+function functionsComparisons(
+  functions: ResourceExperimentSummary,
+  paper: ResourcePaperValues,
+): Comparison[] {
+  const out: Comparison[] = [];
+  out.push(
+    slopeRow(
+      "functions: mean slope over targets and depths",
+      functions,
+      paper.functions.slope_claimed,
+    ),
+  );
+  const d1 = functions.series.filter((s) => s.label.endsWith("depth 1"));
+  if (d1.length) {
+    const flat = d1.filter((s) => !(s.slope.slope < -0.5)).map((s) =>
+      s.label.replace(" depth 1", "")
+    );
+    const expected = paper.functions.depth1_fails.filter((f) =>
+      d1.some((s) => s.label.startsWith(f + " "))
+    );
+    const agree = expected.filter((f) => flat.includes(f)).length;
+    out.push({
+      quantity: "functions: depth-1 targets whose slope is shallower than −0.5",
+      ours: flat.join(", ") || "none",
+      paper: expected.join(", ") || "(none of the run targets)",
+      verdict: agree === expected.length && flat.length === expected.length
+        ? "match"
+        : agree > 0
+        ? "close"
+        : "differs",
+    });
+  }
+  return out;
+}
+
+/** Chinchilla shapes: the width and width·depth slopes, and the loss exponents they imply. */
+function chinchillaComparisons(
+  chinchilla: ResourceChinchillaLink,
+  paper: ResourcePaperValues,
+): Comparison[] {
+  const out: Comparison[] = [];
+  const c = chinchilla, p = paper.chinchilla;
+  out.push(
+    compare("Chinchilla: slope of d_model vs params", c.widthSlope, p.width_slope, { rel: 0.01 }),
+  );
+  out.push(
+    compare(
+      "Chinchilla: slope of d_model·n_layers vs params",
+      c.widthDepthSlope,
+      p.width_depth_slope,
+      { rel: 0.01 },
+    ),
+  );
+  out.push(
+    compare(
+      "implied loss exponent (ℓ ∝ 1/width) vs Chinchilla's α",
+      c.impliedFromWidth,
+      p.chinchilla_alpha,
+      {
+        rel: 0.05,
+        note: `idealised depth ∝ width: ${p.idealised.toFixed(3)}`,
+      },
+    ),
+  );
+  out.push(
+    compare(
+      "implied loss exponent (ℓ ∝ 1/(width·depth)) vs Chinchilla's α",
+      c.impliedFromWidthDepth,
+      p.chinchilla_alpha,
+      { rel: 0.05 },
+    ),
+  );
+  return out;
+}
+
+/** Beyond the paper: the no-penalty width sweep. */
+function widthComparisons(width: ResourceExperimentSummary): Comparison[] {
+  const out: Comparison[] = [];
+  out.push({
+    quantity: "beyond: no-penalty width sweep, slope of MSE vs width (mean over tasks)",
+    ours: +width.slope.toFixed(2),
+    paper: "spec: faster than N⁻¹, then a floor near 1e-6",
+    verdict: "n/a",
+    note: fmtCi(width.slopeCi),
+  });
+  return out;
+}
+
+/** Beyond the paper: sparse parity against the quantization model. */
+function parityComparisons(parity: ResourceParityResult): Comparison[] {
+  const out: Comparison[] = [];
+  out.push(
+    compare(
+      "beyond: sparse parity, slope of loss vs width (quantization model: −zipf)",
+      parity.slope.slope,
+      parity.predicted,
+      {
+        rel: 0.25,
+        note: `${fmtCi(parity.slope.ci)}; learned subtasks ∝ width^${
+          parity.learnedSlope.toFixed(2)
+        }`,
+      },
+    ),
+  );
+  return out;
 }
 
 /**
