@@ -142,7 +142,23 @@ export function regressionBaselines(
   batch: RegressionBatch,
   opts: BaselineOptions = {},
 ): BaselineRow[] {
-  const { nPoints, dim } = batch;
+  const o = resolveBaselineOptions(batch, opts);
+  const nConcepts = Math.max(0, ...batch.concepts) + 1;
+  const errors = squaredErrorSums(batch, o, nConcepts);
+  return baselineRows(batch, opts, o, errors);
+}
+
+/** {@link BaselineOptions} with defaults filled and every field checked. */
+interface ResolvedBaselines {
+  methods: readonly BaselineMethod[];
+  bases: BaselineOptions["bases"];
+  ks: number[];
+  alphas: number[];
+  ridge: number;
+}
+
+function resolveBaselineOptions(batch: RegressionBatch, opts: BaselineOptions): ResolvedBaselines {
+  const { nPoints } = batch;
   const methods = opts.methods ?? BASELINE_METHODS.filter((m) => m !== "oracle" || opts.bases);
   for (const m of methods) {
     if (!(BASELINE_METHODS as readonly string[]).includes(m)) {
@@ -161,11 +177,30 @@ export function regressionBaselines(
   if (alphas.length === 0 || !alphas.every((a) => Number.isFinite(a) && a >= 0)) {
     throw new ConfigError("lassoAlphas", "a non-empty list of finite numbers >= 0", alphas);
   }
-  const ridge = opts.ridge ?? 1e-10;
-  const nConcepts = Math.max(0, ...batch.concepts) + 1;
+  return { methods, bases, ks, alphas, ridge: opts.ridge ?? 1e-10 };
+}
 
-  // Squared-error sums: [method slot][concept][kIndex]; Lasso has one slot per alpha.
-  const slots = { zero: 0, leastSquares: 1, oracle: 2, lasso: 3 } as const;
+// Slots of the squared-error sums; Lasso has one slot per alpha from `lasso` on.
+const SLOTS = { zero: 0, leastSquares: 1, oracle: 2, lasso: 3 } as const;
+
+/** Squared-error sums of every method over the batch, and the sequences per concept. */
+interface ErrorSums {
+  /** [method slot][concept][kIndex] */
+  sq: Float64Array;
+  count: Float64Array;
+  nConcepts: number;
+  /** [k, index of k in `ks`], by increasing k. */
+  order: number[][];
+}
+
+function squaredErrorSums(
+  batch: RegressionBatch,
+  o: ResolvedBaselines,
+  nConcepts: number,
+): ErrorSums {
+  const { nPoints, dim } = batch;
+  const { methods, bases, ks, alphas, ridge } = o;
+  const slots = SLOTS;
   const nSlots = 3 + alphas.length;
   const sq = new Float64Array(nSlots * nConcepts * ks.length);
   const count = new Float64Array(nConcepts);
@@ -209,7 +244,18 @@ export function regressionBaselines(
       }
     }
   }
+  return { sq, count, nConcepts, order };
+}
 
+/** One row per (k, method, concept group); Lasso at its best α (and every α with `allAlphas`). */
+function baselineRows(
+  batch: RegressionBatch,
+  opts: BaselineOptions,
+  o: ResolvedBaselines,
+  { sq, count, nConcepts, order }: ErrorSums,
+): BaselineRow[] {
+  const { methods, ks, alphas } = o;
+  const slots = SLOTS;
   const rows: BaselineRow[] = [];
   const norm = opts.normaliser ?? meanSquare(batch.ys);
   const conceptNorm = (c: number) => opts.conceptNormalisers?.[c] ?? norm;
