@@ -196,44 +196,72 @@ export async function runScalingSweep(
       trainedRuns++, trainedSteps += summary.steps;
       doneTokens += summary.tokens, trainSecs += summary.seconds;
       const eta = doneTokens > 0 ? ((totalTokens - doneTokens) * trainSecs) / doneTokens : NaN;
-      log(
-        `[sweep] ${trainedRuns}/${pending.length} ${g.name}: val loss ${
-          summary.valLoss.toFixed(4)
-        }` +
-          ` (${summary.steps} steps, ${summary.msPerStep.toFixed(0)} ms/step, ${
-            summary.seconds.toFixed(0)
-          } s)` +
-          ` ETA ${Number.isFinite(eta) ? `${Math.round(eta)} s` : "?"}`,
-      );
+      log(`[sweep] ${trainedRuns}/${pending.length} ${g.name}: ${runProgress(summary, eta)}`);
     }
-    const points: SweepPoint[] = runs.map((r) => ({
-      size: r.size,
-      nTotal: r.nTotal,
-      nNonEmbedding: r.nNonEmbedding,
-      budget: r.budget,
-      tokens: r.tokens,
-      loss: r.valLoss,
-    }));
-    return {
-      preset: opts.preset ?? "cpu",
-      config: cfg,
+    return sweepResult(cfg, {
+      preset: opts.preset,
       sizes,
       runs,
       missing: grid.length - runs.length,
-      analysis: analyzeSweep(points, { minSizes: cfg.minSizesPerProfile }),
-      jackknife: sizeJackknife(points, { minSizes: cfg.minSizesPerProfile }),
+    }, {
       trained: { runs: trainedRuns, steps: trainedSteps },
-      corpus: {
-        name: tokens.corpus.name,
-        trainTokens: tokens.train.length,
-        validationTokens: tokens.validation.length,
-        evalTokens: val.targetTokens,
-      },
-      seconds: (performance.now() - t0) / 1000,
-    };
+      tokens,
+      val,
+      t0,
+    });
   } finally {
     if (!opts.store) store.close();
   }
+}
+
+/** One finished run for the progress log: loss, steps, speed, and the sweep's ETA. */
+function runProgress(summary: SweepRunSummary, eta: number): string {
+  return `val loss ${summary.valLoss.toFixed(4)}` +
+    ` (${summary.steps} steps, ${summary.msPerStep.toFixed(0)} ms/step, ${
+      summary.seconds.toFixed(0)
+    } s)` +
+    ` ETA ${Number.isFinite(eta) ? `${Math.round(eta)} s` : "?"}`;
+}
+
+/** The sweep's result from its runs: the IsoFLOP analysis, the jackknife, the corpus sizes. */
+function sweepResult(
+  cfg: ScalingSweepConfig,
+  grid: Pick<ScalingSweepResult, "sizes" | "runs" | "missing"> & { preset?: string },
+  o: {
+    trained: ScalingSweepResult["trained"];
+    tokens: SweepTokens;
+    val: TokenWindows;
+    /** When the sweep started (performance.now()): seconds count to the end of the analysis. */
+    t0: number;
+  },
+): ScalingSweepResult {
+  const { sizes, runs, missing } = grid;
+  const { tokens, val } = o;
+  const points: SweepPoint[] = runs.map((r) => ({
+    size: r.size,
+    nTotal: r.nTotal,
+    nNonEmbedding: r.nNonEmbedding,
+    budget: r.budget,
+    tokens: r.tokens,
+    loss: r.valLoss,
+  }));
+  return {
+    preset: grid.preset ?? "cpu",
+    config: cfg,
+    sizes,
+    runs,
+    missing,
+    analysis: analyzeSweep(points, { minSizes: cfg.minSizesPerProfile }),
+    jackknife: sizeJackknife(points, { minSizes: cfg.minSizesPerProfile }),
+    trained: o.trained,
+    corpus: {
+      name: tokens.corpus.name,
+      trainTokens: tokens.train.length,
+      validationTokens: tokens.validation.length,
+      evalTokens: val.targetTokens,
+    },
+    seconds: (performance.now() - o.t0) / 1000,
+  };
 }
 
 /** One cell of the grid: a run to train (or already stored). */
