@@ -16,12 +16,16 @@ import {
   nOptFigure,
   omegaFigure,
 } from "./figures.ts";
-import { fitScalingDataset, loadChinchillaFig4Points } from "./fit_dataset.ts";
+import {
+  type DatasetFitResult,
+  fitScalingDataset,
+  loadChinchillaFig4Points,
+} from "./fit_dataset.ts";
 import { EPOCH_COEFFS, HOFFMANN_COEFFS } from "./laws.ts";
-import { fitOmega, loadChinchillaModelShapes } from "./omega_fit.ts";
+import { type ChinchillaModelShape, fitOmega, loadChinchillaModelShapes } from "./omega_fit.ts";
 import { PAPER_SCALING_NUMBERS } from "./paper_numbers.ts";
 import { scalingPreset } from "./presets.ts";
-import { reconcileKaplanChinchilla } from "./reconcile.ts";
+import { reconcileKaplanChinchilla, type ReconcileSummary } from "./reconcile.ts";
 import { sweepReport } from "./sweep_report.ts";
 
 /**
@@ -44,7 +48,8 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     name: opts.preset,
     config: { preset, seed },
   });
-  const { summary, frontiers } = await reconcileKaplanChinchilla();
+  const reconciled = await reconcileKaplanChinchilla();
+  const { summary } = reconciled;
   const shapes = await loadChinchillaModelShapes();
   const points = await loadChinchillaFig4Points();
   const data = fitScalingDataset(points, {
@@ -52,7 +57,42 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     fit: { grid: preset.grid },
     bootstrap: { samples: preset.bootstrapSamples, starts: preset.bootstrapStarts, seed },
   });
-  const figs: [string, Record<string, unknown>][] = [
+  const figs = scalingFigures(shapes, reconciled, data);
+  const figures: string[] = [];
+  for (const [name, spec] of figs) {
+    figures.push(await writeFigure(spec, `${opts.outDir}/scaling_${name}`));
+  }
+  // §4 sweep: the stored cpu sweep if complete; quick trains the seconds-long smoke sweep otherwise.
+  const sweep = await sweepReport({
+    outDir: opts.outDir,
+    store: opts.store,
+    train: opts.preset === "quick",
+  });
+  figures.push(...sweep.figures);
+  const comparisons = [
+    ...reconcileComparisons(summary),
+    ...dataFitComparisons(data.summary),
+    ...sweep.comparisons,
+  ];
+  opts.store.setArtifact(runId, "reconcile", summary);
+  opts.store.setArtifact(runId, "dataFit", data.summary);
+  opts.store.finishRun(runId, { epoch: summary.epoch.nonEmbedding.exponent, a: data.summary.a });
+  const markdown = scalingMarkdown(opts.preset, summary, data.summary, sweep.markdown);
+  return {
+    title: "Paper 2: reconciling Kaplan and Chinchilla scaling laws",
+    markdown,
+    figures,
+    comparisons,
+  };
+}
+
+/** Paper 2's figures (name, Vega-Lite spec): ω, the simulated frontiers, the real-data fit. */
+function scalingFigures(
+  shapes: ChinchillaModelShape[],
+  { summary, frontiers }: Awaited<ReturnType<typeof reconcileKaplanChinchilla>>,
+  data: ReturnType<typeof fitScalingDataset>,
+): [string, Record<string, unknown>][] {
+  return [
     ["omega", omegaFigure(shapes, [fitOmega(shapes), fitOmega(shapes, { exponent: 1 / 3 })])],
     ["frontier_loss_nonembedding", frontierLossFigure(frontiers.epoch.nonEmbedding)],
     ["frontier_loss_total", frontierLossFigure(frontiers.epoch.total)],
@@ -86,28 +126,18 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
       nOptFigure(data.fit, data.bootstrap, data.envelope.points, PAPER_SCALING_NUMBERS.epochRefit),
     ],
   ];
-  const figures: string[] = [];
-  for (const [name, spec] of figs) {
-    figures.push(await writeFigure(spec, `${opts.outDir}/scaling_${name}`));
-  }
-  // §4 sweep: the stored cpu sweep if complete; quick trains the seconds-long smoke sweep otherwise.
-  const sweep = await sweepReport({
-    outDir: opts.outDir,
-    store: opts.store,
-    train: opts.preset === "quick",
-  });
-  figures.push(...sweep.figures);
-  const comparisons = [
-    ...reconcileComparisons(summary),
-    ...dataFitComparisons(data.summary),
-    ...sweep.comparisons,
-  ];
-  opts.store.setArtifact(runId, "reconcile", summary);
-  opts.store.setArtifact(runId, "dataFit", data.summary);
-  opts.store.finishRun(runId, { epoch: summary.epoch.nonEmbedding.exponent, a: data.summary.a });
-  const e = summary.epoch, c = summary.chinchilla, d = data.summary;
-  const markdown = [
-    `Pearce & Song's analysis (preset \`${opts.preset}\`). ω fitted to Chinchilla's 50 shapes (row 14,940M as in` +
+}
+
+/** The report's prose: ω, the frontier exponents, the real-data fit, then the sweep's part. */
+function scalingMarkdown(
+  preset: string,
+  summary: ReconcileSummary,
+  d: DatasetFitResult,
+  sweepMarkdown: string,
+): string {
+  const e = summary.epoch, c = summary.chinchilla;
+  return [
+    `Pearce & Song's analysis (preset \`${preset}\`). ω fitted to Chinchilla's 50 shapes (row 14,940M as in` +
     ` the table): ${summary.omegaFit.free.omega.toFixed(0)} with exponent ${
       summary.omegaFit.free.exponent.toFixed(4)
     };` +
@@ -127,12 +157,6 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
       d.B.toFixed(1)
     }, E = ${d.E.toFixed(4)},` +
     ` α = ${d.alpha.toFixed(4)}, β = ${d.beta.toFixed(4)}, a = ${d.a.toFixed(3)}.`,
-    sweep.markdown,
+    sweepMarkdown,
   ].join("\n\n");
-  return {
-    title: "Paper 2: reconciling Kaplan and Chinchilla scaling laws",
-    markdown,
-    figures,
-    comparisons,
-  };
 }
