@@ -24,7 +24,12 @@ const rowLabel = (r: "table" | "authors") =>
  * ```
  */
 export function reconcileComparisons(s: ReconcileSummary): Comparison[] {
-  const rows: Comparison[] = [
+  return [...omegaAndFrontierRows(s), ...asymptoteRows(s), ...lossSlopeRows(s)];
+}
+
+/** ω fitted to Chinchilla's shapes, and the frontier exponents of both coefficient sets. */
+function omegaAndFrontierRows(s: ReconcileSummary): Comparison[] {
+  return [
     compare("ω (exponent free)", s.omegaFit.free.omega, P.omega.free, {
       rel: 0.005,
       note:
@@ -62,6 +67,11 @@ export function reconcileComparisons(s: ReconcileSummary): Comparison[] {
       },
     ),
   ];
+}
+
+/** The small- and large-N asymptotes of the local exponent g. */
+function asymptoteRows(s: ReconcileSummary): Comparison[] {
+  const rows: Comparison[] = [];
   for (const set of ["epoch", "chinchilla"] as const) {
     const name = set === "epoch" ? "Epoch" : "Chinchilla";
     rows.push(
@@ -79,6 +89,12 @@ export function reconcileComparisons(s: ReconcileSummary): Comparison[] {
       ),
     );
   }
+  return rows;
+}
+
+/** Kaplan-form loss–compute slopes, and the offset slope against its closed form. */
+function lossSlopeRows(s: ReconcileSummary): Comparison[] {
+  const rows: Comparison[] = [];
   rows.push(
     compare(
       "Epoch: loss–C_\\E slope, no offset",
