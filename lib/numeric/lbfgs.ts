@@ -182,16 +182,7 @@ export function minimizeLbfgs(
   x0: ArrayLike<number>,
   options: Partial<LbfgsOptions> = {},
 ): LbfgsResult {
-  checkKnownKeys(options, DEFAULT_LBFGS_OPTIONS, "lbfgs");
-  const o: LbfgsOptions = { ...DEFAULT_LBFGS_OPTIONS, ...options };
-  checkPositiveInt(o, "memory");
-  checkPositiveInt(o, "maxIterations");
-  checkPositiveInt(o, "maxLineSearch");
-  checkNumber(o, "gradTol", { min: 0 });
-  checkNumber(o, "fTol", { min: 0 });
-  checkNumber(o, "c1", { min: 0, max: 1, exclusiveMin: true });
-  checkNumber(o, "c2", { min: o.c1, max: 1, exclusiveMin: true });
-
+  const o = lbfgsOptions(options);
   const n = x0.length;
   let x: Float64Array = Float64Array.from(x0);
   let g: Float64Array = new Float64Array(n);
@@ -206,20 +197,7 @@ export function minimizeLbfgs(
   if (infNorm(g) <= o.gradTol) message = "gradient tolerance";
   else {
     for (; iter < o.maxIterations; iter++) {
-      // Two-loop recursion: dir = −H·g.
-      for (let i = 0; i < n; i++) dir[i] = g[i];
-      for (let k = S.length - 1; k >= 0; k--) {
-        alphas[k] = rho[k] * dot(S[k], dir);
-        for (let i = 0; i < n; i++) dir[i] -= alphas[k] * Y[k][i];
-      }
-      const last = S.length - 1;
-      const gamma = last >= 0 ? dot(S[last], Y[last]) / dot(Y[last], Y[last]) : 1;
-      for (let i = 0; i < n; i++) dir[i] *= gamma;
-      for (let k = 0; k < S.length; k++) {
-        const b = rho[k] * dot(Y[k], dir);
-        for (let i = 0; i < n; i++) dir[i] += (alphas[k] - b) * S[k][i];
-      }
-      for (let i = 0; i < n; i++) dir[i] = -dir[i];
+      twoLoopDirection(g, { S, Y, rho }, alphas, dir);
       let d0 = dot(g, dir);
       if (!(d0 < 0)) {
         // Not a descent direction (lost curvature information): restart from steepest descent.
@@ -268,4 +246,45 @@ export function minimizeLbfgs(
     converged: message === "gradient tolerance" || message === "function tolerance",
     message,
   };
+}
+
+/** The options with defaults filled, each checked (a bad one throws `ConfigError`). */
+function lbfgsOptions(options: Partial<LbfgsOptions>): LbfgsOptions {
+  checkKnownKeys(options, DEFAULT_LBFGS_OPTIONS, "lbfgs");
+  const o: LbfgsOptions = { ...DEFAULT_LBFGS_OPTIONS, ...options };
+  checkPositiveInt(o, "memory");
+  checkPositiveInt(o, "maxIterations");
+  checkPositiveInt(o, "maxLineSearch");
+  checkNumber(o, "gradTol", { min: 0 });
+  checkNumber(o, "fTol", { min: 0 });
+  checkNumber(o, "c1", { min: 0, max: 1, exclusiveMin: true });
+  checkNumber(o, "c2", { min: o.c1, max: 1, exclusiveMin: true });
+  return o;
+}
+
+/**
+ * The two-loop recursion (Nocedal & Wright, Algorithm 7.4): writes dir = −H·g for the inverse
+ * Hessian H of the stored correction pairs (s_k, y_k, ρ_k = 1/yᵀs), scaled by γ = sᵀy/yᵀy of the
+ * newest pair. `alphas` is scratch space of at least the memory's length.
+ */
+function twoLoopDirection(
+  g: Float64Array,
+  { S, Y, rho }: { S: Float64Array[]; Y: Float64Array[]; rho: number[] },
+  alphas: Float64Array,
+  dir: Float64Array,
+) {
+  const n = g.length;
+  for (let i = 0; i < n; i++) dir[i] = g[i];
+  for (let k = S.length - 1; k >= 0; k--) {
+    alphas[k] = rho[k] * dot(S[k], dir);
+    for (let i = 0; i < n; i++) dir[i] -= alphas[k] * Y[k][i];
+  }
+  const last = S.length - 1;
+  const gamma = last >= 0 ? dot(S[last], Y[last]) / dot(Y[last], Y[last]) : 1;
+  for (let i = 0; i < n; i++) dir[i] *= gamma;
+  for (let k = 0; k < S.length; k++) {
+    const b = rho[k] * dot(Y[k], dir);
+    for (let i = 0; i < n; i++) dir[i] += (alphas[k] - b) * S[k][i];
+  }
+  for (let i = 0; i < n; i++) dir[i] = -dir[i];
 }
