@@ -47,6 +47,7 @@ export async function loadIclLmTasks(
  *
  * @example
  * ```ts
+ * declare const tasks: IclLmTasks;
  * const tok = taskTokenizer("chars", tasks);
  * ```
  */
@@ -134,7 +135,9 @@ export function packRows(
  * @example
  * ```ts
  * import { ByteTokenizer } from "toolkit";
+ * import type { CausalLm } from "toolkit";
  *
+ * declare const tasks: IclLmTasks, model: CausalLm;
  * const b = promptBatch(tasks, new ByteTokenizer(), 1, { tokensPerStep: 2048, shots: [1, 4], lossOn: "outputs", maxLen: 512, seed: 0 });
  * model.loss(b.windows, b.batch, { mask: b.mask });
  * ```
@@ -199,6 +202,9 @@ export interface EncodedPrompt {
  *
  * @example
  * ```ts
+ * import type { TextTokenizer } from "toolkit";
+ *
+ * declare const tasks: IclLmTasks, tok: TextTokenizer;
  * const prompts = encodeEvalPrompts("bitwise", tasks.get("bitwise")!, tok, { shots: [1, 4, 10], perConcept: 40, seed: 0 });
  * ```
  */

@@ -54,6 +54,9 @@ export interface PromptRun {
  *
  * @example
  * ```ts
+ * import type { CausalLm, EncodedPrompt } from "toolkit";
+ *
+ * declare const model: CausalLm, prompts: EncodedPrompt[];
  * const run = await runPrompts(model, prompts, { capture: true });
  * const acc = run.correct.reduce((s, v) => s + v, 0) / prompts.length;
  * ```

@@ -434,6 +434,9 @@ export async function loadOrRunIclLm(
  *
  * @example
  * ```ts
+ * import type { InterventionResult, TaskMeasurement } from "toolkit";
+ *
+ * declare const base: TaskMeasurement[], interventions: Record<string, InterventionResult>;
  * const s = summarizeIclLm(base, interventions, null, {}, { source: "x", nLayers: 6, dModel: 96, params: 0 }, {});
  * ```
  */

@@ -38,7 +38,10 @@ export interface LoraArm {
  * @example
  * ```ts
  * import { measureTask } from "toolkit";
+ * import type { CausalLm, EncodedPrompt, IclLmConfig, IclLmTasks, TextTokenizer } from "toolkit";
  *
+ * declare const model: CausalLm, tasks: IclLmTasks, tokenizer: TextTokenizer, cfg: IclLmConfig;
+ * declare const concepts: string[], prompts: EncodedPrompt[]; // the POS task's, encoded
  * const arm = await loraFinetune(model, tasks, tokenizer, cfg, "first");
  * await measureTask(model, "pos", concepts, prompts, { adapters: arm.lora.adapters });
  * ```

@@ -48,6 +48,10 @@ export interface InterventionResult {
  *
  * @example
  * ```ts
+ * import type { CausalLm, tf } from "toolkit";
+ *
+ * declare const model: CausalLm, ids: tf.Tensor2D; // two prompts [2, T]
+ * declare const meanNoun: Float32Array; // the mean state of the Noun concept at layer 3
  * const hook = lastTokenPatch(3, [meanNoun, meanNoun], [17, 20]);
  * model.forward(ids, { hooks: { patch: [hook] } });
  * hook.vector.dispose();
@@ -79,7 +83,9 @@ export function lastTokenPatch(
  * @example
  * ```ts
  * import { measureTask } from "toolkit";
+ * import type { CausalLm, EncodedPrompt } from "toolkit";
  *
+ * declare const model: CausalLm, concepts: string[], prompts: EncodedPrompt[];
  * const { measurement, run } = await measureTask(model, "pos", concepts, prompts);
  * const iv = await meanInterventions(model, prompts, run, { layer: measurement.tdLayer, concepts, tdPerConcept: measurement.tdPerConcept });
  * ```

@@ -64,6 +64,9 @@ export interface MeasureOptions {
  *
  * @example
  * ```ts
+ * import type { CausalLm, ConceptTask, EncodedPrompt } from "toolkit";
+ *
+ * declare const model: CausalLm, task: ConceptTask, prompts: EncodedPrompt[];
  * const { measurement } = await measureTask(model, "bitwise", task.concepts, prompts);
  * console.log(measurement.tdLayer, measurement.fit.r2, measurement.accuracyPerConcept);
  * ```
@@ -100,6 +103,10 @@ export async function measureTask(
  *
  * @example
  * ```ts
+ * import type { EncodedPrompt, PromptRun, ShotDecodability } from "toolkit";
+ *
+ * declare const concepts: string[], prompts: EncodedPrompt[];
+ * declare const run: PromptRun, td: ShotDecodability[];
  * const m = summarizeMeasurement("pos", concepts, prompts, run.correct, td);
  * ```
  */

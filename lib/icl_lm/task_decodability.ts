@@ -27,6 +27,9 @@ export interface ShotDecodability {
  *
  * @example
  * ```ts
+ * import type { ConceptTask, EncodedPrompt, PromptRun } from "toolkit";
+ *
+ * declare const run: PromptRun, prompts: EncodedPrompt[], task: ConceptTask;
  * const td = taskDecodabilityByShots(run.states, prompts, { dim: 96, concepts: task.concepts });
  * td[0].byLayer[3].accuracy; // TD at layer 3 for the first shot count
  * ```
@@ -66,6 +69,7 @@ export function taskDecodabilityByShots(
  *
  * @example
  * ```ts
+ * declare const td: ShotDecodability[];
  * const { layer, meanByLayer } = bestTdLayer(td);
  * ```
  */
@@ -97,6 +101,10 @@ export interface TdAccuracyPoint {
  *
  * @example
  * ```ts
+ * import type { ConceptTask, EncodedPrompt, PromptRun } from "toolkit";
+ *
+ * declare const td: ShotDecodability[], run: PromptRun, prompts: EncodedPrompt[];
+ * declare const task: ConceptTask;
  * const pts = tdAccuracyPoints(td, run.correct, prompts, { layer: 3, concepts: task.concepts });
  * ```
  */

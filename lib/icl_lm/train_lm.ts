@@ -40,8 +40,9 @@ export interface TaskLm {
  *
  * @example
  * ```ts
- * import { ByteTokenizer } from "toolkit";
+ * import { ByteTokenizer, iclLmConfig } from "toolkit";
  *
+ * const cfg = iclLmConfig("smoke");
  * const mc = taskLmModelConfig(cfg, new ByteTokenizer()); // vocabSize 256
  * ```
  */
