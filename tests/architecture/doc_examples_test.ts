@@ -50,10 +50,11 @@ Deno.test("the JSDoc examples of lib/ type-check (deno check --doc-only)", async
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["check", "--quiet", "--doc-only", ...files],
     cwd: ROOT,
+    env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const errors = new TextDecoder().decode(stderr).replace(/\x1b\[[0-9;]*m/g, "");
+  const errors = new TextDecoder().decode(stderr);
   assert(code === 0, `examples that do not type-check:\n${errors}`);
 });
 
