@@ -10,6 +10,7 @@
 import { tf } from "../deps.ts";
 import type { Params } from "../model/transformer.ts";
 import { type Checkpoint, loadCheckpoint, type NamedArray, saveCheckpoint } from "../store/checkpoint.ts";
+import { lockRun, type RunLock } from "../store/lock.ts";
 import type { ResultsStore } from "../store/results.ts";
 import { checkKnownKeys, checkNumber, checkOneOf, checkPositiveInt, ConfigError } from "../util/validate.ts";
 import { Adam } from "./optimizer.ts";
@@ -110,8 +111,14 @@ export interface TrainOptions<B> {
   /** Results database and the run's id: metrics go there. */
   store?: ResultsStore;
   runId?: string;
-  /** Checkpoint file (safetensors). With one, an existing checkpoint is resumed. */
+  /**
+   * Checkpoint file (safetensors). With one, an existing checkpoint is resumed, and the run is
+   * locked (`<checkpointPath>.lock`) while it trains: a second process on the same run fails
+   * naming the first (a `UsageError`), or waits with {@link TrainOptions.wait}.
+   */
   checkpointPath?: string;
+  /** Wait for another process training the same checkpoint instead of failing. Default `TOOLKIT_WAIT=1`. */
+  wait?: boolean;
   /** Show a progress line (default true). */
   progress?: boolean;
   /** Label of the progress line. */
@@ -171,10 +178,18 @@ export async function train<B>(
   }));
   const adam = new Adam(trainParams, { lr: cfg.lr, betas: cfg.betas, eps: cfg.eps, weightDecay: cfg.weightDecay });
   let step = 0;
+  let lock: RunLock | undefined;
+  // The partial loss window at the checkpoint (when checkpointEvery is not a multiple of
+  // logEvery), so that the first loss logged after a resume equals an uninterrupted run's.
+  let partial = { sum: 0, n: 0 };
   try {
     if (opts.checkpointPath) {
+      lock = await lockRun(`${opts.checkpointPath}.lock`, {
+        wait: opts.wait ?? Deno.env.get("TOOLKIT_WAIT") === "1",
+        label: opts.runId ?? opts.label,
+      });
       const ckpt = await loadCheckpoint(opts.checkpointPath);
-      if (ckpt) step = restore(ckpt, model, adam, cfg, opts.checkpointPath);
+      if (ckpt) ({ step, partial } = restore(ckpt, model, adam, cfg, opts.checkpointPath));
     }
     const resumedFrom = step;
     if (opts.store && opts.runId) opts.store.truncateMetrics(opts.runId, step);
@@ -182,8 +197,8 @@ export async function train<B>(
     const history: { step: number; loss: number }[] = [];
     const bar = opts.progress === false ? null : new Progress(cfg.steps, { label: opts.label ?? "train", start: step });
     const stopAt = Math.min(cfg.steps, opts.stopAfter ?? Infinity);
-    let lossSum: tf.Scalar = tf.keep(tf.scalar(0));
-    let inWindow = 0, finalLoss = NaN;
+    let lossSum: tf.Scalar = tf.keep(tf.scalar(partial.sum));
+    let inWindow = partial.n, finalLoss = NaN;
     const varList = Object.values(trainParams);
     const t0 = performance.now();
     const startStep = step;
@@ -220,7 +235,7 @@ export async function train<B>(
       paused = opts.deadline !== undefined && step < cfg.steps && step % cfg.logEvery === 0 && Date.now() >= opts.deadline;
       const ckptDue = (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) || step === cfg.steps || paused;
       if (opts.checkpointPath && ckptDue) {
-        await save(opts.checkpointPath, model, adam, cfg, step);
+        await save(opts.checkpointPath, model, adam, cfg, step, { sum: inWindow ? (await lossSum.data())[0] : 0, n: inWindow });
         await opts.onCheckpoint?.(step);
       }
       if (paused) break;
@@ -231,6 +246,7 @@ export async function train<B>(
     return { step, resumedFrom, finalLoss, history, msPerStep, paused };
   } finally {
     adam.dispose();
+    lock?.release();
   }
 }
 
@@ -253,16 +269,35 @@ function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number) {
   }
 }
 
-async function save(path: string, model: TrainableModel, adam: Adam, cfg: TrainConfig, step: number) {
+async function save(
+  path: string,
+  model: TrainableModel,
+  adam: Adam,
+  cfg: TrainConfig,
+  step: number,
+  partial: { sum: number; n: number },
+) {
   const tensors: Record<string, NamedArray> = await adam.state();
   for (const [name, v] of Object.entries(model.params)) tensors[name] = { data: (await v.data()) as Float32Array, shape: v.shape };
   await saveCheckpoint(path, {
     tensors,
-    metadata: { step: String(step), model: JSON.stringify(model.config), train: JSON.stringify(cfg) },
+    metadata: {
+      step: String(step),
+      model: JSON.stringify(model.config),
+      train: JSON.stringify(cfg),
+      // The float32 sum of the losses since the last log and their count (exact as a JS number).
+      lossWindow: JSON.stringify(partial),
+    },
   });
 }
 
-function restore(ckpt: Checkpoint, model: TrainableModel, adam: Adam, cfg: TrainConfig, path: string): number {
+function restore(
+  ckpt: Checkpoint,
+  model: TrainableModel,
+  adam: Adam,
+  cfg: TrainConfig,
+  path: string,
+): { step: number; partial: { sum: number; n: number } } {
   const savedModel = JSON.parse(ckpt.metadata.model ?? "null");
   if (JSON.stringify(savedModel) !== JSON.stringify(model.config)) {
     throw new Error(`checkpoint ${path} was written for another model config: ${ckpt.metadata.model}`);
@@ -276,7 +311,10 @@ function restore(ckpt: Checkpoint, model: TrainableModel, adam: Adam, cfg: Train
   loadParams(model.params, ckpt);
   const step = Number(ckpt.metadata.step);
   adam.load(ckpt.tensors, step);
-  return step;
+  // Older checkpoints lack the window: their first log after a resume averages fewer steps.
+  const w = JSON.parse(ckpt.metadata.lossWindow ?? "null");
+  const partial = w && Number.isFinite(w.sum) && Number.isInteger(w.n) && w.n >= 0 ? w : { sum: 0, n: 0 };
+  return { step, partial };
 }
 
 /**

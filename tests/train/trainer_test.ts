@@ -3,6 +3,7 @@ import { initBackend } from "../../lib/backend/backend.ts";
 import { RegressionTransformer } from "../../lib/model/regression_transformer.ts";
 import { openResults } from "../../lib/store/results.ts";
 import { learningRate, train, trainConfig } from "../../lib/train/trainer.ts";
+import { UsageError } from "../../lib/util/cli.ts";
 import { ConfigError } from "../../lib/util/validate.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../assert.ts";
 import { randomRegressionBatch, TINY } from "../helpers.ts";
@@ -134,3 +135,65 @@ Deno.test("cosine schedule decays from lr to 10% of lr after warm-up", () => {
   assertEquals(learningRate(c, 10), 1);
   assert(Math.abs(learningRate(c, 100) - 0.1) < 1e-9);
 });
+
+Deno.test("a killed run's full stored loss curve equals an uninterrupted run's when checkpoints fall inside a log window", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = openResults(`${dir}/r.sqlite`);
+  // Checkpoints at 7, 14, 21, …; logs every 5: the resume at 14 starts inside the window 11–15.
+  const cfg = { steps: 30, lr: 3e-3, logEvery: 5, checkpointEvery: 7 };
+  const straightRun = store.startRun({ experiment: "test", name: "straight", config: { ...cfg, k: 1 } });
+  const straight = new RegressionTransformer(TINY, { seed: 5 });
+  await train(straight, cfg, { batch: batchOf, loss: (b) => straight.loss(b), progress: false, store, runId: straightRun });
+  const run = store.startRun({ experiment: "test", name: "killed", config: cfg });
+  const ckpt = `${dir}/ckpt.safetensors`;
+  const killed = new RegressionTransformer(TINY, { seed: 5 });
+  await train(killed, cfg, { batch: batchOf, loss: (b) => killed.loss(b), progress: false, checkpointPath: ckpt, store, runId: run, stopAfter: 17 });
+  killed.dispose();
+  const resumed = new RegressionTransformer(TINY, { seed: 6 });
+  const r = await train(resumed, cfg, { batch: batchOf, loss: (b) => resumed.loss(b), progress: false, checkpointPath: ckpt, store, runId: run });
+  assertEquals(r.resumedFrom, 14);
+  const curve = (id: string) => store.metrics(id, { name: "train_loss" }).map((m) => [m.step, m.value]);
+  assertEquals(curve(run), curve(straightRun));
+  assertEquals(curve(run).length, 6);
+  store.close();
+  straight.dispose();
+  resumed.dispose();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a run trained by another live process is refused (or waited for); a dead owner's lock is taken over", async () => {
+  const dir = await Deno.makeTempDir();
+  const ckpt = `${dir}/ckpt.safetensors`;
+  const cfg = { steps: 4, lr: 3e-3, logEvery: 2 };
+  const model = new RegressionTransformer(TINY, { seed: 1 });
+  const opts = { batch: batchOf, loss: (b: ReturnType<typeof batchOf>) => model.loss(b), progress: false, checkpointPath: ckpt };
+  // A live owner: a sleeping child process.
+  const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
+  const owner = { pid: child.pid, host: Deno.hostname(), since: new Date().toISOString() };
+  await Deno.writeTextFile(`${ckpt}.lock`, JSON.stringify(owner));
+  const e = await assertRejects(() => train(model, cfg, { ...opts, runId: "run-x" }));
+  assert(e instanceof UsageError && e.message.includes(`pid ${child.pid}`) && e.message.includes("--wait"), e.message);
+  assertEquals(await exists(ckpt), false, "nothing trained or written");
+  // --wait: proceeds once the owner is gone.
+  const waiting = train(model, cfg, { ...opts, wait: true });
+  setTimeout(() => child.kill(), 200);
+  const res = await waiting;
+  await child.status;
+  assertEquals(res.step, 4);
+  assertEquals(await exists(`${ckpt}.lock`), false, "released after training");
+  // A lock left by a dead process (its pid is gone): taken over.
+  await Deno.writeTextFile(`${ckpt}.lock`, JSON.stringify({ ...owner, pid: child.pid }));
+  const again = await train(model, { ...cfg, steps: 6 }, opts);
+  assertEquals([again.resumedFrom, again.step], [4, 6]);
+  model.dispose();
+  await Deno.remove(dir, { recursive: true });
+});
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
