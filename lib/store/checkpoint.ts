@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { FileError } from "../util/cli.ts";
 
 /** A named array with its shape. Float32 in memory whatever the stored dtype. */
 export interface NamedArray {
@@ -148,10 +149,21 @@ export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<vo
  * ```
  */
 export async function loadCheckpoint(path: string, opts: { only?: (name: string) => boolean } = {}): Promise<Checkpoint | null> {
+  let bytes: Uint8Array;
   try {
-    return decodeSafetensors(await Deno.readFile(path), opts);
+    bytes = await Deno.readFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
+    throw new FileError(path, `cannot be read (${(e as Error).message})`, "check its permissions");
+  }
+  try {
+    return decodeSafetensors(bytes, opts);
+  } catch (e) {
+    // A truncated or corrupt file (a disk filled up, a copy cut short): name it and the way out.
+    throw new FileError(
+      path,
+      `not a readable checkpoint (${(e as Error).message.replace(/^safetensors: /, "")})`,
+      "restore it, or delete it to train this run again from its start",
+    );
   }
 }
