@@ -66,12 +66,13 @@ export async function runIclExperiment(
 ): Promise<IclRunSummary> {
   const cfg = iclConfig(config);
   const { store } = opts;
+  // Refused before the run is started: a refusal leaves no row behind.
+  if (opts.extendFrom && opts.branchFrom) throw new ConfigError("branchFrom", "unset when extendFrom is set", opts.branchFrom);
   const runId = store.startRun({ experiment: ICL_EXPERIMENT, name: opts.name ?? `seed${cfg.seed}`, config: cfg });
   const existing = store.run(runId);
   if (existing?.status === "done" && existing.summary) return existing.summary as IclRunSummary;
   const hasEvals = store.artifactNames(runId).some((n) => n.startsWith("eval@"));
   if (opts.storedOnly && hasEvals) return summarizeIclRun(store, runId);
-  if (opts.extendFrom && opts.branchFrom) throw new ConfigError("branchFrom", "unset when extendFrom is set", opts.branchFrom);
   try {
     if (opts.extendFrom && !hasEvals) await copyRunForExtension(store, opts.extendFrom, runId, cfg, opts.dir);
     if (opts.branchFrom && !hasEvals) await copyRunForBranch(store, opts.branchFrom, runId, cfg, opts.dir);
