@@ -12,9 +12,10 @@
  * Refuses a run whose provenance shows uncommitted or unknown code, unless `--allow-dirty`.
  */
 import { ArchiveError, archiveDir, exportRun, findCheckpoint, openResults, resultsDir } from "../lib/store/mod.ts";
-import { parseFlags } from "../lib/util/cli.ts";
+import { parseFlags, runMain, UsageError } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
 
+await runMain(async () => {
 try {
   const f = parseFlags(Deno.args, {
     experiment: { type: "string", default: "", help: "export every local run of this experiment (with the given ids, if any)" },
@@ -22,7 +23,7 @@ try {
     "allow-dirty": { type: "boolean", default: false, help: "export runs made from uncommitted or unknown code" },
     results: { type: "string", default: resultsDir(), help: "results folder (database, checkpoints)" },
     archive: { type: "string", default: archiveDir() ?? "", help: "archive folder" },
-  }, { usage: "deno task runs:export [RUN_ID ...] [flags]" });
+  }, { usage: "deno task runs:export [RUN_ID ...] [flags]", positionals: { name: "RUN_ID", max: Infinity } });
   const modes = ["auto", "state", "params", "none"];
   if (!modes.includes(f.checkpoint)) throw new ConfigError("checkpoint", modes.join(", "), f.checkpoint);
   if (!f.archive) throw new ConfigError("archive", "a folder", f.archive);
@@ -51,9 +52,7 @@ try {
   console.log(`exported ${ids.length} run(s), ${(total / 1e6).toFixed(2)} MB`);
   store.close();
 } catch (e) {
-  if (e instanceof ConfigError || e instanceof ArchiveError) {
-    console.error(`error: ${e.message}`);
-    Deno.exit(2);
-  }
-  throw e;
+  // An archive problem is a bad input: one line, exit 2 (runMain).
+  throw e instanceof ArchiveError ? new UsageError(e.message) : e;
 }
+});

@@ -6,8 +6,9 @@
  *   deno task runs:list --verify      # also check every file's checksum
  */
 import { ArchiveError, archiveDir, listArchive, readArchive, readArchivedCheckpoint, readArchivedData } from "../lib/store/mod.ts";
-import { parseFlags } from "../lib/util/cli.ts";
+import { parseFlags, runMain, UsageError } from "../lib/util/cli.ts";
 
+await runMain(async () => {
 try {
   const f = parseFlags(Deno.args, {
     json: { type: "boolean", default: false, help: "print JSON" },
@@ -36,9 +37,7 @@ try {
     }
   }
 } catch (e) {
-  if (e instanceof ArchiveError) {
-    console.error(`error: ${e.message}`);
-    Deno.exit(2);
-  }
-  throw e;
+  // An archive problem is a bad input: one line, exit 2 (runMain).
+  throw e instanceof ArchiveError ? new UsageError(e.message) : e;
 }
+});
