@@ -74,12 +74,29 @@ await runMain(async () => {
       "pass a CSV of training runs to --data (e.g. fixtures/chinchilla_fig4_points.csv)",
     );
   }
-  const points = readScalingCsv(text, {
+  const columns = {
     n: flags["n-column"],
     d: flags["d-column"],
     flop: flags["flop-column"],
     loss: flags["loss-column"],
-  });
+  };
+  let points;
+  try {
+    points = readScalingCsv(text, columns);
+  } catch (e) {
+    // A missing column: name the flag that asked for it.
+    const flag = e instanceof ConfigError && e.field === "column"
+      ? (Object.entries(columns).find(([, v]) => v === e.got)?.[0])
+      : undefined;
+    if (flag) {
+      throw new ConfigError(
+        `${flag}-column`,
+        `a column of ${flags.data}: ${(e as ConfigError).allowed}`,
+        e instanceof ConfigError ? e.got : "",
+      );
+    }
+    throw e;
+  }
   if (dropHighest >= points.loss.length) {
     throw new ConfigError(
       "drop-highest-loss",

@@ -80,16 +80,28 @@ function oneLine(s: string, max = 300): string {
  */
 export function errorLine(e: unknown): { line: string; code: number } {
   if (e instanceof ConfigError) {
-    const got = typeof e.got === "string" ? JSON.stringify(e.got) : oneLine(JSON.stringify(e.got) ?? String(e.got), 120);
-    return { line: `error: ${e.field}: got ${oneLine(got, 160)}; allowed: ${oneLine(e.allowed)}`, code: 2 };
+    const got = typeof e.got === "string"
+      ? JSON.stringify(e.got)
+      : oneLine(JSON.stringify(e.got) ?? String(e.got), 120);
+    return {
+      line: `error: ${e.field}: got ${oneLine(got, 160)}; allowed: ${oneLine(e.allowed)}`,
+      code: 2,
+    };
   }
-  if (e instanceof FileError || e instanceof UsageError) return { line: `error: ${oneLine(e.message)}`, code: 2 };
+  if (e instanceof FileError || e instanceof UsageError) {
+    return { line: `error: ${oneLine(e.message)}`, code: 2 };
+  }
   if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.PermissionDenied) {
     // Deno's messages name the path: "No such file or directory (os error 2): readfile 'x'".
     return { line: `error: ${oneLine((e as Error).message)}; check the path`, code: 2 };
   }
-  const msg = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
-  return { line: `error: ${oneLine(msg)} (internal error; rerun with --debug for the stack trace)`, code: 1 };
+  const msg = e instanceof Error
+    ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}`
+    : String(e);
+  return {
+    line: `error: ${oneLine(msg)} (internal error; rerun with --debug for the stack trace)`,
+    code: 1,
+  };
 }
 
 /**
@@ -142,9 +154,17 @@ export function parseFlags<S extends Record<string, FlagSpec>>(
   };
   for (const [k, v] of Object.entries(spec)) options[k] = { type: v.type, default: v.default };
   const known = Object.keys(spec);
+  // `--seed -1`: node's parser takes "-1" for a flag; a negative number is a value.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith("--") ? args[i].slice(2) : "";
+    if (spec[name]?.type === "string" && /^-(\d|\.\d)/.test(args[i + 1] ?? "")) {
+      joined.push(`${args[i]}=${args[++i]}`);
+    } else joined.push(args[i]);
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joined, options, allowPositionals: true, strict: true });
   } catch (e) {
     const msg = (e as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(msg);
@@ -152,14 +172,22 @@ export function parseFlags<S extends Record<string, FlagSpec>>(
     const missing = /Option '--?([^' ]+)(?: <value>)?' argument missing/.exec(msg);
     if (missing) throw new ConfigError(missing[1], "a value after the flag", "nothing");
     const noArg = /Option '--?([^' ]+)' does not take an argument/.exec(msg);
-    if (noArg) throw new ConfigError(noArg[1], `no value (a switch: --${noArg[1]})`, args.find((a) => a.startsWith(`--${noArg[1]}=`)) ?? msg);
+    if (noArg) {
+      throw new ConfigError(
+        noArg[1],
+        `no value (a switch: --${noArg[1]})`,
+        args.find((a) => a.startsWith(`--${noArg[1]}=`)) ?? msg,
+      );
+    }
     throw new ConfigError("flags", dashed(known), oneLine(msg));
   }
   if (parsed.values.help) {
     console.log(opts.usage ?? "flags:");
     for (const [k, v] of Object.entries(spec)) {
-      console.log(`  --${k}${v.type === "string" ? " VALUE" : ""}  ${v.help}` +
-        (v.default !== undefined && v.default !== "" ? ` (default: ${v.default})` : ""));
+      console.log(
+        `  --${k}${v.type === "string" ? " VALUE" : ""}  ${v.help}` +
+          (v.default !== undefined && v.default !== "" ? ` (default: ${v.default})` : ""),
+      );
     }
     console.log("  --debug  print stack traces of errors (also TOOLKIT_DEBUG=1)");
     Deno.exit(0);
@@ -167,14 +195,30 @@ export function parseFlags<S extends Record<string, FlagSpec>>(
   const pos = parsed.positionals;
   const p = opts.positionals;
   if (!p) {
-    if (pos.length) throw new ConfigError("arguments", `none (flags only: ${dashed(known)}; see --help)`, pos[0]);
+    if (pos.length) {
+      throw new ConfigError("arguments", `none (flags only: ${dashed(known)}; see --help)`, pos[0]);
+    }
   } else {
     const min = p.min ?? 0, max = p.max ?? 1;
-    if (pos.length < min) throw new ConfigError(p.name, p.allowed ? p.allowed.join(", ") : `${min} value(s)`, "nothing");
-    if (pos.length > max) {
-      throw new ConfigError("arguments", `at most ${max} ${p.name}${max === 1 ? "" : "s"} (flags: ${dashed(known)})`, pos[max]);
+    if (pos.length < min) {
+      throw new ConfigError(
+        p.name,
+        p.allowed ? p.allowed.join(", ") : `${min} value(s)`,
+        "nothing",
+      );
     }
-    for (const v of pos) if (p.allowed && !p.allowed.includes(v)) throw new ConfigError(p.name, p.allowed.join(", "), v);
+    if (pos.length > max) {
+      throw new ConfigError(
+        "arguments",
+        `at most ${max} ${p.name}${max === 1 ? "" : "s"} (flags: ${dashed(known)})`,
+        pos[max],
+      );
+    }
+    for (const v of pos) {
+      if (p.allowed && !p.allowed.includes(v)) {
+        throw new ConfigError(p.name, p.allowed.join(", "), v);
+      }
+    }
   }
   const values = { ...parsed.values } as Record<string, unknown>;
   delete values.help;
@@ -221,8 +265,14 @@ export function numberFlag(
  * const b = choiceFlag("backend", "wasm", ["auto", "webgpu", "wasm", "cpu"] as const);
  * ```
  */
-export function choiceFlag<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(name, allowed.join(", "), value);
+export function choiceFlag<T extends string>(
+  name: string,
+  value: string,
+  allowed: readonly T[],
+): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, allowed.join(", "), value);
+  }
   return value as T;
 }
 
@@ -246,7 +296,9 @@ export function jsonFlag(name: string, value: string | undefined): Record<string
   } catch {
     throw new ConfigError(name, "a JSON object", value);
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(name, "a JSON object", value);
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new ConfigError(name, "a JSON object", value);
+  }
   return v as Record<string, unknown>;
 }
 
@@ -264,8 +316,13 @@ export const RESULTS_FLAGS = {
   results: {
     type: "string",
     default: "",
-    help: "results folder: database results.sqlite, checkpoints/, figures/ (default $TOOLKIT_RESULTS or results/)",
+    help:
+      "results folder: database results.sqlite, checkpoints/, figures/ (default $TOOLKIT_RESULTS or results/)",
   },
   out: { type: "string", default: "", help: "deprecated: use --results" },
-  db: { type: "string", default: "", help: "deprecated: results database file (:memory: for none); use --results" },
+  db: {
+    type: "string",
+    default: "",
+    help: "deprecated: results database file (:memory: for none); use --results",
+  },
 } as const satisfies Record<string, FlagSpec>;
