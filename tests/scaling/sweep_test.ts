@@ -226,10 +226,10 @@ Deno.test("a bad flag or config value fails naming its field", async () => {
   };
   const preset = await run(["--preset", "huge"]);
   assertEquals(preset.code, 2);
-  assert(preset.stderr.includes('"preset"') && preset.stderr.includes("smoke"), preset.stderr);
+  assert(preset.stderr.startsWith("error: preset:") && preset.stderr.includes("smoke"), preset.stderr);
   const schedule = await run(["--preset", "smoke", "--schedule", "linear"]);
   assertEquals(schedule.code, 2);
-  assert(schedule.stderr.includes('"schedule"'), schedule.stderr);
+  assert(schedule.stderr.startsWith("error: schedule:"), schedule.stderr);
   const flag = await run(["--presets", "smoke"]);
   assertEquals(flag.code, 2);
   assert(flag.stderr.includes("--preset"), flag.stderr);
