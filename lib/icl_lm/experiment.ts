@@ -12,7 +12,7 @@ import { disposeLora } from "../interventions/lora.ts";
 import type { CausalLm } from "../model/causal_lm.ts";
 import { loadHfCheckpoint } from "../model/hf_loader.ts";
 import { umapEmbedding, type UmapRow } from "../probes/umap.ts";
-import { checkpointDir } from "../store/paths.ts";
+import { checkpointDir, checkpointPath } from "../store/paths.ts";
 import { configHash, type ResultsStore } from "../store/results.ts";
 import type { TextTokenizer } from "../text/tokenizer.ts";
 import { ConfigError } from "../util/validate.ts";
@@ -131,7 +131,7 @@ export async function runIclLm(cfg: IclLmConfig, opts: RunIclLmOptions): Promise
         tasks,
         store,
         runId: lmRun,
-        checkpointPath: `${ckptDir}/${lmRun}.safetensors`,
+        checkpointPath: checkpointPath(lmRun, ckptDir),
         progress: opts.progress,
       });
       store.finishRun(lmRun, { step: lm.train.step, finalLoss: lm.train.finalLoss });
@@ -226,7 +226,7 @@ export async function runIclLm(cfg: IclLmConfig, opts: RunIclLmOptions): Promise
         const arm = await loraFinetune(model, tasks, tokenizer, cfg, which, {
           store,
           runId: armRun,
-          checkpointPath: `${ckptDir}/${armRun}.safetensors`,
+          checkpointPath: checkpointPath(armRun, ckptDir),
           progress: opts.progress,
         });
         armLayers[which] = arm.layers;

@@ -16,7 +16,8 @@ import { tf } from "../deps.ts";
 import { initBackend } from "../backend/backend.ts";
 import { LanguageModel } from "../model/language_model.ts";
 import { countParams } from "../model/params.ts";
-import { configHash, openResults, resultsDir, type ResultsStore } from "../store/results.ts";
+import { checkpointDir, checkpointPath as runCheckpointPath } from "../store/paths.ts";
+import { configHash, openResults, type ResultsStore } from "../store/results.ts";
 import { GPT2_VOCAB_SIZE } from "../text/gpt2.ts";
 import type { TokenWindows } from "../text/windows.ts";
 import { train } from "../train/trainer.ts";
@@ -387,9 +388,9 @@ async function trainRun(
     { seed: g.seed },
   );
   const counts = countParams(model.params);
-  const dir = ctx.checkpointDir ?? `${resultsDir()}/checkpoints/${cfg.experiment}`;
+  const dir = ctx.checkpointDir ?? checkpointDir(cfg.experiment);
   await Deno.mkdir(dir, { recursive: true });
-  const checkpointPath = `${dir}/${g.runId}.safetensors`;
+  const checkpointPath = runCheckpointPath(g.runId, dir);
   const B = cfg.batchSize;
   let valLoss = NaN;
   try {
