@@ -89,7 +89,7 @@ export function errorLine(e: unknown): { line: string; code: number } {
     };
   }
   if (e instanceof FileError || e instanceof UsageError) {
-    return { line: `error: ${oneLine(e.message)}`, code: 2 };
+    return { line: `error: ${oneLine(e.message, 600)}`, code: 2 };
   }
   if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.PermissionDenied) {
     // Deno's messages name the path: "No such file or directory (os error 2): readfile 'x'".
