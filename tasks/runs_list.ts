@@ -8,7 +8,7 @@
 import { ArchiveError, archiveDir, listArchive, readArchive, readArchivedCheckpoint, readArchivedData } from "../lib/store/mod.ts";
 import { parseFlags, runMain, UsageError } from "../lib/util/cli.ts";
 
-await runMain(async () => {
+await runMain(() => {
 try {
   const f = parseFlags(Deno.args, {
     json: { type: "boolean", default: false, help: "print JSON" },

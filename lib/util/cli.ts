@@ -118,13 +118,21 @@ export function errorLine(e: unknown): { line: string; code: number } {
  * ```
  */
 export async function runMain(main: () => Promise<void> | void): Promise<void> {
-  try {
-    await main();
-  } catch (e) {
+  const fail = (e: unknown): never => {
     const { line, code } = errorLine(e);
     console.error(line);
     if (debugEnabled() && e instanceof Error && e.stack) console.error(e.stack);
     Deno.exit(code);
+  };
+  // A promise rejected outside `main`'s chain (a stray callback) ends the same way.
+  globalThis.addEventListener("unhandledrejection", (ev) => {
+    ev.preventDefault();
+    fail(ev.reason);
+  });
+  try {
+    await main();
+  } catch (e) {
+    fail(e);
   }
 }
 
