@@ -8,6 +8,7 @@
  * Prints one line per notebook and a final `notebooks: N passed, N failed` line. Without Jupyter
  * (a bare machine) it says so, counts every notebook as skipped and exits 0.
  */
+import { loadBlas, NO_BLAS_WARNING } from "../lib/backend/blas.ts";
 import { numberFlag, parseFlags, runMain } from "../lib/util/cli.ts";
 
 /** Debian packages that run Deno notebooks headless (PyPI is not needed). */
@@ -52,6 +53,8 @@ await runMain(async () => {
     return { ok: out.success, stdout, text: stdout + new TextDecoder().decode(out.stderr) };
   }
 
+  // `deno test --quiet` hides the backend's own warning: repeat it where it is seen.
+  if (Deno.env.get("TOOLKIT_BLAS") !== "0" && !loadBlas()) console.log(NO_BLAS_WARNING);
   if (!onPath("jupyter") || !onPath("jupyter-nbconvert")) {
     console.log(
       `notebooks: skipped ${names.length} notebook(s): Jupyter is not installed here ` +

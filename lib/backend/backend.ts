@@ -1,7 +1,7 @@
 import { backendModules, tf } from "../deps.ts";
 import { ConfigError } from "../util/validate.ts";
 import { setRuntimeFact } from "../util/runtime.ts";
-import { loadBlas } from "./blas.ts";
+import { loadBlas, NO_BLAS_WARNING } from "./blas.ts";
 import { blasInUse, useBlasMatMul } from "./blas_matmul.ts";
 import { fusedKernelsEnabled } from "./fast_path.ts";
 import { useSharedIdentity } from "./wasm_identity.ts";
@@ -140,11 +140,7 @@ let warnedNoBlas = false;
 function warnNoBlas() {
   if (warnedNoBlas || Deno.env.get("TOOLKIT_QUIET") === "1") return;
   warnedNoBlas = true;
-  console.error(
-    "[toolkit] warning: OpenBLAS not found, wasm matmuls run ~4.7x slower " +
-      "(a 4x128x4x64 training step: 647.7 ms without vs 137.8 ms with, 2-core Xeon); " +
-      "install it with: apt-get install -y libopenblas0-pthread",
-  );
+  console.error(NO_BLAS_WARNING);
 }
 
 /** Installs OpenBLAS matmuls on the wasm backend when available; says who computes matmuls. */

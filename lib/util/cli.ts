@@ -253,11 +253,11 @@ export function numberFlag(
   if (value === undefined || value === "") return fallback;
   const n = Number(value.trim());
   const { min = -Infinity, max = Infinity, integer = false, exclusiveMin = false } = opts;
-  const range = [
-    integer ? "an integer" : "a number",
+  const bounds = [
     min > -Infinity ? `${exclusiveMin ? ">" : ">="} ${min}` : "",
     max < Infinity ? `<= ${max}` : "",
-  ].filter(Boolean).join(" ");
+  ].filter(Boolean).join(" and ");
+  const range = `${integer ? "an integer" : "a number"}${bounds ? ` ${bounds}` : ""}`;
   if (value.trim() === "" || !Number.isFinite(n)) throw new ConfigError(name, range, value);
   if ((integer && !Number.isInteger(n)) || (exclusiveMin ? n <= min : n < min) || n > max) {
     throw new ConfigError(name, range, value);
