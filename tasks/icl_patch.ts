@@ -71,6 +71,13 @@ await runMain(async () => {
     await initBackend({ backend, quiet: f.json });
     const run = await loadIclRun(store, f.run, { dir: checkpointDir(undefined, dir) });
     try {
+      if (Deno.env.get("TOOLKIT_QUIET") !== "1") {
+        console.error(
+          `[icl:patch] ${run.runId} at step ${run.step}: patching ${
+            layers ? layers.length : "every"
+          } layer(s)…`,
+        );
+      }
       const matrices = await patchingByLayer(run, { layers });
       store.setArtifact(run.runId, `patchByLayer@${run.step}`, { step: run.step, matrices });
       if (f.json) console.log(JSON.stringify({ runId: run.runId, step: run.step, matrices }));
