@@ -78,7 +78,11 @@ await runMain(async () => {
     warmup: numberFlag("warmup", flags.warmup, DEFAULT_BENCH.warmup, { integer: true, min: 0 }),
     torch: !flags["no-torch"],
     torchScript: flags["torch-script"],
-    torchDevice: choiceFlag("torch-device", flags["torch-device"], ["auto", "cpu", "cuda"] as const),
+    torchDevice: choiceFlag(
+      "torch-device",
+      flags["torch-device"],
+      ["auto", "cpu", "cuda"] as const,
+    ),
     torchThreads: numberFlag("torch-threads", flags["torch-threads"], DEFAULT_BENCH.torchThreads, {
       integer: true,
       min: 1,

@@ -114,7 +114,11 @@ export async function runBench(
     const samples: number[] = [];
     let finalLoss = NaN, params = 0;
     for (let r = 0; r < cfg.repeats; r++) {
-      log(`[bench] ${shapeName(shape)}: timing ${cfg.warmup} + ${cfg.steps} steps${cfg.repeats > 1 ? ` (repeat ${r + 1}/${cfg.repeats})` : ""}…`);
+      log(
+        `[bench] ${shapeName(shape)}: timing ${cfg.warmup} + ${cfg.steps} steps${
+          cfg.repeats > 1 ? ` (repeat ${r + 1}/${cfg.repeats})` : ""
+        }…`,
+      );
       const ours = await timeTrainingSteps(shape, {
         steps: cfg.steps,
         warmup: cfg.warmup,

@@ -261,8 +261,14 @@ export async function loadHfCheckpoint(dir: string): Promise<HfCheckpoint> {
   try {
     hfConfig = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
   } catch (e) {
-    const problem = e instanceof Deno.errors.NotFound ? "not found" : `unreadable (${(e as Error).message})`;
-    throw new FileError(`${dir}/config.json`, problem, "pass a Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json)");
+    const problem = e instanceof Deno.errors.NotFound
+      ? "not found"
+      : `unreadable (${(e as Error).message})`;
+    throw new FileError(
+      `${dir}/config.json`,
+      problem,
+      "pass a Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json)",
+    );
   }
   const parsed = hfModelConfig(hfConfig);
   const model: CausalLm = parsed.family === "gpt2"

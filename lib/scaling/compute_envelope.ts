@@ -47,6 +47,11 @@ export function computeEnvelopeFit(
   }));
   // Fewer than two compute bins (a handful of runs at one budget): no line to fit, and no
   // reason to fail the rest of a dataset fit; the exponent is NaN (null in JSON).
-  if (env.length < 2) return { points: env, fit: { exponent: NaN, coefficient: NaN, intercept: NaN, r2: NaN, n: env.length } };
+  if (env.length < 2) {
+    return {
+      points: env,
+      fit: { exponent: NaN, coefficient: NaN, intercept: NaN, r2: NaN, n: env.length },
+    };
+  }
   return { points: env, fit: fitScalingPowerLaw(env.map((p) => p.compute), env.map((p) => p.n)) };
 }

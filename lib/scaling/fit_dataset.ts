@@ -99,7 +99,9 @@ export function fitScalingDataset(
   hooks.onStage?.("fit");
   const fit = fitChinchillaApproach3(kept, o.fit);
   hooks.onStage?.("bootstrap");
-  const bootstrap = bootstrapChinchillaApproach3(kept, fit, { ...o.bootstrap, fit: o.fit }, { onSample: hooks.onSample });
+  const bootstrap = bootstrapChinchillaApproach3(kept, fit, { ...o.bootstrap, fit: o.fit }, {
+    onSample: hooks.onSample,
+  });
   hooks.onStage?.("envelope");
   const envelope = computeEnvelopeFit(kept, { binDecades: o.envelopeBinDecades });
   const { A, B, E, alpha, beta, a } = fit;

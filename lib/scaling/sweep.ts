@@ -479,12 +479,25 @@ export interface ScalingSweepSummary {
   budgets: ScalingSweepConfig["budgets"];
   sizes: SweepSizeInfo[];
   /** One row per finished run: validation loss and wall time per step. */
-  runs: { size: number; budget: number; seed: number; steps: number; tokens: number; epochs: number; loss: number; msPerStep: number }[];
+  runs: {
+    size: number;
+    budget: number;
+    seed: number;
+    steps: number;
+    tokens: number;
+    epochs: number;
+    loss: number;
+    msPerStep: number;
+  }[];
   missing: number;
   optimal: SweepAnalysis["optimal"]["total"];
   optimalNonEmbedding: SweepAnalysis["optimal"]["nonEmbedding"];
   /** Fitted exponents of N_opt ∝ C^a (null where too few points to fit). */
-  exponent: { total: number | null; nonEmbedding: number | null; nonEmbeddingIsoFlop: number | null };
+  exponent: {
+    total: number | null;
+    nonEmbedding: number | null;
+    nonEmbeddingIsoFlop: number | null;
+  };
   fits: SweepAnalysis["fits"];
   jackknife: SweepJackknifeRow[];
   paper: { total: number; nonEmbedding: number };

@@ -115,7 +115,9 @@ export async function lockRun(
     const who = `pid ${owner.pid} on host ${owner.host} since ${owner.since}`;
     if (!opts.wait) {
       throw new UsageError(
-        `run ${opts.label ?? path} is being trained by another process (${who}; lock ${path}): wait for it to finish, or pass --wait`,
+        `run ${
+          opts.label ?? path
+        } is being trained by another process (${who}; lock ${path}): wait for it to finish, or pass --wait`,
       );
     }
     if (!said) console.error(`[toolkit] waiting for run ${opts.label ?? path}: trained by ${who}`);

@@ -24,10 +24,16 @@ export interface ResultsLocation {
  * const { dir, db } = useResults({ results: "/tmp/r" }); // { dir: "/tmp/r", db: "/tmp/r/results.sqlite" }
  * ```
  */
-export function useResults(flags: { results?: string; out?: string; db?: string }): ResultsLocation {
+export function useResults(
+  flags: { results?: string; out?: string; db?: string },
+): ResultsLocation {
   const dir = flags.results || flags.out || resultsDir();
   if (flags.out && !flags.results) console.error("[toolkit] --out is deprecated: use --results");
-  if (flags.db) console.error("[toolkit] --db is deprecated: use --results DIR (the database is DIR/results.sqlite)");
+  if (flags.db) {
+    console.error(
+      "[toolkit] --db is deprecated: use --results DIR (the database is DIR/results.sqlite)",
+    );
+  }
   if (flags.results || flags.out) Deno.env.set("TOOLKIT_RESULTS", dir);
   return { dir, db: flags.db || `${dir}/results.sqlite` };
 }

@@ -229,7 +229,10 @@ Deno.test("a bad flag or config value fails naming its field", async () => {
   };
   const preset = await run(["--preset", "huge"]);
   assertEquals(preset.code, 2);
-  assert(preset.stderr.startsWith("error: preset:") && preset.stderr.includes("smoke"), preset.stderr);
+  assert(
+    preset.stderr.startsWith("error: preset:") && preset.stderr.includes("smoke"),
+    preset.stderr,
+  );
   const schedule = await run(["--preset", "smoke", "--schedule", "linear"]);
   assertEquals(schedule.code, 2);
   assert(schedule.stderr.startsWith("error: schedule:"), schedule.stderr);

@@ -7,7 +7,10 @@ Deno.test("--results sets the one results location; checkpoint paths come from i
   try {
     Deno.env.delete("TOOLKIT_RESULTS");
     assertEquals(useResults({}), { dir: "results", db: "results/results.sqlite" });
-    assertEquals(checkpointPath("run-1", checkpointDir("icl_lm")), "results/checkpoints/icl_lm/run-1.safetensors");
+    assertEquals(
+      checkpointPath("run-1", checkpointDir("icl_lm")),
+      "results/checkpoints/icl_lm/run-1.safetensors",
+    );
     assertEquals(useResults({ results: "/tmp/r" }), { dir: "/tmp/r", db: "/tmp/r/results.sqlite" });
     assertEquals(resultsDir(), "/tmp/r", "library defaults follow --results");
     assertEquals(checkpointPath("run-1"), "/tmp/r/checkpoints/run-1.safetensors");

@@ -63,11 +63,23 @@ const CASES: [string, string[], string][] = [
   ["scaling_fit.ts", ["--bogus"], "flag"],
   ["scaling_fit.ts", [], "data"],
   ["scaling_fit.ts", ["--data", "missing.csv"], "missing.csv"],
-  ["scaling_fit.ts", ["--data", "fixtures/chinchilla_fig4_points.csv", "--bootstrap", "1"], "bootstrap"],
+  [
+    "scaling_fit.ts",
+    ["--data", "fixtures/chinchilla_fig4_points.csv", "--bootstrap", "1"],
+    "bootstrap",
+  ],
   ["scaling_fit.ts", ["--data", "fixtures/chinchilla_fig4_points.csv", "--level", "2"], "level"],
   ["scaling_fit.ts", ["--data", "fixtures/chinchilla_fig4_points.csv", "--grid", "fine"], "grid"],
-  ["scaling_fit.ts", ["--data", "fixtures/chinchilla_fig4_points.csv", "--drop-highest-loss", "x"], "drop-highest-loss"],
-  ["scaling_fit.ts", ["--data", "fixtures/chinchilla_fig4_points.csv", "--n-column", "nope"], "n-column"],
+  [
+    "scaling_fit.ts",
+    ["--data", "fixtures/chinchilla_fig4_points.csv", "--drop-highest-loss", "x"],
+    "drop-highest-loss",
+  ],
+  [
+    "scaling_fit.ts",
+    ["--data", "fixtures/chinchilla_fig4_points.csv", "--n-column", "nope"],
+    "n-column",
+  ],
   ["scaling_fit.ts", ["data.csv"], "arguments"],
   // scaling:reconcile
   ["scaling_reconcile.ts", ["--bogus"], "flag"],
@@ -130,13 +142,18 @@ async function runCase([task, args, field]: [string, string[], string]) {
 Deno.test(`every task refuses each kind of bad input with one line and exit 2, writing nothing (${CASES.length} cases)`, async () => {
   const outcomes = [];
   // Concurrently, 4 at a time: each case ends before any work, but a process costs ~0.3 s.
-  for (let i = 0; i < CASES.length; i += 4) outcomes.push(...await Promise.all(CASES.slice(i, i + 4).map(runCase)));
+  for (let i = 0; i < CASES.length; i += 4) {
+    outcomes.push(...await Promise.all(CASES.slice(i, i + 4).map(runCase)));
+  }
   const bad = outcomes.filter((o) =>
-    o.code !== 2 || o.stderr.split("\n").length !== 1 || !o.stderr.startsWith(`error: ${o.field}`) ||
+    o.code !== 2 || o.stderr.split("\n").length !== 1 ||
+    !o.stderr.startsWith(`error: ${o.field}`) ||
     o.stderr.includes("Uncaught") || o.left.length > 0
   );
   assertEquals(
-    bad.map((o) => `${o.what} → exit ${o.code}, files [${o.left.join(", ")}]: ${o.stderr.slice(0, 400)}`),
+    bad.map((o) =>
+      `${o.what} → exit ${o.code}, files [${o.left.join(", ")}]: ${o.stderr.slice(0, 400)}`
+    ),
     [],
   );
   await Deno.remove(EMPTY_CKPT, { recursive: true });
@@ -145,15 +162,25 @@ Deno.test(`every task refuses each kind of bad input with one line and exit 2, w
 Deno.test("an internal failure is one line and exit 1; --debug adds the stack trace", async () => {
   const script = await Deno.makeTempFile({ suffix: ".ts" });
   const cli = new URL("../../lib/util/cli.ts", import.meta.url).href;
-  await Deno.writeTextFile(script, `import { runMain } from "${cli}";\nawait runMain(() => { throw new TypeError("boom"); });\n`);
+  await Deno.writeTextFile(
+    script,
+    `import { runMain } from "${cli}";\nawait runMain(() => { throw new TypeError("boom"); });\n`,
+  );
   const run = async (...args: string[]) => {
-    const o = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", script, ...args], env: { NO_COLOR: "1" }, stderr: "piped" }).output();
+    const o = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, ...args],
+      env: { NO_COLOR: "1" },
+      stderr: "piped",
+    }).output();
     return { code: o.code, stderr: new TextDecoder().decode(o.stderr).trimEnd() };
   };
   const plain = await run();
   assertEquals(plain.code, 1);
   assertEquals(plain.stderr.split("\n").length, 1, plain.stderr);
-  assert(plain.stderr.startsWith("error: TypeError: boom") && !plain.stderr.includes("Uncaught"), plain.stderr);
+  assert(
+    plain.stderr.startsWith("error: TypeError: boom") && !plain.stderr.includes("Uncaught"),
+    plain.stderr,
+  );
   const debug = await run("--debug");
   assertEquals(debug.code, 1);
   assert(debug.stderr.split("\n").length > 2 && debug.stderr.includes("at "), debug.stderr);

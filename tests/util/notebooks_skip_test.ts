@@ -11,11 +11,17 @@ Deno.test("tasks/notebooks.ts without jupyter on PATH: a plain skip line with th
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const stdout = new TextDecoder().decode(out.stdout), stderr = new TextDecoder().decode(out.stderr);
+  const stdout = new TextDecoder().decode(out.stdout),
+    stderr = new TextDecoder().decode(out.stderr);
   assertEquals(out.code, 0, stderr);
   assert(!stderr.includes("Uncaught") && !stderr.includes("NotFound"), stderr);
   assert(/notebooks: skipped \d+ notebook\(s\): Jupyter is not installed/.test(stdout), stdout);
-  assert(stdout.includes("apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"), stdout);
+  assert(
+    stdout.includes(
+      "apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel",
+    ),
+    stdout,
+  );
   // The line .ci/run parses: nothing passed, nothing failed.
   assert(/^notebooks: 0 passed, 0 failed, \d+ skipped$/m.test(stdout), stdout);
   await Deno.remove(emptyPath);
