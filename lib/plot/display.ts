@@ -1,8 +1,8 @@
 import { toSVG } from "./render.ts";
 import type { Row, VegaLiteSpec } from "./specs.ts";
 
-// deno-lint-ignore no-explicit-any
 const jupyter = () =>
+  // deno-lint-ignore no-explicit-any
   (Deno as any).jupyter as
     | { display: (bundle: Record<string, unknown>, opts?: { raw?: boolean }) => Promise<void> }
     | undefined;
