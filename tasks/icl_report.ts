@@ -6,41 +6,96 @@
  *   deno task icl:report --figures  # also writes SVG figures per run to results/figures/
  *   deno task icl:report --all --import gpu/results.sqlite   # first copy in runs made elsewhere
  *   deno task icl:report --all --longest   # one row per run name: the run trained furthest
+ *
+ * Reads `--results DIR` (default `$TOOLKIT_RESULTS` or results/).
  */
-import { openResults, resultsDir, summarizeProvenance } from "../lib/store/mod.ts";
+import { openResults, summarizeProvenance, useResults } from "../lib/store/mod.ts";
 import { ICL_EXPERIMENT, longestIclRun, summarizeIclRun, writeIclFigures } from "../lib/icl/mod.ts";
 import { markdownTable } from "../lib/plot/mod.ts";
-import { parseFlags } from "../lib/util/cli.ts";
+import { FileError, parseFlags, RESULTS_FLAGS, runMain } from "../lib/util/cli.ts";
 
-const f = parseFlags(Deno.args, {
-  json: { type: "boolean", default: false, help: "print JSON" },
-  figures: { type: "boolean", default: false, help: "write SVG figures per run" },
-  out: { type: "string", default: resultsDir(), help: "results folder" },
-  all: { type: "boolean", default: false, help: "include unfinished runs" },
-  import: { type: "string", default: "", help: "a results database made elsewhere: copy its runs in first" },
-  longest: { type: "boolean", default: false, help: "one run per name: the one trained furthest (extended runs keep their name)" },
-});
-const store = openResults(`${f.out}/results.sqlite`);
-if (f.import) console.error(`imported ${store.importRuns(f.import, { experiment: ICL_EXPERIMENT }).length} runs from ${f.import}`);
-const runs = store.runs({ experiment: ICL_EXPERIMENT, ...(f.all ? {} : { status: "done" as const }) })
-  .filter((r) => !f.longest || longestIclRun(store, r.name) === r.id);
-const summaries = runs.flatMap((r) => {
-  try {
-    const p = summarizeProvenance(store.provenance(r.id));
-    // Where the numbers come from: this machine's database or the committed archive, and how made.
-    const provenance = { source: r.source, command: p.command, commits: p.commits, backends: p.backends, machines: p.machines, wallSeconds: p.wallSeconds, segments: p.segments };
-    return [{ name: r.name, ...summarizeIclRun(store, r.id), provenance }];
-  } catch {
-    return [];
+await runMain(async () => {
+  const f = parseFlags(Deno.args, {
+    json: { type: "boolean", default: false, help: "print JSON" },
+    figures: { type: "boolean", default: false, help: "write SVG figures per run" },
+    ...RESULTS_FLAGS,
+    all: { type: "boolean", default: false, help: "include unfinished runs" },
+    import: {
+      type: "string",
+      default: "",
+      help: "a results database made elsewhere: copy its runs in first",
+    },
+    longest: {
+      type: "boolean",
+      default: false,
+      help: "one run per name: the one trained furthest (extended runs keep their name)",
+    },
+  }, { usage: "deno task icl:report [flags]" });
+  if (f.import) {
+    try {
+      if (!Deno.statSync(f.import).isFile) throw new Error("not a file");
+    } catch {
+      throw new FileError(
+        f.import,
+        "no such database file",
+        "pass the path of a results.sqlite made elsewhere to --import",
+      );
+    }
   }
+  const { dir, db } = useResults(f);
+  const store = openResults(db);
+  if (f.import) {
+    console.error(
+      `imported ${
+        store.importRuns(f.import, { experiment: ICL_EXPERIMENT }).length
+      } runs from ${f.import}`,
+    );
+  }
+  const runs = store.runs({
+    experiment: ICL_EXPERIMENT,
+    ...(f.all ? {} : { status: "done" as const }),
+  })
+    .filter((r) => !f.longest || longestIclRun(store, r.name) === r.id);
+  const summaries = runs.flatMap((r) => {
+    try {
+      const p = summarizeProvenance(store.provenance(r.id));
+      // Where the numbers come from: this machine's database or the committed archive, and how made.
+      const provenance = {
+        source: r.source,
+        command: p.command,
+        commits: p.commits,
+        backends: p.backends,
+        machines: p.machines,
+        wallSeconds: p.wallSeconds,
+        segments: p.segments,
+      };
+      return [{ name: r.name, ...summarizeIclRun(store, r.id), provenance }];
+    } catch {
+      return [];
+    }
+  });
+  if (f.figures) {
+    for (const r of runs) await writeIclFigures(store, r.id, `${dir}/figures/icl_${r.name}`);
+  }
+  if (f.json) console.log(JSON.stringify({ runs: summaries }));
+  else {
+    const fmt = (a: (number | null)[]) =>
+      a.map((x) => (x === null ? "–" : +x.toPrecision(3))).join(" / ");
+    console.log(markdownTable(summaries.map((s) => ({
+      run: s.name,
+      source: s.provenance.source ?? "local",
+      steps: s.steps,
+      "final MSE per concept": fmt(s.final_mse_per_concept),
+      "÷ own test E[y²]": fmt(s.final_mse_per_concept_own),
+      "last-prediction MSE": +s.final_mse_last.toPrecision(3),
+      oracle: +s.oracle_mse.toPrecision(3),
+      "CD best layer": s.cd_best_layer,
+      "CD per concept": fmt(s.cd_final_per_concept),
+      "drop epochs": fmt(s.drop_epochs_per_concept),
+      "first lead (epoch: concept)": s.first_separation
+        ? `${+s.first_separation.epoch.toPrecision(3)}: ${s.first_separation.concept}`
+        : "–",
+    }))));
+  }
+  store.close();
 });
-if (f.figures) for (const r of runs) await writeIclFigures(store, r.id, `${f.out}/figures/icl_${r.name}`);
-if (f.json) console.log(JSON.stringify({ runs: summaries }));
-else {
-  const fmt = (a: (number | null)[]) => a.map((x) => (x === null ? "–" : +x.toPrecision(3))).join(" / ");
-  console.log(markdownTable(summaries.map((s) => ({
-    run: s.name, source: s.provenance.source ?? "local", steps: s.steps, "final MSE per concept": fmt(s.final_mse_per_concept), "÷ own test E[y²]": fmt(s.final_mse_per_concept_own), "last-prediction MSE": +s.final_mse_last.toPrecision(3), oracle: +s.oracle_mse.toPrecision(3),
-    "CD best layer": s.cd_best_layer, "CD per concept": fmt(s.cd_final_per_concept), "drop epochs": fmt(s.drop_epochs_per_concept), "first lead (epoch: concept)": s.first_separation ? `${+s.first_separation.epoch.toPrecision(3)}: ${s.first_separation.concept}` : "–",
-  }))));
-}
-store.close();

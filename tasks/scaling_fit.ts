@@ -8,6 +8,7 @@
  *
  * Prints {"A", "B", "E", "alpha", "beta", "a", "ci": {...}, ...} with --json, else a table. A
  * bad CSV (missing column, empty, non-numeric or non-positive value) fails naming row and column.
+ * Progress (fit, bootstrap resamples) goes to stderr.
  */
 import { markdownTable } from "../lib/plot/mod.ts";
 import {
@@ -17,10 +18,11 @@ import {
   fitScalingDataset,
   readScalingCsv,
 } from "../lib/scaling/mod.ts";
-import { numberFlag, parseFlags } from "../lib/util/cli.ts";
-import { checkOneOf, ConfigError } from "../lib/util/validate.ts";
+import { Progress } from "../lib/train/progress.ts";
+import { choiceFlag, FileError, numberFlag, parseFlags, runMain } from "../lib/util/cli.ts";
+import { ConfigError } from "../lib/util/validate.ts";
 
-try {
+await runMain(async () => {
   const flags = parseFlags(Deno.args, {
     data: { type: "string", default: "", help: "CSV file of training runs (required)" },
     "drop-highest-loss": {
@@ -49,31 +51,84 @@ try {
     delta: { type: "string", default: "0.001", help: "Huber δ on log loss" },
   }, { usage: "deno task scaling:fit --data FILE.csv [--drop-highest-loss K] [--json]" });
   if (!flags.data) throw new ConfigError("data", "a CSV file path", flags.data);
-  checkOneOf(flags, "grid", ["epoch", "coarse"]);
+  const grid = choiceFlag("grid", flags.grid, ["epoch", "coarse"]);
+  const starts = choiceFlag("bootstrap-starts", flags["bootstrap-starts"], ["warm", "grid"]);
+  const dropHighest = numberFlag("drop-highest-loss", flags["drop-highest-loss"], 0, {
+    integer: true,
+    min: 0,
+  });
+  const delta = numberFlag("delta", flags.delta, 1e-3, { min: 0, exclusiveMin: true });
+  const samples = numberFlag("bootstrap", flags.bootstrap, 200, { integer: true, min: 2 });
+  const level = numberFlag("level", flags.level, 0.95, { min: 0, max: 1, exclusiveMin: true });
+  const seed = numberFlag("seed", flags.seed, 0, { integer: true });
   let text: string;
   try {
     text = await Deno.readTextFile(flags.data);
   } catch (e) {
-    throw new ConfigError("data", "a readable file", `${flags.data} (${(e as Error).message})`);
+    const problem = e instanceof Deno.errors.NotFound
+      ? "not found"
+      : `unreadable (${(e as Error).message})`;
+    throw new FileError(
+      flags.data,
+      problem,
+      "pass a CSV of training runs to --data (e.g. fixtures/chinchilla_fig4_points.csv)",
+    );
   }
-  const points = readScalingCsv(text, {
+  const columns = {
     n: flags["n-column"],
     d: flags["d-column"],
     flop: flags["flop-column"],
     loss: flags["loss-column"],
-  });
+  };
+  let points;
+  try {
+    points = readScalingCsv(text, columns);
+  } catch (e) {
+    // A missing column: name the flag that asked for it.
+    const flag = e instanceof ConfigError && e.field === "column"
+      ? (Object.entries(columns).find(([, v]) => v === e.got)?.[0])
+      : undefined;
+    if (flag) {
+      throw new ConfigError(
+        `${flag}-column`,
+        `a column of ${flags.data}: ${(e as ConfigError).allowed}`,
+        e instanceof ConfigError ? e.got : "",
+      );
+    }
+    throw e;
+  }
+  if (dropHighest >= points.loss.length) {
+    throw new ConfigError(
+      "drop-highest-loss",
+      `fewer than the ${points.loss.length} points of ${flags.data}`,
+      flags["drop-highest-loss"],
+    );
+  }
+  const gridStarts = grid === "coarse" ? COARSE_APPROACH3_GRID : EPOCH_APPROACH3_GRID;
+  let bar: Progress | null = null;
   const { summary } = fitScalingDataset(points, {
-    dropHighestLoss: numberFlag("drop-highest-loss", flags["drop-highest-loss"], 0),
-    fit: {
-      grid: flags.grid === "coarse" ? COARSE_APPROACH3_GRID : EPOCH_APPROACH3_GRID,
-      delta: numberFlag("delta", flags.delta, 1e-3),
+    dropHighestLoss: dropHighest,
+    fit: { grid: gridStarts, delta },
+    bootstrap: { samples, level, seed, starts },
+  }, {
+    onStage: (stage) => {
+      if (Deno.env.get("TOOLKIT_QUIET") === "1") return;
+      if (stage === "fit") {
+        console.error(
+          `[scaling:fit] fitting ${
+            points.loss.length - dropHighest
+          } points from the ${grid} grid of starts…`,
+        );
+      }
+      if (stage === "bootstrap") {
+        bar = new Progress(samples, {
+          label: "scaling:fit bootstrap",
+          everySeconds: Deno.stderr.isTerminal() ? 0.2 : 2,
+        });
+      }
+      if (stage === "envelope") (bar as Progress | null)?.done();
     },
-    bootstrap: {
-      samples: numberFlag("bootstrap", flags.bootstrap, 200),
-      level: numberFlag("level", flags.level, 0.95),
-      seed: numberFlag("seed", flags.seed, 0),
-      starts: flags["bootstrap-starts"] as "warm" | "grid",
-    },
+    onSample: (done) => (bar as Progress | null)?.update(done),
   });
   if (flags.json) console.log(JSON.stringify(summary, null, 2));
   else {
@@ -82,12 +137,13 @@ try {
         `${summary.bootstrap.samples} bootstrap resamples (${summary.bootstrap.starts} starts)\n`,
     );
     console.log(markdownTable(dataFitTableRows(summary)));
+    const a = summary.envelope.exponent;
     console.log(
-      `\nlowest-loss-per-compute-bin envelope: N_opt ∝ C^${summary.envelope.exponent.toFixed(3)}`,
+      `\nlowest-loss-per-compute-bin envelope: ${
+        Number.isFinite(a)
+          ? `N_opt ∝ C^${a.toFixed(3)}`
+          : "n/a (the points fall in fewer than two compute bins)"
+      }`,
     );
   }
-} catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
-  console.error(`error: ${e.message}`);
-  Deno.exit(2);
-}
+});

@@ -13,10 +13,10 @@ import {
   reconcileKaplanChinchilla,
   reconcileTableRows,
 } from "../lib/scaling/mod.ts";
-import { parseFlags } from "../lib/util/cli.ts";
+import { choiceFlag, parseFlags, runMain } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
 
-try {
+await runMain(async () => {
   const flags = parseFlags(Deno.args, {
     json: { type: "boolean", default: false, help: "print the summary as JSON" },
     omega: { type: "string", default: "fit", help: "ω for the simulation: fit | paper | a number" },
@@ -31,12 +31,16 @@ try {
   const omega = flags.omega === "fit" || flags.omega === "paper"
     ? flags.omega
     : Number(flags.omega);
-  if (typeof omega === "number" && !Number.isFinite(omega)) {
-    throw new ConfigError("omega", "fit, paper or a number", flags.omega);
+  if (
+    typeof omega === "number" &&
+    (!Number.isFinite(omega) || omega <= 0 || flags.omega.trim() === "")
+  ) {
+    throw new ConfigError("omega", "fit, paper or a number > 0", flags.omega);
   }
+  const row14b = choiceFlag("row14b", flags.row14b, ["table", "authors"] as const);
   const { summary } = await reconcileKaplanChinchilla({
     omega,
-    row14b: flags.row14b as "table" | "authors",
+    row14b,
   });
   if (flags.json) console.log(JSON.stringify(summary, null, 2));
   else {
@@ -52,8 +56,4 @@ try {
     console.log(markdownTable(reconcileTableRows(summary)));
     console.log("\n" + markdownTable(reconcileComparisons(summary) as never));
   }
-} catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
-  console.error(`error: ${e.message}`);
-  Deno.exit(2);
-}
+});

@@ -11,28 +11,32 @@
  *   deno task scaling:sweep --shard 1/2 & deno task scaling:sweep --shard 2/2   # two cores
  *
  * --json prints {"preset", "budgets", "sizes", "optimal", "exponent", "paper", ...}. A bad
- * flag or config value fails (exit 2) naming the field.
+ * flag or config value fails (exit 2) naming the field, before anything starts. Runs,
+ * checkpoints and figures go to `--results DIR` (default `$TOOLKIT_RESULTS` or results/).
  */
 import { markdownTable } from "../lib/plot/mod.ts";
 import { runScalingSweep, sweepSummary } from "../lib/scaling/sweep.ts";
 import { type ScalingSweepConfig, scalingSweepConfig } from "../lib/scaling/sweep_config.ts";
 import { writeSweepFigures } from "../lib/scaling/sweep_figures.ts";
-import { openResults, resultsDir } from "../lib/store/results.ts";
+import { openResults } from "../lib/store/results.ts";
+import { useResults } from "../lib/store/paths.ts";
 import {
   runSlurmCommand,
   scalingSweepCells,
   SLURM_FLAGS,
   slurmRequested,
 } from "../lib/sweep/mod.ts";
-import { parseFlags } from "../lib/util/cli.ts";
+import { numberFlag, parseFlags, RESULTS_FLAGS, runMain } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
 
-function numbers(name: string, value: string): number[] {
-  const xs = value.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
-  if (!xs.length || xs.some((x) => !Number.isFinite(x))) {
-    throw new ConfigError(name, "comma-separated numbers", value);
-  }
-  return xs;
+function numbers(
+  name: string,
+  value: string,
+  opts: { integer?: boolean; min?: number; exclusiveMin?: boolean } = {},
+): number[] {
+  const parts = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!parts.length) throw new ConfigError(name, "comma-separated numbers", value);
+  return parts.map((p) => numberFlag(name, p, 0, opts));
 }
 
 function shapes(value: string): ScalingSweepConfig["sizes"] {
@@ -43,7 +47,7 @@ function shapes(value: string): ScalingSweepConfig["sizes"] {
   });
 }
 
-try {
+await runMain(async () => {
   const flags = parseFlags(Deno.args, {
     preset: { type: "string", default: "cpu", help: "smoke | cpu | cpu-wide | gpu" },
     json: { type: "boolean", default: false, help: "print JSON" },
@@ -53,8 +57,13 @@ try {
     budgets: { type: "string", default: "", help: "comma-separated C_T budgets in FLOP" },
     sizes: { type: "string", default: "", help: "comma-separated LxDxH shapes" },
     batch: { type: "string", default: "", help: "windows per step" },
-    db: { type: "string", default: "", help: "results database (default results/results.sqlite)" },
-    figures: { type: "string", default: "results/figures", help: 'figure directory ("" = none)' },
+    ...RESULTS_FLAGS,
+    figures: { type: "string", default: "RESULTS/figures", help: 'figure directory ("" = none)' },
+    wait: {
+      type: "boolean",
+      default: false,
+      help: "wait for runs another process is training instead of failing",
+    },
     "analyze-only": { type: "boolean", default: false, help: "read stored runs, train nothing" },
     shard: { type: "string", default: "", help: "i/n: train shard i of n (one process per core)" },
     ...SLURM_FLAGS,
@@ -64,12 +73,17 @@ try {
   });
   const over: Partial<ScalingSweepConfig> = {};
   if (flags.schedule) over.schedule = flags.schedule as ScalingSweepConfig["schedule"];
-  if (flags.lr) over.lr = numbers("lr", flags.lr)[0];
-  if (flags.seeds) over.seeds = numbers("seeds", flags.seeds);
-  if (flags.budgets) over.budgets = numbers("budgets", flags.budgets);
+  if (flags.lr) over.lr = numberFlag("lr", flags.lr, 0, { min: 0, exclusiveMin: true });
+  if (flags.seeds) over.seeds = numbers("seeds", flags.seeds, { integer: true, min: 0 });
+  if (flags.budgets) {
+    over.budgets = numbers("budgets", flags.budgets, { min: 0, exclusiveMin: true });
+  }
   if (flags.sizes) over.sizes = shapes(flags.sizes);
-  if (flags.batch) over.batchSize = numbers("batch", flags.batch)[0];
+  if (flags.batch) over.batchSize = numberFlag("batch", flags.batch, 0, { integer: true, min: 1 });
   const cfg = scalingSweepConfig(flags.preset, over);
+  const { dir, db } = useResults(flags);
+  if (flags.wait) Deno.env.set("TOOLKIT_WAIT", "1");
+  const figureDir = flags.figures === "RESULTS/figures" ? `${dir}/figures` : flags.figures;
   if (slurmRequested(flags)) {
     // A job array: each task trains --shard i/n into its own results folder; the merge job
     // imports them into --db and then runs this command with --analyze-only on it.
@@ -80,9 +94,9 @@ try {
         args: Deno.args,
         drop: { figures: true, "analyze-only": false },
         shardArgs: ["--figures", ""],
-        summaryArgs: ["--analyze-only", "--figures", flags.figures],
+        summaryArgs: ["--analyze-only", "--figures", figureDir],
         cells: () => scalingSweepCells(cfg),
-        store: flags.db || `${resultsDir()}/results.sqlite`,
+        store: db,
       }),
     );
   }
@@ -91,16 +105,18 @@ try {
     const m = /^(\d+)\/(\d+)$/.exec(flags.shard);
     if (!m) throw new ConfigError("shard", "i/n, e.g. 1/2", flags.shard);
     shard = { index: Number(m[1]), count: Number(m[2]) };
+    if (shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
+      throw new ConfigError("shard", `i/n with 1 <= i <= n`, flags.shard);
+    }
   }
-  const store = flags.db ? openResults(flags.db) : openResults();
+  const store = openResults(db);
   const result = await runScalingSweep(cfg, {
     preset: flags.preset,
     store,
     analyzeOnly: flags["analyze-only"],
     shard,
-  });
-  store.close();
-  const figures = flags.figures ? await writeSweepFigures(result, flags.figures) : [];
+  }).finally(() => store.close());
+  const figures = figureDir ? await writeSweepFigures(result, figureDir) : [];
   const summary = sweepSummary(result);
   if (flags.json) console.log(JSON.stringify({ ...summary, figures }, null, 2));
   else {
@@ -134,8 +150,4 @@ try {
     console.log(`\nLeave-one-size-out exponents:\n\n${markdownTable(jk)}`);
     if (figures.length) console.log(`figures: ${figures.join(", ")}`);
   }
-} catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
-  console.error(`error: ${e.message}`);
-  Deno.exit(2);
-}
+});

@@ -41,7 +41,11 @@ export function assertAllClose(
     }
   }
 }
-export function assertThrows(fn: () => unknown, errorClass?: new (...a: never[]) => Error, msgIncludes?: string) {
+export function assertThrows(
+  fn: () => unknown,
+  errorClass?: new (...a: never[]) => Error,
+  msgIncludes?: string,
+) {
   let thrown: unknown;
   try {
     fn();

@@ -5,13 +5,16 @@ import { assert } from "./assert.ts";
 Deno.test("mod.ts imports and trains from a scratch folder with no deno.json", async () => {
   const dir = await Deno.makeTempDir();
   const url = new URL("../mod.ts", import.meta.url).href;
-  await Deno.writeTextFile(`${dir}/main.ts`, `
+  await Deno.writeTextFile(
+    `${dir}/main.ts`,
+    `
     import { initBackend, RegressionTransformer, countParams, Rng } from "${url}";
     await initBackend({ backend: "wasm", quiet: true });
     const m = new RegressionTransformer({ nLayers: 1, dModel: 8, nHeads: 2, inputDim: 2, maxLen: 4 });
     const r = new Rng(0);
     const l = m.loss({ batch: 1, nPoints: 2, dim: 2, tokens: r.normalArray(8), ys: r.normalArray(2) });
-    console.log("OK", countParams(m.params).total, l.dataSync()[0] > 0);`);
+    console.log("OK", countParams(m.params).total, l.dataSync()[0] > 0);`,
+  );
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--no-config", "main.ts"],
     cwd: dir,

@@ -1,7 +1,7 @@
 import { backendModules, tf } from "../deps.ts";
 import { ConfigError } from "../util/validate.ts";
 import { setRuntimeFact } from "../util/runtime.ts";
-import { loadBlas } from "./blas.ts";
+import { loadBlas, NO_BLAS_WARNING } from "./blas.ts";
 import { blasInUse, useBlasMatMul } from "./blas_matmul.ts";
 import { fusedKernelsEnabled } from "./fast_path.ts";
 import { useSharedIdentity } from "./wasm_identity.ts";
@@ -125,7 +125,22 @@ export async function initBackend(
       `[toolkit] backend ${current.backend} (${current.device}; ${current.reason}${mm})`,
     );
   }
+  // Shown even with `quiet` (it goes to stderr, JSON stays on stdout): a silent 4.7× is worse.
+  if (current.matmul === "xnnpack" && Deno.env.get("TOOLKIT_BLAS") !== "0") warnNoBlas();
   return current;
+}
+
+let warnedNoBlas = false;
+
+/**
+ * The wasm backend without OpenBLAS: one warning per process naming the package and the cost
+ * (measured on the 2-core build machines, shared/spec/00_stack.md). `TOOLKIT_BLAS=0` (OpenBLAS
+ * turned off on purpose) and `TOOLKIT_QUIET=1` silence it.
+ */
+function warnNoBlas() {
+  if (warnedNoBlas || Deno.env.get("TOOLKIT_QUIET") === "1") return;
+  warnedNoBlas = true;
+  console.error(NO_BLAS_WARNING);
 }
 
 /** Installs OpenBLAS matmuls on the wasm backend when available; says who computes matmuls. */

@@ -2,7 +2,13 @@ import { tf } from "../deps.ts";
 import { fusedKernels } from "./fast_path.ts";
 import { expFast } from "./fast_math.ts";
 import { simdKernels } from "./simd_kernels.ts";
-import { f32Index, runWasmKernel, sizeOf, type WasmBackend, type WasmKernelFunc } from "./wasm_heap.ts";
+import {
+  f32Index,
+  runWasmKernel,
+  sizeOf,
+  type WasmBackend,
+  type WasmKernelFunc,
+} from "./wasm_heap.ts";
 import { gpuGelu } from "./webgpu/ops.ts";
 import { gpuKernels } from "./webgpu/program.ts";
 
@@ -92,7 +98,8 @@ const fusedGelu = tf.customGrad(
     save([u, s]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runWasmKernel("ToolkitGeluGrad", backwardKernel, { dy, u: saved[0], s: saved[1] }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        runWasmKernel("ToolkitGeluGrad", backwardKernel, { dy, u: saved[0], s: saved[1] }),
     };
   }) as never,
 ) as unknown as (u: tf.Tensor) => tf.Tensor;

@@ -96,8 +96,12 @@ function modelMatmuls(
  * console.log(formatBench(report));
  * ```
  */
-export async function runBench(over: Partial<BenchConfig> = {}): Promise<BenchReport> {
+export async function runBench(
+  over: Partial<BenchConfig> = {},
+  opts: { log?: (line: string) => void } = {},
+): Promise<BenchReport> {
   const cfg = benchConfig(over);
+  const log = opts.log ?? (() => {});
   const info: BackendInfo = await initBackend({ backend: cfg.backend, quiet: true });
   const realGpu = info.backend === "webgpu" && !info.device.includes("software fallback");
   const shapes = benchShapes(cfg, realGpu);
@@ -110,6 +114,11 @@ export async function runBench(over: Partial<BenchConfig> = {}): Promise<BenchRe
     const samples: number[] = [];
     let finalLoss = NaN, params = 0;
     for (let r = 0; r < cfg.repeats; r++) {
+      log(
+        `[bench] ${shapeName(shape)}: timing ${cfg.warmup} + ${cfg.steps} steps${
+          cfg.repeats > 1 ? ` (repeat ${r + 1}/${cfg.repeats})` : ""
+        }…`,
+      );
       const ours = await timeTrainingSteps(shape, {
         steps: cfg.steps,
         warmup: cfg.warmup,
@@ -122,6 +131,7 @@ export async function runBench(over: Partial<BenchConfig> = {}): Promise<BenchRe
       params = ours.params;
       let torchMs: number | null = null;
       if (cfg.torch) {
+        log(`[bench] ${shapeName(shape)}: ours ${round(oursMs)} ms/step; PyTorch reference…`);
         const t = await runTorchReference(shape, {
           script: cfg.torchScript,
           python: cfg.python,
@@ -141,6 +151,7 @@ export async function runBench(over: Partial<BenchConfig> = {}): Promise<BenchRe
       repeats.push([round(oursMs), torchMs]);
     }
     const paired = repeats.filter((x): x is [number, number] => x[1] !== null);
+    if (cfg.levers) log(`[bench] ${shapeName(shape)}: levers…`);
     const levers = cfg.levers && (info.backend === "wasm" || info.backend === "webgpu")
       ? await measureLevers(shape, {
         // webgpu levers time 5 queued steps per round
@@ -165,6 +176,7 @@ export async function runBench(over: Partial<BenchConfig> = {}): Promise<BenchRe
   }
   const rates: MatmulRate[] = [];
   if (cfg.matmul) {
+    log("[bench] matmul GFLOP/s…");
     const seen = new Set<string>();
     for (
       const mm of [

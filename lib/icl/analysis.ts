@@ -15,7 +15,7 @@ import { ConfigError } from "../util/validate.ts";
 import type { IclConfig } from "./config.ts";
 import { ICL_EXPERIMENT } from "./config.ts";
 import { iclTask } from "./task.ts";
-import { type PatchMatrix, patchingMatrix } from "./measure.ts";
+import { patchingMatrix, type PatchMatrix } from "./measure.ts";
 import { iclEvals } from "./report.ts";
 
 /** A stored run's model at its last checkpoint, with the run's config and task. */
@@ -59,7 +59,11 @@ export function longestIclRun(store: ResultsStore, name: string): string | undef
  * const run = await loadIclRun(openResults(), "cpu-fourBases-seed1", { dir: "results/checkpoints" });
  * ```
  */
-export async function loadIclRun(store: ResultsStore, idOrName: string, opts: { dir: string }): Promise<LoadedIclRun> {
+export async function loadIclRun(
+  store: ResultsStore,
+  idOrName: string,
+  opts: { dir: string },
+): Promise<LoadedIclRun> {
   const rec = store.run(idOrName) ?? store.run(longestIclRun(store, idOrName) ?? "");
   if (!rec) throw new ConfigError("run", "the id or name of a stored run", idOrName);
   // A local checkpoint, else the one archived with the run (read in memory, nothing written).
@@ -68,7 +72,9 @@ export async function loadIclRun(store: ResultsStore, idOrName: string, opts: { 
     return bytes ? decodeSafetensors(bytes) : null;
   };
   const ckpt = (await loadCheckpoint(`${opts.dir}/${rec.id}.safetensors`)) ?? archived();
-  if (!ckpt) throw new Error(`run ${rec.id} has no checkpoint in ${opts.dir} and none in the archive`);
+  if (!ckpt) {
+    throw new Error(`run ${rec.id} has no checkpoint in ${opts.dir} and none in the archive`);
+  }
   const config = rec.config as IclConfig;
   const task = iclTask(config);
   const model = new RegressionTransformer(JSON.parse(ckpt.metadata.model), { seed: config.seed });
@@ -137,13 +143,20 @@ export async function patchingByLayer(
 ): Promise<PatchMatrix[]> {
   const { config: cfg, task, model } = run;
   const layers = opts.layers ?? Array.from({ length: model.config.nLayers }, (_, i) => i + 1);
-  const modes = opts.modes ?? [["replace", "query"], ["add", "query"], ["shift", "query"], ["shift", "all"]];
+  const modes = opts.modes ??
+    [["replace", "query"], ["add", "query"], ["shift", "query"], ["shift", "all"]];
   const probeSet = task.perConceptSet(cfg.nPerConcept, { seed: "probe" });
   const meansSet = task.perConceptSet(cfg.nPerConcept, { seed: "means" });
   const out: PatchMatrix[] = [];
   for (const layer of layers) {
-    if (!(layer >= 1 && layer <= model.config.nLayers)) throw new ConfigError("layers", `integers in 1 … ${model.config.nLayers}`, layer);
-    for (const [mode, scope] of modes) out.push(await patchingMatrix(model, probeSet, task, { layer, mode, scope, meansFrom: meansSet }));
+    if (!(layer >= 1 && layer <= model.config.nLayers)) {
+      throw new ConfigError("layers", `integers in 1 … ${model.config.nLayers}`, layer);
+    }
+    for (const [mode, scope] of modes) {
+      out.push(
+        await patchingMatrix(model, probeSet, task, { layer, mode, scope, meansFrom: meansSet }),
+      );
+    }
   }
   return out;
 }
@@ -157,8 +170,13 @@ export async function patchingByLayer(
  * const latest = storedPatchByLayer(openResults(), runId);
  * ```
  */
-export function storedPatchByLayer(store: ResultsStore, runId: string): { step: number; matrices: PatchMatrix[] } | undefined {
-  const steps = store.artifactNames(runId).filter((n) => n.startsWith("patchByLayer@")).map((n) => Number(n.slice("patchByLayer@".length)));
+export function storedPatchByLayer(
+  store: ResultsStore,
+  runId: string,
+): { step: number; matrices: PatchMatrix[] } | undefined {
+  const steps = store.artifactNames(runId).filter((n) => n.startsWith("patchByLayer@")).map((n) =>
+    Number(n.slice("patchByLayer@".length))
+  );
   if (steps.length === 0) return undefined;
   return store.artifact(runId, `patchByLayer@${Math.max(...steps)}`);
 }
@@ -172,11 +190,18 @@ export function storedPatchByLayer(store: ResultsStore, runId: string): { step: 
  * console.table(patchByLayerRows(matrices, { clusters: [0, 1, 1, 1] }));
  * ```
  */
-export function patchByLayerRows(matrices: PatchMatrix[], opts: { clusters?: number[] } = {}): Record<string, string | number>[] {
+export function patchByLayerRows(
+  matrices: PatchMatrix[],
+  opts: { clusters?: number[] } = {},
+): Record<string, string | number>[] {
   return matrices.map((m) => ({
     layer: m.layer,
     mode: m.mode,
     scope: m.scope,
-    ...Object.fromEntries(Object.entries(patchContrast(m, opts)).map(([k, v]) => [k, Math.round((v ?? NaN) * 1e4) / 1e4])),
+    ...Object.fromEntries(
+      Object.entries(patchContrast(m, opts)).map((
+        [k, v],
+      ) => [k, Math.round((v ?? NaN) * 1e4) / 1e4]),
+    ),
   }));
 }

@@ -83,7 +83,13 @@ export function asymmetryRows(store: ResultsStore, ids: string[]): AsymmetryRow[
       worst = avg.indexOf(Math.max(...avg));
     }
     const y = yConcept(cfg);
-    const followsY = y === null ? null : lead ? lead.concept === y : worst === null ? null : worst === y;
+    const followsY = y === null
+      ? null
+      : lead
+      ? lead.concept === y
+      : worst === null
+      ? null
+      : worst === y;
     return {
       run: run.name,
       seed: cfg.seed,

@@ -100,7 +100,14 @@ export const ICL_PRESETS: Record<"smoke" | "quick" | "cpu" | "gpu" | "paper", Ic
   quick: {
     ...PAPER,
     model: { nLayers: 2, dModel: 32, nHeads: 2, maxLen: 40, inputDim: 16 },
-    train: { steps: 400, lr: 1e-3, betas: [0.9, 0.999], warmupSteps: 50, logEvery: 20, checkpointEvery: 100 },
+    train: {
+      steps: 400,
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      warmupSteps: 50,
+      logEvery: 20,
+      checkpointEvery: 100,
+    },
     batchSize: 32,
     stepsPerEpoch: 4,
     evalEpochs: logEpochs(100, 4),
@@ -119,7 +126,14 @@ export const ICL_PRESETS: Record<"smoke" | "quick" | "cpu" | "gpu" | "paper", Ic
     // 6,000 steps ≈ 40 epochs (~15 min on 2 idle cores): only the escape from the plateau. The first
     // concept splits off after 15,000–45,000 steps (seeds 1, 2; seed 0 not by 45,000): `--steps 45000`; no
     // second one by 100,000 (seed 1).
-    train: { steps: 6000, lr: 1e-3, betas: [0.9, 0.999], warmupSteps: 200, logEvery: 50, checkpointEvery: 500 },
+    train: {
+      steps: 6000,
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      warmupSteps: 200,
+      logEvery: 50,
+      checkpointEvery: 500,
+    },
     batchSize: 64,
     stepsPerEpoch: 150,
     // Lists run past the default 40 epochs so that longer runs (`--steps`, `--extend-from`)
@@ -139,7 +153,14 @@ export const ICL_PRESETS: Record<"smoke" | "quick" | "cpu" | "gpu" | "paper", Ic
     // which leave the initial plateau where GPT-2's 0.02 and lr 1e-4 stay on it. Seed 1 split
     // its first concept off by epoch 22; seed 0 descended smoothly (18,000 steps each so far).
     model: { nLayers: 6, dModel: 128, nHeads: 4, maxLen: 40, inputDim: 16, initStd: 0.08 },
-    train: { steps: 40_000, lr: 1e-3, betas: [0.9, 0.999], warmupSteps: 200, logEvery: 100, checkpointEvery: 1000 },
+    train: {
+      steps: 40_000,
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      warmupSteps: 200,
+      logEvery: 100,
+      checkpointEvery: 1000,
+    },
     batchSize: 128,
     stepsPerEpoch: 250,
     evalEpochs: logEpochs(1000),
@@ -160,7 +181,10 @@ export const ICL_PRESETS: Record<"smoke" | "quick" | "cpu" | "gpu" | "paper", Ic
  * const cfg = iclConfig("cpu", { seed: 2, model: { dModel: 128 } }); // other model fields from the preset
  * ```
  */
-export function iclConfig(preset: keyof typeof ICL_PRESETS | IclConfig = "cpu", over: Partial<IclConfig> = {}): IclConfig {
+export function iclConfig(
+  preset: keyof typeof ICL_PRESETS | IclConfig = "cpu",
+  over: Partial<IclConfig> = {},
+): IclConfig {
   const base = typeof preset === "string" ? ICL_PRESETS[preset] : preset;
   if (!base) throw new ConfigError("preset", Object.keys(ICL_PRESETS).join(", "), preset);
   checkKnownKeys(over, base, "icl");
@@ -184,10 +208,14 @@ export function iclConfig(preset: keyof typeof ICL_PRESETS | IclConfig = "cpu", 
   if (c.layer < 1 || c.layer > model.nLayers || !Number.isInteger(c.layer)) {
     throw new ConfigError("layer", `an integer in 1 … nLayers (${model.nLayers})`, c.layer);
   }
-  if (c.knnK >= 2 * c.nPerConcept) throw new ConfigError("knnK", `an integer < the number of probe sequences`, c.knnK);
+  if (c.knnK >= 2 * c.nPerConcept) {
+    throw new ConfigError("knnK", `an integer < the number of probe sequences`, c.knnK);
+  }
   const maxEpoch = tc.steps / c.stepsPerEpoch;
   for (const f of ["evalEpochs", "snapshotEpochs"] as const) {
-    if (!Array.isArray(c[f]) || c[f].some((e) => !(e > 0))) throw new ConfigError(f, "a list of positive epochs", c[f]);
+    if (!Array.isArray(c[f]) || c[f].some((e) => !(e > 0))) {
+      throw new ConfigError(f, "a list of positive epochs", c[f]);
+    }
     c[f] = c[f].filter((e) => e <= maxEpoch);
   }
   return c;

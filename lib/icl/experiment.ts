@@ -15,7 +15,14 @@ import { Rng } from "../util/rng.ts";
 import { umapEmbedding } from "../probes/umap.ts";
 import { ICL_EXPERIMENT, type IclConfig, iclConfig } from "./config.ts";
 import { iclTask } from "./task.ts";
-import { conceptDecodability, conceptMse, headAblation, layerRepresentations, patchingMatrix, squaredErrors } from "./measure.ts";
+import {
+  conceptDecodability,
+  conceptMse,
+  headAblation,
+  layerRepresentations,
+  patchingMatrix,
+  squaredErrors,
+} from "./measure.ts";
 import { baselineMse, type IclEval, type IclRunSummary, summarizeIclRun } from "./report.ts";
 import { ConfigError } from "../util/validate.ts";
 
@@ -66,15 +73,26 @@ export async function runIclExperiment(
 ): Promise<IclRunSummary> {
   const cfg = iclConfig(config);
   const { store } = opts;
-  const runId = store.startRun({ experiment: ICL_EXPERIMENT, name: opts.name ?? `seed${cfg.seed}`, config: cfg });
+  // Refused before the run is started: a refusal leaves no row behind.
+  if (opts.extendFrom && opts.branchFrom) {
+    throw new ConfigError("branchFrom", "unset when extendFrom is set", opts.branchFrom);
+  }
+  const runId = store.startRun({
+    experiment: ICL_EXPERIMENT,
+    name: opts.name ?? `seed${cfg.seed}`,
+    config: cfg,
+  });
   const existing = store.run(runId);
   if (existing?.status === "done" && existing.summary) return existing.summary as IclRunSummary;
   const hasEvals = store.artifactNames(runId).some((n) => n.startsWith("eval@"));
   if (opts.storedOnly && hasEvals) return summarizeIclRun(store, runId);
-  if (opts.extendFrom && opts.branchFrom) throw new ConfigError("branchFrom", "unset when extendFrom is set", opts.branchFrom);
   try {
-    if (opts.extendFrom && !hasEvals) await copyRunForExtension(store, opts.extendFrom, runId, cfg, opts.dir);
-    if (opts.branchFrom && !hasEvals) await copyRunForBranch(store, opts.branchFrom, runId, cfg, opts.dir);
+    if (opts.extendFrom && !hasEvals) {
+      await copyRunForExtension(store, opts.extendFrom, runId, cfg, opts.dir);
+    }
+    if (opts.branchFrom && !hasEvals) {
+      await copyRunForBranch(store, opts.branchFrom, runId, cfg, opts.dir);
+    }
   } catch (e) {
     // A refused continuation leaves no empty run behind.
     if (!hasEvals) store.deleteRun(runId);
@@ -82,7 +100,11 @@ export async function runIclExperiment(
   }
 
   const task = iclTask(cfg);
-  const model = new RegressionTransformer({ ...cfg.model, inputDim: task.tokenDim ?? task.dim, maxLen: 2 * task.nPoints }, { seed: cfg.seed });
+  const model = new RegressionTransformer({
+    ...cfg.model,
+    inputDim: task.tokenDim ?? task.dim,
+    maxLen: 2 * task.nPoints,
+  }, { seed: cfg.seed });
   const test = task.testSet({ size: cfg.testSize });
   const probeSet = task.perConceptSet(cfg.nPerConcept, { seed: "probe" });
   const meansSet = task.perConceptSet(cfg.nPerConcept, { seed: "means" });
@@ -94,9 +116,20 @@ export async function runIclExperiment(
   const snapSteps = new Set(cfg.snapshotEpochs.map((e) => Math.round(e * cfg.stepsPerEpoch)));
   if (!store.artifact(runId, "baselines")) {
     const b = baselineMse(test, task);
-    store.setArtifact(runId, "baselines", { oracle: b.oracle, leastSquares: b.leastSquares, rows: b.rows });
+    store.setArtifact(runId, "baselines", {
+      oracle: b.oracle,
+      leastSquares: b.leastSquares,
+      rows: b.rows,
+    });
   }
-  store.setArtifact(runId, "meta", { conceptNames: task.conceptNames, nConcepts: task.nConcepts, totalEpochs, stepsPerEpoch: cfg.stepsPerEpoch, layer: cfg.layer, bases: task.bases ?? null });
+  store.setArtifact(runId, "meta", {
+    conceptNames: task.conceptNames,
+    nConcepts: task.nConcepts,
+    totalEpochs,
+    stepsPerEpoch: cfg.stepsPerEpoch,
+    layer: cfg.layer,
+    bases: task.bases ?? null,
+  });
 
   const measure = async (step: number, pausedHere = false): Promise<Record<string, number>> => {
     const last = step === tc.steps || pausedHere;
@@ -106,18 +139,42 @@ export async function runIclExperiment(
     const reps = await layerRepresentations(model, probeSet, { positions: [T - 2, T - 1] });
     const d = model.config.dModel, K = task.nConcepts;
     const cd = (p: number) =>
-      conceptDecodability(reps, probeSet, { d, positionIndex: p, nPositions: 2, k: cfg.knnK, nConcepts: K })
+      conceptDecodability(reps, probeSet, {
+        d,
+        positionIndex: p,
+        nPositions: 2,
+        k: cfg.knnK,
+        nConcepts: K,
+      })
         .map((r) => ({ layer: r.layer, accuracy: r.accuracy, perConcept: r.perConcept }));
     const ev: IclEval = { step, epoch, mse, cdX: cd(0), cdY: cd(1) };
     store.setArtifact(runId, `eval@${step}`, ev);
     if (snapSteps.has(step) || last) {
       const vectors = reps[cfg.layer];
       const yOnly = new Float32Array(probeSet.batch * d);
-      for (let i = 0; i < probeSet.batch; i++) yOnly.set(vectors.subarray((2 * i + 1) * d, (2 * i + 2) * d), i * d);
-      const umap = await umapEmbedding(yOnly, probeSet.concepts, { dim: d, seed: cfg.seed, labelNames: task.conceptNames });
+      for (let i = 0; i < probeSet.batch; i++) {
+        yOnly.set(vectors.subarray((2 * i + 1) * d, (2 * i + 2) * d), i * d);
+      }
+      const umap = await umapEmbedding(yOnly, probeSet.concepts, {
+        dim: d,
+        seed: cfg.seed,
+        labelNames: task.conceptNames,
+      });
       const patches = [];
-      for (const [mode, scope] of [["replace", "query"], ["add", "query"], ["shift", "query"], ["shift", "all"]] as const) {
-        patches.push(await patchingMatrix(model, probeSet, task, { layer: cfg.layer, mode, scope, meansFrom: meansSet }));
+      for (
+        const [mode, scope] of [["replace", "query"], ["add", "query"], ["shift", "query"], [
+          "shift",
+          "all",
+        ]] as const
+      ) {
+        patches.push(
+          await patchingMatrix(model, probeSet, task, {
+            layer: cfg.layer,
+            mode,
+            scope,
+            meansFrom: meansSet,
+          }),
+        );
       }
       store.setArtifact(runId, `snapshot@${step}`, { step, epoch, umap, patches });
     }
@@ -155,47 +212,93 @@ export async function runIclExperiment(
 }
 
 /** Copies a shorter stored run into a new one (see `extendFrom`), after checking it may be extended. */
-async function copyRunForExtension(store: ResultsStore, fromId: string, toId: string, cfg: IclConfig, dir: string) {
+async function copyRunForExtension(
+  store: ResultsStore,
+  fromId: string,
+  toId: string,
+  cfg: IclConfig,
+  dir: string,
+) {
   const from = store.run(fromId);
   if (!from) throw new ConfigError("extendFrom", "the id of a stored run", fromId);
   const old = from.config as IclConfig;
-  const strip = (c: IclConfig) => JSON.stringify({ ...c, train: { ...c.train, steps: 0 }, evalEpochs: [], snapshotEpochs: [] });
+  const strip = (c: IclConfig) =>
+    JSON.stringify({ ...c, train: { ...c.train, steps: 0 }, evalEpochs: [], snapshotEpochs: [] });
   if (strip(old) !== strip(cfg)) {
     throw new ConfigError("extendFrom", "a run whose config differs only in train.steps", fromId);
   }
   if ((cfg.train.schedule ?? "constant") !== "constant") {
-    throw new ConfigError("extendFrom", "a run with a constant schedule (a cosine schedule depends on the total steps)", fromId);
+    throw new ConfigError(
+      "extendFrom",
+      "a run with a constant schedule (a cosine schedule depends on the total steps)",
+      fromId,
+    );
   }
   if ((cfg.train.steps ?? 0) <= (old.train.steps ?? 0)) {
-    throw new ConfigError("train.steps", `more than the extended run's ${old.train.steps}`, cfg.train.steps);
+    throw new ConfigError(
+      "train.steps",
+      `more than the extended run's ${old.train.steps}`,
+      cfg.train.steps,
+    );
   }
   await Deno.mkdir(dir, { recursive: true });
   // An archived run (committed, not trained here) brings its resumable state from the archive.
   if (!await restoreArchivedCheckpoint(store, fromId, { path: `${dir}/${fromId}.safetensors` })) {
-    throw new ConfigError("extendFrom", `a run with a checkpoint in ${dir} or a resumable state in the archive`, fromId);
+    throw new ConfigError(
+      "extendFrom",
+      `a run with a checkpoint in ${dir} or a resumable state in the archive`,
+      fromId,
+    );
   }
   await Deno.copyFile(`${dir}/${fromId}.safetensors`, `${dir}/${toId}.safetensors`);
   store.copyRunData(fromId, toId);
 }
 
 /** Starts a run from another's checkpoint under a changed train config (see `branchFrom`). */
-async function copyRunForBranch(store: ResultsStore, fromId: string, toId: string, cfg: IclConfig, dir: string) {
+async function copyRunForBranch(
+  store: ResultsStore,
+  fromId: string,
+  toId: string,
+  cfg: IclConfig,
+  dir: string,
+) {
   const from = store.run(fromId);
   if (!from) throw new ConfigError("branchFrom", "the id of a stored run", fromId);
   const old = from.config as IclConfig;
-  const strip = (c: IclConfig) => JSON.stringify({ ...c, train: {}, evalEpochs: [], snapshotEpochs: [] });
+  const strip = (c: IclConfig) =>
+    JSON.stringify({ ...c, train: {}, evalEpochs: [], snapshotEpochs: [] });
   if (strip(old) !== strip(cfg)) {
-    throw new ConfigError("branchFrom", "a run whose config differs only in train (same model, task, batch, seed)", fromId);
+    throw new ConfigError(
+      "branchFrom",
+      "a run whose config differs only in train (same model, task, batch, seed)",
+      fromId,
+    );
   }
   await restoreArchivedCheckpoint(store, fromId, { path: `${dir}/${fromId}.safetensors` });
   const ckpt = await loadCheckpoint(`${dir}/${fromId}.safetensors`);
-  if (!ckpt) throw new ConfigError("branchFrom", `a run with a checkpoint in ${dir} or a resumable state in the archive`, fromId);
+  if (!ckpt) {
+    throw new ConfigError(
+      "branchFrom",
+      `a run with a checkpoint in ${dir} or a resumable state in the archive`,
+      fromId,
+    );
+  }
   const step = Number(ckpt.metadata.step);
   const after = trainConfig(cfg.train);
-  if (after.steps <= step) throw new ConfigError("train.steps", `more than the branch point's step ${step}`, after.steps);
+  if (after.steps <= step) {
+    throw new ConfigError("train.steps", `more than the branch point's step ${step}`, after.steps);
+  }
   // The checkpoint becomes the new run's own: its train metadata is the new config's, which is
   // what a resume of the new run checks against.
-  await saveCheckpoint(`${dir}/${toId}.safetensors`, { tensors: ckpt.tensors, metadata: { ...ckpt.metadata, train: JSON.stringify(after) } });
+  await saveCheckpoint(`${dir}/${toId}.safetensors`, {
+    tensors: ckpt.tensors,
+    metadata: { ...ckpt.metadata, train: JSON.stringify(after) },
+  });
   store.copyRunData(fromId, toId);
-  store.setArtifact(toId, "branch", { from: fromId, step, before: JSON.parse(ckpt.metadata.train), after });
+  store.setArtifact(toId, "branch", {
+    from: fromId,
+    step,
+    before: JSON.parse(ckpt.metadata.train),
+    after,
+  });
 }

@@ -5,7 +5,14 @@
  * @module
  */
 import type { ResultsStore } from "../store/results.ts";
-import { concat, heatmap, lineChart, type Row, scatterChart, type VegaLiteSpec } from "../plot/specs.ts";
+import {
+  concat,
+  heatmap,
+  lineChart,
+  type Row,
+  scatterChart,
+  type VegaLiteSpec,
+} from "../plot/specs.ts";
 import type { HeadAblationRow, PatchMatrix } from "./measure.ts";
 import { iclEvals, iclSnapshots } from "./report.ts";
 import type { BaselineRow } from "../probes/baselines.ts";
@@ -23,12 +30,24 @@ function names(store: ResultsStore, runId: string): string[] {
  * await show(mseCurveFigure(store, runId));
  * ```
  */
-export function mseCurveFigure(store: ResultsStore, runId: string, opts: { title?: string } = {}): VegaLiteSpec {
+export function mseCurveFigure(
+  store: ResultsStore,
+  runId: string,
+  opts: { title?: string } = {},
+): VegaLiteSpec {
   const n = names(store, runId);
   const rows: Row[] = iclEvals(store, runId).flatMap((e) =>
     e.mse.perConcept.map((m, c) => ({ epoch: e.epoch, concept: n[c] ?? String(c), mse: m }))
   );
-  return lineChart(rows, { x: "epoch", y: "mse", color: "concept", logX: true, points: true, title: opts.title ?? "Test MSE per concept (normalised)", yTitle: "MSE / Var(y)" });
+  return lineChart(rows, {
+    x: "epoch",
+    y: "mse",
+    color: "concept",
+    logX: true,
+    points: true,
+    title: opts.title ?? "Test MSE per concept (normalised)",
+    yTitle: "MSE / Var(y)",
+  });
 }
 
 /**
@@ -39,16 +58,31 @@ export function mseCurveFigure(store: ResultsStore, runId: string, opts: { title
  * await show(cdCurveFigure(store, runId, { layer: 2 }));
  * ```
  */
-export function cdCurveFigure(store: ResultsStore, runId: string, opts: { layer?: number; token?: "x" | "y"; title?: string } = {}): VegaLiteSpec {
+export function cdCurveFigure(
+  store: ResultsStore,
+  runId: string,
+  opts: { layer?: number; token?: "x" | "y"; title?: string } = {},
+): VegaLiteSpec {
   const evals = iclEvals(store, runId), n = names(store, runId);
   const key = opts.token === "x" ? "cdX" : "cdY";
   const fin = evals[evals.length - 1][key];
   const layer = opts.layer ?? fin.reduce((a, b) => (b.accuracy > a.accuracy ? b : a)).layer;
   const rows: Row[] = evals.flatMap((e) => {
     const r = e[key].find((x) => x.layer === layer)!;
-    return [{ epoch: e.epoch, concept: "all", cd: r.accuracy }, ...r.perConcept.map((a, c) => ({ epoch: e.epoch, concept: n[c] ?? String(c), cd: a }))];
+    return [
+      { epoch: e.epoch, concept: "all", cd: r.accuracy },
+      ...r.perConcept.map((a, c) => ({ epoch: e.epoch, concept: n[c] ?? String(c), cd: a })),
+    ];
   });
-  return lineChart(rows, { x: "epoch", y: "cd", color: "concept", logX: true, points: true, yDomain: [0, 1], title: opts.title ?? `Concept decodability, layer ${layer} (${opts.token ?? "y"} token)` });
+  return lineChart(rows, {
+    x: "epoch",
+    y: "cd",
+    color: "concept",
+    logX: true,
+    points: true,
+    yDomain: [0, 1],
+    title: opts.title ?? `Concept decodability, layer ${layer} (${opts.token ?? "y"} token)`,
+  });
 }
 
 /**
@@ -59,12 +93,31 @@ export function cdCurveFigure(store: ResultsStore, runId: string, opts: { layer?
  * await show(cdByLayerFigure(store, runId));
  * ```
  */
-export function cdByLayerFigure(store: ResultsStore, runId: string, opts: { token?: "x" | "y"; maxLines?: number } = {}): VegaLiteSpec {
+export function cdByLayerFigure(
+  store: ResultsStore,
+  runId: string,
+  opts: { token?: "x" | "y"; maxLines?: number } = {},
+): VegaLiteSpec {
   const evals = iclEvals(store, runId);
   const key = opts.token === "x" ? "cdX" : "cdY";
-  const pick = evals.filter((_, i) => i % Math.max(1, Math.ceil(evals.length / (opts.maxLines ?? 6))) === 0 || i === evals.length - 1);
-  const rows: Row[] = pick.flatMap((e) => e[key].map((r) => ({ layer: r.layer, epoch: `epoch ${+e.epoch.toPrecision(3)}`, cd: r.accuracy })));
-  return lineChart(rows, { x: "layer", y: "cd", color: "epoch", points: true, yDomain: [0, 1], title: `Decodability by layer (${opts.token ?? "y"} token)` });
+  const pick = evals.filter((_, i) =>
+    i % Math.max(1, Math.ceil(evals.length / (opts.maxLines ?? 6))) === 0 || i === evals.length - 1
+  );
+  const rows: Row[] = pick.flatMap((e) =>
+    e[key].map((r) => ({
+      layer: r.layer,
+      epoch: `epoch ${+e.epoch.toPrecision(3)}`,
+      cd: r.accuracy,
+    }))
+  );
+  return lineChart(rows, {
+    x: "layer",
+    y: "cd",
+    color: "epoch",
+    points: true,
+    yDomain: [0, 1],
+    title: `Decodability by layer (${opts.token ?? "y"} token)`,
+  });
 }
 
 /**
@@ -77,7 +130,15 @@ export function cdByLayerFigure(store: ResultsStore, runId: string, opts: { toke
  */
 export function umapFigure(store: ResultsStore, runId: string): VegaLiteSpec {
   const panels = iclSnapshots(store, runId).map((s) =>
-    scatterChart(s.umap.map((p) => ({ x: p.x, y: p.y, concept: String(p.label) })), { x: "x", y: "y", color: "concept", title: `epoch ${+s.epoch.toPrecision(3)}`, width: 200, height: 200, size: 18 })
+    scatterChart(s.umap.map((p) => ({ x: p.x, y: p.y, concept: String(p.label) })), {
+      x: "x",
+      y: "y",
+      color: "concept",
+      title: `epoch ${+s.epoch.toPrecision(3)}`,
+      width: 200,
+      height: 200,
+      size: 18,
+    })
   );
   return concat(panels, { title: "UMAP of layer representations" });
 }
@@ -86,7 +147,13 @@ export function umapFigure(store: ResultsStore, runId: string): VegaLiteSpec {
 export function patchRows(p: PatchMatrix, conceptNames: string[]): Row[] {
   // Rounded to 1e-4: float noise (e.g. the shift diagonal, exactly 0 in exact arithmetic) would
   // otherwise print as 1e-10.
-  return p.delta.flatMap((row, s) => row.map((v, t) => ({ source: conceptNames[s] ?? String(s), target: conceptNames[t] ?? String(t), dmse: Math.round(v * 1e4) / 1e4 })));
+  return p.delta.flatMap((row, s) =>
+    row.map((v, t) => ({
+      source: conceptNames[s] ?? String(s),
+      target: conceptNames[t] ?? String(t),
+      dmse: Math.round(v * 1e4) / 1e4,
+    }))
+  );
 }
 
 /**
@@ -98,12 +165,27 @@ export function patchRows(p: PatchMatrix, conceptNames: string[]): Row[] {
  * await show(patchFigure(store, runId, { mode: "shift", scope: "query" }));
  * ```
  */
-export function patchFigure(store: ResultsStore, runId: string, opts: { mode?: string; scope?: string } = {}): VegaLiteSpec {
+export function patchFigure(
+  store: ResultsStore,
+  runId: string,
+  opts: { mode?: string; scope?: string } = {},
+): VegaLiteSpec {
   const n = names(store, runId);
   const mode = opts.mode ?? "replace", scope = opts.scope ?? "query";
   const panels = iclSnapshots(store, runId).flatMap((s) => {
     const p = s.patches.find((x) => x.mode === mode && x.scope === scope);
-    return p ? [heatmap(patchRows(p, n), { x: "target", y: "source", value: "dmse", title: `epoch ${+s.epoch.toPrecision(3)}: ${mode} (${scope})`, width: 160, height: 160 })] : [];
+    return p
+      ? [
+        heatmap(patchRows(p, n), {
+          x: "target",
+          y: "source",
+          value: "dmse",
+          title: `epoch ${+s.epoch.toPrecision(3)}: ${mode} (${scope})`,
+          width: 160,
+          height: 160,
+        }),
+      ]
+      : [];
   });
   return concat(panels, { title: "Activation patching: ΔMSE (patched − clean)" });
 }
@@ -117,11 +199,26 @@ export function patchFigure(store: ResultsStore, runId: string, opts: { mode?: s
  * await show(patchLayersFigure(await patchingByLayer(run), ["A", "B", "C", "D"], { mode: "shift" }));
  * ```
  */
-export function patchLayersFigure(matrices: PatchMatrix[], conceptNames: string[], opts: { mode?: string; scope?: string; title?: string } = {}): VegaLiteSpec {
+export function patchLayersFigure(
+  matrices: PatchMatrix[],
+  conceptNames: string[],
+  opts: { mode?: string; scope?: string; title?: string } = {},
+): VegaLiteSpec {
   const mode = opts.mode ?? "shift", scope = opts.scope ?? "query";
   const panels = matrices.filter((m) => m.mode === mode && m.scope === scope)
-    .map((m) => heatmap(patchRows(m, conceptNames), { x: "target", y: "source", value: "dmse", title: `layer ${m.layer}: ${mode} (${scope})`, width: 130, height: 130 }));
-  return concat(panels, { title: opts.title ?? "Activation patching by layer: ΔMSE (patched − clean)" });
+    .map((m) =>
+      heatmap(patchRows(m, conceptNames), {
+        x: "target",
+        y: "source",
+        value: "dmse",
+        title: `layer ${m.layer}: ${mode} (${scope})`,
+        width: 130,
+        height: 130,
+      })
+    );
+  return concat(panels, {
+    title: opts.title ?? "Activation patching by layer: ΔMSE (patched − clean)",
+  });
 }
 
 /**
@@ -138,9 +235,22 @@ export function examplesFigure(store: ResultsStore, runId: string): VegaLiteSpec
   const base = store.artifact<{ rows: BaselineRow[] }>(runId, "baselines")?.rows ?? [];
   const rows: Row[] = [
     ...fin.mse.byExamples.map((m, k) => ({ k, method: "transformer (end)", mse: m })),
-    ...base.filter((r) => r.concept === "all" && r.method !== "zero").map((r) => ({ k: r.k, method: r.method, mse: r.mseNormalised })),
+    ...base.filter((r) => r.concept === "all" && r.method !== "zero").map((r) => ({
+      k: r.k,
+      method: r.method,
+      mse: r.mseNormalised,
+    })),
   ];
-  return lineChart(rows, { x: "k", y: "mse", color: "method", logY: true, points: true, title: "Error vs number of in-context examples", xTitle: "in-context examples", yTitle: "MSE / Var(y)" });
+  return lineChart(rows, {
+    x: "k",
+    y: "mse",
+    color: "method",
+    logY: true,
+    points: true,
+    title: "Error vs number of in-context examples",
+    xTitle: "in-context examples",
+    yTitle: "MSE / Var(y)",
+  });
 }
 
 /**
@@ -155,7 +265,14 @@ export function headAblationFigure(store: ResultsStore, runId: string): VegaLite
   const n = names(store, runId);
   const rows = store.artifact<HeadAblationRow[]>(runId, "headAblation") ?? [];
   const panels = [...new Set(rows.map((r) => r.concept))].map((c) =>
-    heatmap(rows.filter((r) => r.concept === c).map((r) => ({ layer: r.layer, head: r.head, dmse: r.delta })), { x: "head", y: "layer", value: "dmse", title: n[c] ?? String(c), width: 120, height: 140 })
+    heatmap(
+      rows.filter((r) => r.concept === c).map((r) => ({
+        layer: r.layer,
+        head: r.head,
+        dmse: r.delta,
+      })),
+      { x: "head", y: "layer", value: "dmse", title: n[c] ?? String(c), width: 120, height: 140 },
+    )
   );
   return concat(panels, { title: "Single-head ablation: ΔMSE per concept" });
 }
@@ -170,13 +287,19 @@ export function headAblationFigure(store: ResultsStore, runId: string): VegaLite
  * await show(seedsFigure(store, [parentId, branchId], { titles: ["lr 1e-3", "lr 3e-4"], title: "lr" }));
  * ```
  */
-export function seedsFigure(store: ResultsStore, runIds: string[], opts: { titles?: string[]; title?: string } = {}): VegaLiteSpec {
-  return concat(runIds.map((id, i) => {
-    const title = opts.titles?.[i] ?? `seed ${store.run(id)?.config?.seed}`;
-    return { ...mseCurveFigure(store, id, { title }), width: 220, height: 180 };
-  }), { title: opts.title ?? "Per-concept MSE across seeds" });
+export function seedsFigure(
+  store: ResultsStore,
+  runIds: string[],
+  opts: { titles?: string[]; title?: string } = {},
+): VegaLiteSpec {
+  return concat(
+    runIds.map((id, i) => {
+      const title = opts.titles?.[i] ?? `seed ${store.run(id)?.config?.seed}`;
+      return { ...mseCurveFigure(store, id, { title }), width: 220, height: 180 };
+    }),
+    { title: opts.title ?? "Per-concept MSE across seeds" },
+  );
 }
-
 
 /**
  * Writes every figure of a run as SVG (`PREFIX_mse.svg`, `_cd.svg`, …); returns the paths.
@@ -186,7 +309,11 @@ export function seedsFigure(store: ResultsStore, runIds: string[], opts: { title
  * const paths = await writeIclFigures(store, runId, "results/figures/icl_seed0");
  * ```
  */
-export async function writeIclFigures(store: ResultsStore, runId: string, prefix: string): Promise<string[]> {
+export async function writeIclFigures(
+  store: ResultsStore,
+  runId: string,
+  prefix: string,
+): Promise<string[]> {
   const figs: [string, VegaLiteSpec][] = [
     ["mse", mseCurveFigure(store, runId)],
     ["cd", cdCurveFigure(store, runId)],

@@ -11,16 +11,28 @@ import type { RegressionTransformer } from "../model/regression_transformer.ts";
 import type { ForwardHooks } from "../model/hooks.ts";
 import type { RegressionBatch, RegressionTask } from "../tasks/regression_batch.ts";
 import { decodabilityByLayer, type LayerDecodability } from "../probes/decodability.ts";
-import { conceptMeans, conceptPatchHooks, disposePatchHooks, type PatchMode } from "../interventions/patching.ts";
+import {
+  conceptMeans,
+  conceptPatchHooks,
+  disposePatchHooks,
+  type PatchMode,
+} from "../interventions/patching.ts";
 
 /** Splits a batch into sub-batches of at most `size` sequences (bounded memory in evaluation). */
-function* chunks(batch: RegressionBatch, size: number): Generator<RegressionBatch & { offset: number }> {
+function* chunks(
+  batch: RegressionBatch,
+  size: number,
+): Generator<RegressionBatch & { offset: number }> {
   const { nPoints: n, dim: D } = batch;
   const W = batch.tokenDim ?? D;
   for (let s = 0; s < batch.batch; s += size) {
     const e = Math.min(batch.batch, s + size), b = e - s;
     yield {
-      batch: b, nPoints: n, dim: D, tokenDim: W, offset: s,
+      batch: b,
+      nPoints: n,
+      dim: D,
+      tokenDim: W,
+      offset: s,
       xs: batch.xs.subarray(s * n * D, e * n * D),
       ys: batch.ys.subarray(s * n, e * n),
       ws: batch.ws.subarray(s * D, e * D),
@@ -41,7 +53,10 @@ function* chunks(batch: RegressionBatch, size: number): Generator<RegressionBatc
 export async function squaredErrors(
   model: RegressionTransformer,
   batch: RegressionBatch,
-  opts: { hooks?: (chunk: RegressionBatch & { offset: number }) => ForwardHooks | undefined; chunk?: number } = {},
+  opts: {
+    hooks?: (chunk: RegressionBatch & { offset: number }) => ForwardHooks | undefined;
+    chunk?: number;
+  } = {},
 ): Promise<Float32Array> {
   const out = new Float32Array(batch.batch * batch.nPoints);
   for (const c of chunks(batch, opts.chunk ?? 250)) {
@@ -128,7 +143,9 @@ export async function layerRepresentations(
     // the captured states survive it. Without it each call leaked ~65 tensors and ~125 MB of
     // wasm heap per chunk, which exhausted the 4 GB heap ~1,500 steps into a cpu-preset run.
     const captured = tf.tidy(() => {
-      const { results } = model.predict(c, { hooks: { capture: { layers, positions: opts.positions } } });
+      const { results } = model.predict(c, {
+        hooks: { capture: { layers, positions: opts.positions } },
+      });
       for (const t of results.attention.values()) t.dispose();
       return layers.map((l) => results.captured.get(l)!);
     });
@@ -141,7 +158,13 @@ export async function layerRepresentations(
 }
 
 /** Picks position p (index into the captured positions) out of [n, P, d] states → [n, d]. */
-export function selectPosition(states: Float32Array, n: number, P: number, d: number, p: number): Float32Array {
+export function selectPosition(
+  states: Float32Array,
+  n: number,
+  P: number,
+  d: number,
+  p: number,
+): Float32Array {
   const out = new Float32Array(n * d);
   for (let i = 0; i < n; i++) out.set(states.subarray((i * P + p) * d, (i * P + p + 1) * d), i * d);
   return out;
@@ -160,8 +183,15 @@ export function conceptDecodability(
   batch: RegressionBatch,
   opts: { d: number; positionIndex: number; nPositions: number; k?: number; nConcepts: number },
 ): LayerDecodability[] {
-  const vectors = reps.map((r) => selectPosition(r, batch.batch, opts.nPositions, opts.d, opts.positionIndex));
-  return decodabilityByLayer(vectors, batch.concepts, { dim: opts.d, k: opts.k ?? 10, nClasses: opts.nConcepts, firstLayer: 0 });
+  const vectors = reps.map((r) =>
+    selectPosition(r, batch.batch, opts.nPositions, opts.d, opts.positionIndex)
+  );
+  return decodabilityByLayer(vectors, batch.concepts, {
+    dim: opts.d,
+    k: opts.k ?? 10,
+    nClasses: opts.nConcepts,
+    firstLayer: 0,
+  });
 }
 
 /** One patching matrix: delta[source][target] = patched − clean normalised MSE of the query. */
@@ -193,10 +223,19 @@ export async function patchingMatrix(
   const n = batch.nPoints, T = 2 * n, K = task.nConcepts, d = model.config.dModel;
   const query = T - 2; // the x token of the last pair, where ŷ_n is read
   const positions = opts.scope === "query" ? [query] : Array.from({ length: T }, (_, i) => i);
-  const [states] = await layerRepresentations(model, opts.meansFrom, { positions, layers: [opts.layer] });
-  const means = conceptMeans(states, opts.meansFrom.concepts, { layer: opts.layer, positions, nConcepts: K, dModel: d });
+  const [states] = await layerRepresentations(model, opts.meansFrom, {
+    positions,
+    layers: [opts.layer],
+  });
+  const means = conceptMeans(states, opts.meansFrom.concepts, {
+    layer: opts.layer,
+    positions,
+    nConcepts: K,
+    dModel: d,
+  });
   const last = [n - 1];
-  const clean = conceptMse(await squaredErrors(model, batch), batch, task, { positions: last }).perConcept;
+  const clean =
+    conceptMse(await squaredErrors(model, batch), batch, task, { positions: last }).perConcept;
   const delta = Array.from({ length: K }, () => new Array<number>(K).fill(NaN));
   for (let s = 0; s < K; s++) {
     const idx = Array.from(batch.concepts).flatMap((c, i) => (c === s ? [i] : []));
@@ -221,8 +260,13 @@ export function subBatch(batch: RegressionBatch, idx: number[]): RegressionBatch
   };
   const W = batch.tokenDim ?? D;
   return {
-    batch: idx.length, nPoints: n, dim: D, tokenDim: W,
-    xs: pick(batch.xs, n * D), ys: pick(batch.ys, n), ws: pick(batch.ws, D),
+    batch: idx.length,
+    nPoints: n,
+    dim: D,
+    tokenDim: W,
+    xs: pick(batch.xs, n * D),
+    ys: pick(batch.ys, n),
+    ws: pick(batch.ws, D),
     concepts: Int32Array.from(idx, (i) => batch.concepts[i]),
     tokens: pick(batch.tokens, 2 * n * W),
   };
@@ -254,8 +298,12 @@ export async function headAblation(
   const rows: HeadAblationRow[] = [];
   for (let l = 1; l <= model.config.nLayers; l++) {
     for (let h = 0; h < model.config.nHeads; h++) {
-      const se = await squaredErrors(model, batch, { hooks: () => ({ ablateHeads: [{ layer: l, head: h }] }) });
-      conceptMse(se, batch, task).perConcept.forEach((m, c) => rows.push({ layer: l, head: h, concept: c, delta: m - clean[c] }));
+      const se = await squaredErrors(model, batch, {
+        hooks: () => ({ ablateHeads: [{ layer: l, head: h }] }),
+      });
+      conceptMse(se, batch, task).perConcept.forEach((m, c) =>
+        rows.push({ layer: l, head: h, concept: c, delta: m - clean[c] })
+      );
     }
   }
   return rows;

@@ -81,11 +81,17 @@ export const STAIRCASE_RATIO = 0.75;
  * firstSeparation([5, 10], [[0.6, 0.6, 0.6, 0.6], [0.3, 0.5, 0.5, 0.5]]); // { epoch: 10, concept: 0 }
  * ```
  */
-export function firstSeparation(epochs: number[], perConcept: number[][], ratio = STAIRCASE_RATIO): { epoch: number; concept: number } | null {
+export function firstSeparation(
+  epochs: number[],
+  perConcept: number[][],
+  ratio = STAIRCASE_RATIO,
+): { epoch: number; concept: number } | null {
   for (let i = 0; i < perConcept.length; i++) {
     const m = perConcept[i];
     for (let c = 0; c < m.length; c++) {
-      if (m[c] < ratio * median(m.filter((_, j) => j !== c))) return { epoch: epochs[i], concept: c };
+      if (m[c] < ratio * median(m.filter((_, j) => j !== c))) {
+        return { epoch: epochs[i], concept: c };
+      }
     }
   }
   return null;
@@ -98,7 +104,15 @@ export function iclEvals(store: ResultsStore, runId: string): IclEval[] {
 }
 
 /** Reads every `snapshot@STEP` artifact of a run, in step order. */
-export function iclSnapshots(store: ResultsStore, runId: string): { step: number; epoch: number; umap: { x: number; y: number; label: string | number }[]; patches: PatchMatrix[] }[] {
+export function iclSnapshots(
+  store: ResultsStore,
+  runId: string,
+): {
+  step: number;
+  epoch: number;
+  umap: { x: number; y: number; label: string | number }[];
+  patches: PatchMatrix[];
+}[] {
   return store.artifactNames(runId).filter((n) => n.startsWith("snapshot@"))
     .map((n) => store.artifact(runId, n)).sort((a, b) => a.step - b.step);
 }
@@ -112,7 +126,11 @@ export function iclSnapshots(store: ResultsStore, runId: string): { step: number
  * dropEpoch([1, 2, 4, 8], [1.0, 0.98, 0.2, 0.1]); // 4
  * ```
  */
-export function dropEpoch(epochs: number[], values: number[], opts: { minDrop?: number } = {}): number | null {
+export function dropEpoch(
+  epochs: number[],
+  values: number[],
+  opts: { minDrop?: number } = {},
+): number | null {
   if (values.length < 2) return null;
   const first = Math.max(...values.slice(0, Math.max(1, Math.ceil(values.length / 10))));
   const last = values[values.length - 1];
@@ -140,9 +158,14 @@ export function summarizeIclRun(store: ResultsStore, runId: string): IclRunSumma
   const K = fin.mse.perConcept.length;
   const epochs = evals.map((e) => e.epoch);
   const best = fin.cdY.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
-  const drops = Array.from({ length: K }, (_, c) => dropEpoch(epochs, evals.map((e) => e.mse.perConcept[c])));
+  const drops = Array.from(
+    { length: K },
+    (_, c) => dropEpoch(epochs, evals.map((e) => e.mse.perConcept[c])),
+  );
   const cdEpochs = Array.from({ length: K }, (_, c) => {
-    const i = evals.findIndex((e) => (e.cdY.find((r) => r.layer === best.layer)?.perConcept[c] ?? 0) >= 0.9);
+    const i = evals.findIndex((e) =>
+      (e.cdY.find((r) => r.layer === best.layer)?.perConcept[c] ?? 0) >= 0.9
+    );
     return i < 0 ? null : epochs[i];
   });
   const snaps = iclSnapshots(store, runId);
@@ -213,10 +236,17 @@ export function baselineMse(
   test: Parameters<typeof regressionBaselines>[0],
   task: { bases?: readonly (readonly number[])[]; normaliser: number },
 ): { oracle: number; leastSquares: number; rows: ReturnType<typeof regressionBaselines> } {
-  const rows = regressionBaselines(test, { bases: task.bases, normaliser: task.normaliser, methods: task.bases ? ["oracle", "leastSquares", "lasso", "zero"] : ["leastSquares", "lasso", "zero"] });
+  const rows = regressionBaselines(test, {
+    bases: task.bases,
+    normaliser: task.normaliser,
+    methods: task.bases
+      ? ["oracle", "leastSquares", "lasso", "zero"]
+      : ["leastSquares", "lasso", "zero"],
+  });
   // The last prediction (k = n−1 examples): least squares' expected error is infinite at
   // k = rank, so an average over k would be dominated by that spike.
   const kLast = test.nPoints - 1;
-  const at = (m: string) => rows.find((x) => x.method === m && x.concept === "all" && x.k === kLast)?.mseNormalised ?? NaN;
+  const at = (m: string) =>
+    rows.find((x) => x.method === m && x.concept === "all" && x.k === kLast)?.mseNormalised ?? NaN;
   return { oracle: task.bases ? at("oracle") : NaN, leastSquares: at("leastSquares"), rows };
 }

@@ -42,7 +42,8 @@ export function convergedPatchingPattern(delta: number[][]): boolean {
 function patchingRow(label: string, mode: string, delta: number[][], note: string): Comparison {
   const diag = delta.map((r, i) => r[i]);
   const off = delta.flatMap((r, i) => r.filter((_, j) => j !== i));
-  const range = (a: number[]) => a.length ? `${+Math.min(...a).toPrecision(3)} … ${+Math.max(...a).toPrecision(3)}` : "–";
+  const range = (a: number[]) =>
+    a.length ? `${+Math.min(...a).toPrecision(3)} … ${+Math.max(...a).toPrecision(3)}` : "–";
   return {
     quantity: `${label}: patching (${mode}) ΔMSE, diagonal range vs off-diagonal range`,
     ours: `${range(diag)} vs ${range(off)}`,
@@ -57,21 +58,44 @@ export function iclChecks(s: IclRunSummary, label: string): Comparison[] {
   const minCd = Math.min(...s.cd_final_per_concept);
   const converged = CONVERGED_MSE_FACTOR * s.oracle_mse;
   return [
-    { quantity: `${label}: decodability ≥ 0.9 for every concept (best layer ${s.cd_best_layer})`, ours: +minCd.toFixed(3), paper: "≈1.0 after convergence", verdict: minCd >= 0.9 ? "match" : "differs" },
     {
-      quantity: `${label}: last-prediction MSE ≤ ${CONVERGED_MSE_FACTOR} × oracle (${+converged.toPrecision(2)})`,
+      quantity: `${label}: decodability ≥ 0.9 for every concept (best layer ${s.cd_best_layer})`,
+      ours: +minCd.toFixed(3),
+      paper: "≈1.0 after convergence",
+      verdict: minCd >= 0.9 ? "match" : "differs",
+    },
+    {
+      quantity: `${label}: last-prediction MSE ≤ ${CONVERGED_MSE_FACTOR} × oracle (${+converged
+        .toPrecision(2)})`,
       ours: +s.final_mse_last.toPrecision(3),
       paper: `≈ oracle ${+s.oracle_mse.toPrecision(3)}`,
       verdict: s.final_mse_last <= converged ? "match" : "differs",
       note: "2.2 × oracle ≈ ridge on the 12 dims outside the true block (0.0072 for four bases)",
     },
-    patchingRow(label, "replace", s.patch_matrix_final, "replace at the query's x token also erases x; see the shift row"),
-    patchingRow(label, "mean shift", s.patch_matrix_final_shift, "h − mean(source) + mean(target) at the query"),
+    patchingRow(
+      label,
+      "replace",
+      s.patch_matrix_final,
+      "replace at the query's x token also erases x; see the shift row",
+    ),
+    patchingRow(
+      label,
+      "mean shift",
+      s.patch_matrix_final_shift,
+      "h − mean(source) + mean(target) at the query",
+    ),
     {
       quantity: `${label}: separate per-concept drops (staircase)`,
-      ours: (s.first_separation ? `concept ${s.first_separation.concept} leads from epoch ${+s.first_separation.epoch.toPrecision(3)}` : "curves fall together") +
-        `; drop epochs ${s.drop_epochs_per_concept.map((d) => (d === null ? "–" : +d.toPrecision(3))).join(" / ")}`,
-      paper: "B1 drops alone (epoch ~10); B2–B4 descend together (smaller drops at ~10 and ~40) and separate only at convergence; 2 of 3 seeds",
+      ours:
+        (s.first_separation
+          ? `concept ${s.first_separation.concept} leads from epoch ${+s.first_separation.epoch
+            .toPrecision(3)}`
+          : "curves fall together") +
+        `; drop epochs ${
+          s.drop_epochs_per_concept.map((d) => (d === null ? "–" : +d.toPrecision(3))).join(" / ")
+        }`,
+      paper:
+        "B1 drops alone (epoch ~10); B2–B4 descend together (smaller drops at ~10 and ~40) and separate only at convergence; 2 of 3 seeds",
       verdict: "n/a",
       note: `lead = MSE below ${STAIRCASE_RATIO} × the others' median`,
     },
@@ -90,7 +114,12 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   const preset = opts.preset === "smoke" ? "smoke" : "quick";
   const cfg = iclConfig(preset, { seed: opts.seed ?? 0 });
   const dir = opts.outDir.replace(/\/figures$/, "") + "/checkpoints";
-  const quick = await runIclExperiment(cfg, { store: opts.store, dir, name: `${preset}-fourBases-seed${cfg.seed}`, progress: true });
+  const quick = await runIclExperiment(cfg, {
+    store: opts.store,
+    dir,
+    name: `${preset}-fourBases-seed${cfg.seed}`,
+    progress: true,
+  });
   const figures = await writeIclFigures(opts.store, quick.runId, `${opts.outDir}/icl_${preset}`);
   // The reference runs: per name, the run trained furthest — local or archived, finished or
   // paused between sessions.
@@ -100,7 +129,9 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     const id = longestIclRun(opts.store, name);
     return id ? [{ name, id, s: summarizeIclRun(opts.store, id) }] : [];
   });
-  const rows = [{ name: `${preset} (this run)`, id: quick.runId, s: quick }, ...longer].map(({ name, id, s }) => ({
+  const rows = [{ name: `${preset} (this run)`, id: quick.runId, s: quick }, ...longer].map((
+    { name, id, s },
+  ) => ({
     run: name,
     source: opts.store.run(id)?.source ?? "local",
     steps: s.steps,
@@ -122,8 +153,15 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     runsProvenanceMarkdown(opts.store, longer.map((l) => l.id)),
     ...asymmetryMarkdown(opts.store, longer.map((l) => l.id)),
   ].join("\n");
-  const comparisons = [quick, ...longer.map((l) => l.s)].flatMap((s, i) => iclChecks(s, i === 0 ? preset : longer[i - 1].name));
-  return { title: "Paper 1 — concept encoding and decoding (synthetic ICL)", markdown, figures, comparisons };
+  const comparisons = [quick, ...longer.map((l) => l.s)].flatMap((s, i) =>
+    iclChecks(s, i === 0 ? preset : longer[i - 1].name)
+  );
+  return {
+    title: "Paper 1 — concept encoding and decoding (synthetic ICL)",
+    markdown,
+    figures,
+    comparisons,
+  };
 }
 
 /** The asymmetry experiment's table over the reference runs (empty when there are none). */
@@ -135,7 +173,9 @@ function asymmetryMarkdown(store: ResultsStore, ids: string[]): string[] {
     "last epoch": +r.epoch.toPrecision(3),
     "escape epoch": r.escapeEpoch ?? "–",
     "worst while together": r.worstAgnostic ?? "–",
-    "first lead (epoch: concept)": r.firstLead ? `${+r.firstLead.epoch.toPrecision(3)}: ${r.firstLead.concept}` : "none yet",
+    "first lead (epoch: concept)": r.firstLead
+      ? `${+r.firstLead.epoch.toPrecision(3)}: ${r.firstLead.concept}`
+      : "none yet",
     "follows y": r.followsY === null ? "–" : r.followsY ? "yes" : "no",
   }));
   return [

@@ -17,8 +17,16 @@ import type { IclConfig } from "./config.ts";
  * const task = iclTask(iclConfig("cpu"));
  * ```
  */
-export function iclTask(cfg: IclConfig): RegressionTask & { bases?: readonly (readonly number[])[] } {
+export function iclTask(
+  cfg: IclConfig,
+): RegressionTask & { bases?: readonly (readonly number[])[] } {
   const seed = `task:${cfg.seed}`;
-  if (cfg.variant === "families") return new RegressionFamiliesTask({ ...(cfg.task as object), seed });
-  return new SparseRegressionTask({ ...SPARSE_REGRESSION_VARIANTS[cfg.variant], ...cfg.task, seed });
+  if (cfg.variant === "families") {
+    return new RegressionFamiliesTask({ ...(cfg.task as object), seed });
+  }
+  return new SparseRegressionTask({
+    ...SPARSE_REGRESSION_VARIANTS[cfg.variant],
+    ...cfg.task,
+    seed,
+  });
 }

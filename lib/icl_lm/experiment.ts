@@ -12,6 +12,7 @@ import { disposeLora } from "../interventions/lora.ts";
 import type { CausalLm } from "../model/causal_lm.ts";
 import { loadHfCheckpoint } from "../model/hf_loader.ts";
 import { umapEmbedding, type UmapRow } from "../probes/umap.ts";
+import { checkpointDir, checkpointPath } from "../store/paths.ts";
 import { configHash, type ResultsStore } from "../store/results.ts";
 import type { TextTokenizer } from "../text/tokenizer.ts";
 import { ConfigError } from "../util/validate.ts";
@@ -73,7 +74,7 @@ export interface RunIclLmOptions {
   name?: string;
   /** A Hugging Face checkpoint folder to measure instead of training the small LM. */
   checkpoint?: string;
-  /** Folder of our checkpoints (LM, adapters). Default `results/ckpt`. */
+  /** Folder of our checkpoints (LM, adapters). Default `<results>/checkpoints/icl_lm` (`checkpointDir`). */
   checkpointDir?: string;
   /** Skip the LoRA arms. */
   skipFinetune?: boolean;
@@ -108,7 +109,7 @@ export async function runIclLm(cfg: IclLmConfig, opts: RunIclLmOptions): Promise
     name: opts.name ?? "run",
     config: iclLmRunConfig(cfg, opts.checkpoint),
   });
-  const ckptDir = opts.checkpointDir ?? "results/ckpt";
+  const ckptDir = opts.checkpointDir ?? checkpointDir("icl_lm");
   try {
     const tasks = await loadIclLmTasks(cfg);
     let model: CausalLm, tokenizer: TextTokenizer, source: string;
@@ -132,7 +133,7 @@ export async function runIclLm(cfg: IclLmConfig, opts: RunIclLmOptions): Promise
         tasks,
         store,
         runId: lmRun,
-        checkpointPath: `${ckptDir}/${lmRun}.safetensors`,
+        checkpointPath: checkpointPath(lmRun, ckptDir),
         progress: opts.progress,
       });
       store.finishRun(lmRun, { step: lm.train.step, finalLoss: lm.train.finalLoss });
@@ -227,7 +228,7 @@ export async function runIclLm(cfg: IclLmConfig, opts: RunIclLmOptions): Promise
         const arm = await loraFinetune(model, tasks, tokenizer, cfg, which, {
           store,
           runId: armRun,
-          checkpointPath: `${ckptDir}/${armRun}.safetensors`,
+          checkpointPath: checkpointPath(armRun, ckptDir),
           progress: opts.progress,
         });
         armLayers[which] = arm.layers;

@@ -6,6 +6,7 @@
  * @module
  */
 import { writeFigure } from "../plot/render.ts";
+import { checkpointDir } from "../store/paths.ts";
 import { markdownTable } from "../plot/display.ts";
 import {
   compare,
@@ -159,7 +160,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   const res = await loadOrRunIclLm(cfg, {
     store: opts.store,
     name: opts.preset,
-    checkpointDir: `${opts.outDir}/../ckpt`,
+    checkpointDir: checkpointDir("icl_lm", opts.outDir.replace(/\/figures$/, "")),
     progress: false,
   });
   const dir = opts.outDir;

@@ -50,8 +50,13 @@ export function conceptMeans(
 ): ConceptMeans {
   const { positions, nConcepts, dModel: d } = opts;
   const P = positions.length, n = labels.length;
-  if (states.length !== n * P * d) throw new ConfigError("states", `length n·P·d = ${n * P * d}`, states.length);
-  const means = Array.from({ length: nConcepts }, () => Array.from({ length: P }, () => new Float32Array(d)));
+  if (states.length !== n * P * d) {
+    throw new ConfigError("states", `length n·P·d = ${n * P * d}`, states.length);
+  }
+  const means = Array.from(
+    { length: nConcepts },
+    () => Array.from({ length: P }, () => new Float32Array(d)),
+  );
   const counts = new Float64Array(nConcepts);
   for (let i = 0; i < n; i++) {
     const c = labels[i];
@@ -62,7 +67,9 @@ export function conceptMeans(
     }
   }
   for (let c = 0; c < nConcepts; c++) {
-    if (counts[c] === 0) throw new ConfigError("labels", `at least one sequence of concept ${c}`, 0);
+    if (counts[c] === 0) {
+      throw new ConfigError("labels", `at least one sequence of concept ${c}`, 0);
+    }
     for (const m of means[c]) for (let j = 0; j < d; j++) m[j] /= counts[c];
   }
   return { layer: opts.layer, positions, means, dModel: d };
@@ -86,10 +93,14 @@ export function conceptPatchHooks(
   opts: { source: number; target: number; mode: PatchMode },
 ): PatchHook[] {
   const { source, target, mode } = opts;
-  if (!(PATCH_MODES as readonly string[]).includes(mode)) throw new ConfigError("mode", PATCH_MODES.join(", "), mode);
+  if (!(PATCH_MODES as readonly string[]).includes(mode)) {
+    throw new ConfigError("mode", PATCH_MODES.join(", "), mode);
+  }
   const nC = means.means.length;
   for (const [f, v] of [["source", source], ["target", target]] as const) {
-    if (!Number.isInteger(v) || v < 0 || v >= nC) throw new ConfigError(f, `a concept index in 0 … ${nC - 1}`, v);
+    if (!Number.isInteger(v) || v < 0 || v >= nC) {
+      throw new ConfigError(f, `a concept index in 0 … ${nC - 1}`, v);
+    }
   }
   return means.positions.map((pos, p) => {
     const tgt = means.means[target][p];

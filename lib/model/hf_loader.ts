@@ -26,6 +26,7 @@ import { type Checkpoint, loadCheckpoint, type NamedArray } from "../store/check
 import { loadGpt2Tokenizer } from "../text/gpt2.ts";
 import { loadHfTokenizer } from "../text/hf_tokenizer.ts";
 import type { TextTokenizer } from "../text/tokenizer.ts";
+import { FileError } from "../util/cli.ts";
 import { ConfigError } from "../util/validate.ts";
 import { LanguageModel } from "./language_model.ts";
 import type { CausalLm } from "./causal_lm.ts";
@@ -259,7 +260,19 @@ async function readWeights(dir: string): Promise<Record<string, NamedArray>> {
  * ```
  */
 export async function loadHfCheckpoint(dir: string): Promise<HfCheckpoint> {
-  const hfConfig = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
+  let hfConfig;
+  try {
+    hfConfig = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
+  } catch (e) {
+    const problem = e instanceof Deno.errors.NotFound
+      ? "not found"
+      : `unreadable (${(e as Error).message})`;
+    throw new FileError(
+      `${dir}/config.json`,
+      problem,
+      "pass a Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json)",
+    );
+  }
   const parsed = hfModelConfig(hfConfig);
   const model: CausalLm = parsed.family === "gpt2"
     ? new LanguageModel(parsed.config)

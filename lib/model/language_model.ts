@@ -145,7 +145,9 @@ export function crossEntropyRows(
  * ```
  */
 export function unembed(hidden: tf.Tensor2D, params: Params, tied: boolean): tf.Tensor2D {
-  const head = tied ? tf.transpose(params["wte"]) as tf.Tensor2D : params["lmHead.w"] as tf.Tensor2D;
+  const head = tied
+    ? tf.transpose(params["wte"]) as tf.Tensor2D
+    : params["lmHead.w"] as tf.Tensor2D;
   return dense(hidden, head);
 }
 

@@ -1,10 +1,11 @@
 import { toSVG } from "./render.ts";
 import type { Row, VegaLiteSpec } from "./specs.ts";
 
-// deno-lint-ignore no-explicit-any
-const jupyter = () => (Deno as any).jupyter as
-  | { display: (bundle: Record<string, unknown>, opts?: { raw?: boolean }) => Promise<void> }
-  | undefined;
+const jupyter = () =>
+  // deno-lint-ignore no-explicit-any
+  (Deno as any).jupyter as
+    | { display: (bundle: Record<string, unknown>, opts?: { raw?: boolean }) => Promise<void> }
+    | undefined;
 
 /**
  * Shows a figure in a Jupyter notebook (Deno kernel): a Vega-Lite bundle for JupyterLab plus an
@@ -73,6 +74,7 @@ export async function showTable(rows: Row[], opts: { columns?: string[]; title?:
   const html = (opts.title ? `<b>${esc(opts.title)}</b>` : "") + "<table><tr>" +
     cols.map((c) => `<th>${esc(c)}</th>`).join("") + "</tr>" +
     rows.map((r) => "<tr>" + cols.map((c) => `<td>${esc(cell(r[c]))}</td>`).join("") + "</tr>")
-      .join("") + "</table>";
+      .join("") +
+    "</table>";
   await j.display({ "text/html": html, "text/markdown": md, "text/plain": md }, { raw: true });
 }

@@ -40,7 +40,12 @@ export interface ChartOptions {
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
-function axis(field: string, title: string | undefined, log: boolean | undefined, domain?: [number, number]) {
+function axis(
+  field: string,
+  title: string | undefined,
+  log: boolean | undefined,
+  domain?: [number, number],
+) {
   // deno-lint-ignore no-explicit-any
   const scale: Record<string, any> = log ? { type: "log" } : { type: "linear", zero: false };
   if (domain) scale.domain = domain;
@@ -52,7 +57,9 @@ function encoding(o: ChartOptions) {
   const enc: Record<string, any> = {
     x: axis(o.x, o.xTitle, o.logX),
     y: axis(o.y, o.yTitle, o.logY, o.yDomain),
-    tooltip: [o.x, o.y, ...(o.color ? [o.color] : []), ...(o.tooltip ?? [])].map((f) => ({ field: f })),
+    tooltip: [o.x, o.y, ...(o.color ? [o.color] : []), ...(o.tooltip ?? [])].map((f) => ({
+      field: f,
+    })),
   };
   if (o.color) enc.color = { field: o.color, type: "nominal" };
   return enc;
@@ -142,7 +149,9 @@ export function heatmap(
           color: {
             field: opts.value,
             type: "quantitative",
-            scale: opts.diverging ?? true ? { scheme: opts.scheme ?? "redblue", domainMid: 0, reverse: true } : { scheme: opts.scheme ?? "viridis" },
+            scale: opts.diverging ?? true
+              ? { scheme: opts.scheme ?? "redblue", domainMid: 0, reverse: true }
+              : { scheme: opts.scheme ?? "viridis" },
           },
         },
       },
@@ -191,7 +200,10 @@ export function overlay(specs: VegaLiteSpec[], opts: { title?: string } = {}): V
  * const fig = concat([specA, specB]);
  * ```
  */
-export function concat(specs: VegaLiteSpec[], opts: { direction?: "h" | "v"; title?: string } = {}): VegaLiteSpec {
+export function concat(
+  specs: VegaLiteSpec[],
+  opts: { direction?: "h" | "v"; title?: string } = {},
+): VegaLiteSpec {
   const parts = specs.map(({ $schema: _s, ...rest }) => rest);
   return {
     $schema: SCHEMA,

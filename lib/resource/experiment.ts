@@ -5,7 +5,7 @@
  * @module
  */
 import type { ResultsStore } from "../store/results.ts";
-import type { ResourceAllocationConfig } from "./config.ts";
+import { resolveResourceAllocation, type ResourceAllocationConfig } from "./config.ts";
 import { type ResourceExperiment, type ResourcePreset, resourcePreset } from "./presets.ts";
 import { type ResourceExperimentSummary, summariseResourceExperiment } from "./summaries.ts";
 import { type ResourceSweepConfig, runResourceSweep } from "./sweep.ts";
@@ -40,6 +40,8 @@ export async function runResourceExperiment(
   opts: ResourceExperimentOptions = {},
 ): Promise<ResourceExperimentSummary> {
   const sweep = resourcePreset(experiment, opts.preset ?? "cpu", opts.overrides);
+  // Every setting is checked before any run trains (a bad threshold must not cost a sweep).
+  resolveResourceAllocation(opts.allocation ?? {});
   const outcomes = await runResourceSweep(sweep, {
     store: opts.store,
     workers: opts.workers,

@@ -61,10 +61,14 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   const gridIds: string[] = [];
   const experiment = async (name: "single" | "parallel" | "sequential" | "functions") => {
     const cpu = resourcePreset(name, "cpu");
-    const stored = opts.seed === undefined && preset === "quick" && resourceSweepStored(opts.store, cpu);
+    const stored = opts.seed === undefined && preset === "quick" &&
+      resourceSweepStored(opts.store, cpu);
     used[name] = stored ? "cpu (stored)" : preset;
     if (stored) gridIds.push(...resourceSweepRunIds(cpu));
-    return await runResourceExperiment(name, stored ? { preset: "cpu", store: opts.store } : { ...common, ...overrides });
+    return await runResourceExperiment(
+      name,
+      stored ? { preset: "cpu", store: opts.store } : { ...common, ...overrides },
+    );
   };
   r.single = await experiment("single");
   r.parallel = await experiment("parallel");
@@ -98,7 +102,9 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   ];
   const s = r.single.series[0];
   const markdown = [
-    `Presets (see \`lib/resource/presets.ts\`): ${Object.entries(used).map(([k, v]) => `${k} ${v}`).join(", ")}; ` +
+    `Presets (see \`lib/resource/presets.ts\`): ${
+      Object.entries(used).map(([k, v]) => `${k} ${v}`).join(", ")
+    }; ` +
     `full-batch Adam in float64 on α·MSE + λ·L1, ` +
     `allocation threshold 1e-3 on incoming and outgoing weights. The \`cpu\` and \`paper\` presets of ` +
     "`deno task resource:*` run the paper's full grids; stored `cpu` grids are read instead of the quick ones.",

@@ -236,5 +236,7 @@ export function resourceSweepStored(store: ResultsStore, sweep: ResourceSweepCon
  */
 export function resourceSweepRunIds(sweep: ResourceSweepConfig): string[] {
   const experiment = `resource-${sweep.name}`;
-  return resourceSweepConfigs(sweep).map((config) => `${experiment}-${resourceRunName(config)}-${configHash(config)}`);
+  return resourceSweepConfigs(sweep).map((config) =>
+    `${experiment}-${resourceRunName(config)}-${configHash(config)}`
+  );
 }

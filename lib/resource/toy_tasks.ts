@@ -11,7 +11,16 @@ import { ConfigError } from "../util/validate.ts";
 
 /** The name of one appendix target. */
 export type ResourceTargetName =
-  | "x^2" | "x^3" | "x^4" | "sin(pi x)" | "cos(pi x)" | "exp(x)" | "sin^2(pi x)" | "exp(x^2)" | "tanh(x)" | "max(0,x)";
+  | "x^2"
+  | "x^3"
+  | "x^4"
+  | "sin(pi x)"
+  | "cos(pi x)"
+  | "exp(x)"
+  | "sin^2(pi x)"
+  | "exp(x^2)"
+  | "tanh(x)"
+  | "max(0,x)";
 
 /** The appendix's ten 1-D targets, in the paper's order. */
 export const RESOURCE_TARGETS: Readonly<Record<ResourceTargetName, (x: number) => number>> = {

@@ -74,6 +74,7 @@ function quantile(sorted: number[], q: number): number {
 /**
  * Bootstraps the Approach-3 fit: `samples` resamples of the points (with replacement, drawn
  * from a seeded `Rng`), each refitted; percentile intervals at `level` and standard errors.
+ * `hooks.onSample` is called after each refit (for a progress line).
  *
  * @example
  * ```ts
@@ -90,6 +91,7 @@ export function bootstrapChinchillaApproach3(
   points: ScalingPoints,
   full: Approach3Fit,
   cfg: Partial<Approach3BootstrapConfig> & { fit?: Partial<Approach3Config> } = {},
+  hooks: { onSample?: (done: number, total: number) => void } = {},
 ): Approach3Bootstrap {
   const { fit: fitCfg = {}, ...rest } = cfg;
   checkKnownKeys(rest, DEFAULT_APPROACH3_BOOTSTRAP, "bootstrap");
@@ -116,6 +118,7 @@ export function bootstrapChinchillaApproach3(
       c.starts === "warm" ? { ...fitCfg, starts: [full.theta] } : fitCfg,
     );
     for (const q of APPROACH3_QUANTITIES) draws[q].push(f[q]);
+    hooks.onSample?.(s + 1, c.samples);
   }
   const tail = (1 - c.level) / 2;
   const ci = {} as Record<Approach3Quantity, [number, number]>;

@@ -19,7 +19,8 @@ export interface EnvelopePoint {
 }
 
 /**
- * The lowest-loss run per log10-compute bin (C = 6·N·D) and a power law N ∝ C^a through them.
+ * The lowest-loss run per log10-compute bin (C = 6·N·D) and a power law N ∝ C^a through them
+ * (NaN numbers when the points fall in fewer than two bins).
  *
  * @example
  * ```ts
@@ -47,5 +48,13 @@ export function computeEnvelopeFit(
     d: points.d[i],
     loss: points.loss[i],
   }));
+  // Fewer than two compute bins (a handful of runs at one budget): no line to fit, and no
+  // reason to fail the rest of a dataset fit; the exponent is NaN (null in JSON).
+  if (env.length < 2) {
+    return {
+      points: env,
+      fit: { exponent: NaN, coefficient: NaN, intercept: NaN, r2: NaN, n: env.length },
+    };
+  }
   return { points: env, fit: fitScalingPowerLaw(env.map((p) => p.compute), env.map((p) => p.n)) };
 }

@@ -116,7 +116,10 @@ export interface Approach3Fit extends ChinchillaCoeffs {
  * f(Float64Array.from([6, 7, 0.5, 0.34, 0.28]), g);
  * ```
  */
-export function approach3Objective(points: ScalingPoints, delta: number): (t: Float64Array, grad: Float64Array) => number {
+export function approach3Objective(
+  points: ScalingPoints,
+  delta: number,
+): (t: Float64Array, grad: Float64Array) => number {
   const m = points.loss.length;
   const logN = Float64Array.from(points.n, Math.log);
   const logD = Float64Array.from(points.d, Math.log);

@@ -79,7 +79,16 @@ export interface DatasetFitResult {
  * const { summary } = fitScalingDataset(pts, { dropHighestLoss: 5, bootstrap: { samples: 50 } });
  * ```
  */
-export function fitScalingDataset(points: ScalingPoints, opts: Partial<DatasetFitOptions> = {}): {
+export function fitScalingDataset(
+  points: ScalingPoints,
+  opts: Partial<DatasetFitOptions> = {},
+  hooks: {
+    /** Called as each stage starts ("fit", "bootstrap", "envelope"). */
+    onStage?: (stage: string) => void;
+    /** Called after each bootstrap refit. */
+    onSample?: (done: number, total: number) => void;
+  } = {},
+): {
   summary: DatasetFitResult;
   fit: Approach3Fit;
   bootstrap: Approach3Bootstrap;
@@ -90,8 +99,13 @@ export function fitScalingDataset(points: ScalingPoints, opts: Partial<DatasetFi
   const o: DatasetFitOptions = { ...DEFAULT_DATASET_FIT_OPTIONS, ...opts };
   checkPositiveInt(o, "dropHighestLoss", { min: 0 });
   const kept = o.dropHighestLoss > 0 ? dropHighestLoss(points, o.dropHighestLoss) : points;
+  hooks.onStage?.("fit");
   const fit = fitChinchillaApproach3(kept, o.fit);
-  const bootstrap = bootstrapChinchillaApproach3(kept, fit, { ...o.bootstrap, fit: o.fit });
+  hooks.onStage?.("bootstrap");
+  const bootstrap = bootstrapChinchillaApproach3(kept, fit, { ...o.bootstrap, fit: o.fit }, {
+    onSample: hooks.onSample,
+  });
+  hooks.onStage?.("envelope");
   const envelope = computeEnvelopeFit(kept, { binDecades: o.envelopeBinDecades });
   const { A, B, E, alpha, beta, a } = fit;
   return {

@@ -16,7 +16,8 @@ import { tf } from "../deps.ts";
 import { initBackend } from "../backend/backend.ts";
 import { LanguageModel } from "../model/language_model.ts";
 import { countParams } from "../model/params.ts";
-import { configHash, openResults, resultsDir, type ResultsStore } from "../store/results.ts";
+import { checkpointDir, checkpointPath as runCheckpointPath } from "../store/paths.ts";
+import { configHash, openResults, type ResultsStore } from "../store/results.ts";
 import { GPT2_VOCAB_SIZE } from "../text/gpt2.ts";
 import type { TokenWindows } from "../text/windows.ts";
 import { train } from "../train/trainer.ts";
@@ -405,9 +406,9 @@ async function trainRun(
     { seed: g.seed },
   );
   const counts = countParams(model.params);
-  const dir = ctx.checkpointDir ?? `${resultsDir()}/checkpoints/${cfg.experiment}`;
+  const dir = ctx.checkpointDir ?? checkpointDir(cfg.experiment);
   await Deno.mkdir(dir, { recursive: true });
-  const checkpointPath = `${dir}/${g.runId}.safetensors`;
+  const checkpointPath = runCheckpointPath(g.runId, dir);
   const B = cfg.batchSize;
   let valLoss = NaN;
   try {
@@ -500,12 +501,25 @@ export interface ScalingSweepSummary {
   budgets: ScalingSweepConfig["budgets"];
   sizes: SweepSizeInfo[];
   /** One row per finished run: validation loss and wall time per step. */
-  runs: { size: number; budget: number; seed: number; steps: number; tokens: number; epochs: number; loss: number; msPerStep: number }[];
+  runs: {
+    size: number;
+    budget: number;
+    seed: number;
+    steps: number;
+    tokens: number;
+    epochs: number;
+    loss: number;
+    msPerStep: number;
+  }[];
   missing: number;
   optimal: SweepAnalysis["optimal"]["total"];
   optimalNonEmbedding: SweepAnalysis["optimal"]["nonEmbedding"];
   /** Fitted exponents of N_opt ∝ C^a (null where too few points to fit). */
-  exponent: { total: number | null; nonEmbedding: number | null; nonEmbeddingIsoFlop: number | null };
+  exponent: {
+    total: number | null;
+    nonEmbedding: number | null;
+    nonEmbeddingIsoFlop: number | null;
+  };
   fits: SweepAnalysis["fits"];
   jackknife: SweepJackknifeRow[];
   paper: { total: number; nonEmbedding: number };

@@ -111,10 +111,18 @@ function readVerified(dir: string, id: string, f: ArchiveFile): Uint8Array {
   try {
     bytes = Deno.readFileSync(file);
   } catch {
-    throw new ArchiveError(file, "missing (the manifest lists it); re-export the run or restore the file from git");
+    throw new ArchiveError(
+      file,
+      "missing (the manifest lists it); re-export the run or restore the file from git",
+    );
   }
   if (bytes.length !== f.bytes || sha256(bytes) !== f.sha256) {
-    throw new ArchiveError(file, `checksum mismatch (expected sha256 ${f.sha256.slice(0, 12)}…, ${f.bytes} bytes; got ${bytes.length} bytes): the file is truncated or corrupted — restore it with git checkout`);
+    throw new ArchiveError(
+      file,
+      `checksum mismatch (expected sha256 ${
+        f.sha256.slice(0, 12)
+      }…, ${f.bytes} bytes; got ${bytes.length} bytes): the file is truncated or corrupted — restore it with git checkout`,
+    );
   }
   try {
     return new Uint8Array(gunzipSync(bytes));
@@ -137,13 +145,23 @@ export function readManifest(dir: string, id: string): ArchiveManifest {
   try {
     m = JSON.parse(Deno.readTextFileSync(file));
   } catch (e) {
-    throw new ArchiveError(file, e instanceof SyntaxError ? `not valid JSON (${e.message})` : "unreadable");
+    throw new ArchiveError(
+      file,
+      e instanceof SyntaxError ? `not valid JSON (${e.message})` : "unreadable",
+    );
   }
-  if (m?.format !== FORMAT) throw new ArchiveError(file, `not a run manifest (format ${JSON.stringify(m?.format)})`);
+  if (m?.format !== FORMAT) {
+    throw new ArchiveError(file, `not a run manifest (format ${JSON.stringify(m?.format)})`);
+  }
   if (m.schema !== ARCHIVE_SCHEMA) {
-    throw new ArchiveError(file, `schema version ${m.schema}; this toolkit reads version ${ARCHIVE_SCHEMA} — update the toolkit or re-export`);
+    throw new ArchiveError(
+      file,
+      `schema version ${m.schema}; this toolkit reads version ${ARCHIVE_SCHEMA} — update the toolkit or re-export`,
+    );
   }
-  if (m.run?.id !== id) throw new ArchiveError(file, `holds run ${JSON.stringify(m.run?.id)}, not the folder's ${id}`);
+  if (m.run?.id !== id) {
+    throw new ArchiveError(file, `holds run ${JSON.stringify(m.run?.id)}, not the folder's ${id}`);
+  }
   if (!m.files?.data?.sha256) throw new ArchiveError(file, "lists no data file");
   return m;
 }
@@ -202,7 +220,11 @@ export function readArchivedData(dir: string, m: ArchiveManifest): ArchivedData 
  * const bytes = readArchivedCheckpoint("fixtures/runs", readArchive()[0]);
  * ```
  */
-export function readArchivedCheckpoint(dir: string, m: ArchiveManifest, opts: { kind?: "state" | "params" } = {}): Uint8Array | null {
+export function readArchivedCheckpoint(
+  dir: string,
+  m: ArchiveManifest,
+  opts: { kind?: "state" | "params" } = {},
+): Uint8Array | null {
   const f = opts.kind ? m.files[opts.kind] : m.files.state ?? m.files.params;
   return f ? readVerified(dir, m.run.id, f) : null;
 }
@@ -243,19 +265,38 @@ export interface ExportOptions {
  * await exportRun(db, "icl_synthetic-cpu-fourBases-seed1-6d9465e5", { checkpoint: "results/checkpoints/icl_synthetic-cpu-fourBases-seed1-6d9465e5.safetensors" });
  * ```
  */
-export async function exportRun(store: ExportSource, id: string, opts: ExportOptions = {}): Promise<ExportResult> {
+export async function exportRun(
+  store: ExportSource,
+  id: string,
+  opts: ExportOptions = {},
+): Promise<ExportResult> {
   const dir = opts.dir ?? archiveDir();
   if (!dir) throw new ArchiveError("(none)", "no archive folder: set TOOLKIT_ARCHIVE");
   const run = store.run(id, { localOnly: true });
-  if (!run) throw new ArchiveError(`${dir}/${id}`, "no such run in the local store (runs:export reads the results database)");
+  if (!run) {
+    throw new ArchiveError(
+      `${dir}/${id}`,
+      "no such run in the local store (runs:export reads the results database)",
+    );
+  }
   const provenance = store.provenance(id);
   if (!opts.allowDirty) {
     if (provenance.length === 0) {
-      throw new ArchiveError(`${dir}/${id}`, "the run has no provenance (made before it was recorded): its code commit is unknown; pass --allow-dirty to export it anyway");
+      throw new ArchiveError(
+        `${dir}/${id}`,
+        "the run has no provenance (made before it was recorded): its code commit is unknown; pass --allow-dirty to export it anyway",
+      );
     }
     const bad = provenance.find((s) => s.dirty || s.commit === "unknown");
     if (bad) {
-      throw new ArchiveError(`${dir}/${id}`, `a segment started ${bad.started} ran ${bad.commit === "unknown" ? "code of unknown commit" : `uncommitted changes on ${bad.commit.slice(0, 10)}`}; commit and rerun, or pass --allow-dirty`);
+      throw new ArchiveError(
+        `${dir}/${id}`,
+        `a segment started ${bad.started} ran ${
+          bad.commit === "unknown"
+            ? "code of unknown commit"
+            : `uncommitted changes on ${bad.commit.slice(0, 10)}`
+        }; commit and rerun, or pass --allow-dirty`,
+      );
     }
   }
   const metrics = store.metrics(id);
@@ -272,14 +313,20 @@ export async function exportRun(store: ExportSource, id: string, opts: ExportOpt
     artifacts,
   };
   const files: { name: keyof ArchiveManifest["files"]; bytes: Uint8Array }[] = [
-    { name: "data", bytes: new Uint8Array(gzipSync(new TextEncoder().encode(JSON.stringify(data)), { level: 9 })) },
+    {
+      name: "data",
+      bytes: new Uint8Array(gzipSync(new TextEncoder().encode(JSON.stringify(data)), { level: 9 })),
+    },
   ];
   if (opts.checkpoint) {
     let raw: Uint8Array;
     try {
       raw = await Deno.readFile(opts.checkpoint);
     } catch {
-      throw new ArchiveError(opts.checkpoint, "checkpoint not found (pass the run's .safetensors file)");
+      throw new ArchiveError(
+        opts.checkpoint,
+        "checkpoint not found (pass the run's .safetensors file)",
+      );
     }
     const keep = opts.keep ?? "state";
     if (keep === "params") {
@@ -313,7 +360,9 @@ export async function exportRun(store: ExportSource, id: string, opts: ExportOpt
   await writeAtomic(`${entry}/manifest.json`, manifestBytes);
   // Only now, with the new manifest in place, drop the files it no longer lists.
   const keepNames = new Set(["manifest.json", ...Object.values(listed).map((f) => f.path)]);
-  for (const e of Deno.readDirSync(entry)) if (!keepNames.has(e.name)) await Deno.remove(`${entry}/${e.name}`);
+  for (const e of Deno.readDirSync(entry)) {
+    if (!keepNames.has(e.name)) await Deno.remove(`${entry}/${e.name}`);
+  }
   const bytes = manifestBytes.length + files.reduce((a, f) => a + f.bytes.length, 0);
   return { id, dir: entry, bytes, files: [...keepNames] };
 }
@@ -416,8 +465,16 @@ export function listArchive(dir: string | null = archiveDir()): ArchiveListing[]
  * const path = findCheckpoint("results", { id: "icl_synthetic-cpu-fourBases-seed1-6d9465e5", experiment: "icl_synthetic" });
  * ```
  */
-export function findCheckpoint(results: string, run: { id: string; experiment: string }): string | undefined {
-  for (const p of [`${results}/checkpoints/${run.id}.safetensors`, `${results}/checkpoints/${run.experiment}/${run.id}.safetensors`]) {
+export function findCheckpoint(
+  results: string,
+  run: { id: string; experiment: string },
+): string | undefined {
+  for (
+    const p of [
+      `${results}/checkpoints/${run.id}.safetensors`,
+      `${results}/checkpoints/${run.experiment}/${run.id}.safetensors`,
+    ]
+  ) {
     try {
       if (Deno.statSync(p).isFile) return p;
     } catch { /* try the next */ }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { FileError } from "../util/cli.ts";
 
 /** A named array with its shape. Float32 in memory whatever the stored dtype. */
 export interface NamedArray {
@@ -18,7 +19,16 @@ export interface Checkpoint {
   metadata: Record<string, string>;
 }
 
-const BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I32: 4, I64: 8, U8: 1, I8: 1 };
+const BYTES: Record<string, number> = {
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  F64: 8,
+  I32: 4,
+  I64: 8,
+  U8: 1,
+  I8: 1,
+};
 
 /**
  * Serialises tensors to safetensors bytes (float32).
@@ -41,7 +51,9 @@ export function encodeSafetensors(
     const t = tensors[name];
     const n = t.shape.reduce((a, b) => a * b, 1);
     if (n !== t.data.length) {
-      throw new Error(`tensor "${name}": shape [${t.shape}] holds ${n} values but data has ${t.data.length}`);
+      throw new Error(
+        `tensor "${name}": shape [${t.shape}] holds ${n} values but data has ${t.data.length}`,
+      );
     }
     header[name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + 4 * n] };
     offset += 4 * n;
@@ -79,11 +91,16 @@ function f16ToF32(h: number): number {
  * const { tensors } = decodeSafetensors(await Deno.readFile("model.safetensors"));
  * ```
  */
-export function decodeSafetensors(bytes: Uint8Array, opts: { only?: (name: string) => boolean } = {}): Checkpoint {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  opts: { only?: (name: string) => boolean } = {},
+): Checkpoint {
   if (bytes.length < 8) throw new Error("safetensors: file shorter than its 8-byte header length");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hlen = Number(view.getBigUint64(0, true));
-  if (8 + hlen > bytes.length) throw new Error(`safetensors: header length ${hlen} exceeds the file`);
+  if (8 + hlen > bytes.length) {
+    throw new Error(`safetensors: header length ${hlen} exceeds the file`);
+  }
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + hlen)));
   const base = 8 + hlen;
   const tensors: Record<string, NamedArray> = {};
@@ -95,26 +112,48 @@ export function decodeSafetensors(bytes: Uint8Array, opts: { only?: (name: strin
       data_offsets: [number, number];
     };
     const width = BYTES[dtype];
-    if (!width) throw new Error(`safetensors: tensor "${name}" has unsupported dtype ${dtype} (allowed: ${Object.keys(BYTES).join(", ")})`);
+    if (!width) {
+      throw new Error(
+        `safetensors: tensor "${name}" has unsupported dtype ${dtype} (allowed: ${
+          Object.keys(BYTES).join(", ")
+        })`,
+      );
+    }
     const n = shape.reduce((a: number, b: number) => a * b, 1);
-    if (end - start !== n * width) throw new Error(`safetensors: tensor "${name}" byte range does not match its shape`);
+    if (end - start !== n * width) {
+      throw new Error(`safetensors: tensor "${name}" byte range does not match its shape`);
+    }
     const dv = new DataView(bytes.buffer, bytes.byteOffset + base + start, end - start);
     const data = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       switch (dtype) {
-        case "F32": data[i] = dv.getFloat32(4 * i, true); break;
-        case "F16": data[i] = f16ToF32(dv.getUint16(2 * i, true)); break;
+        case "F32":
+          data[i] = dv.getFloat32(4 * i, true);
+          break;
+        case "F16":
+          data[i] = f16ToF32(dv.getUint16(2 * i, true));
+          break;
         case "BF16": {
           const tmp = new DataView(new ArrayBuffer(4));
           tmp.setUint32(0, dv.getUint16(2 * i, true) << 16, true);
           data[i] = tmp.getFloat32(0, true);
           break;
         }
-        case "F64": data[i] = dv.getFloat64(8 * i, true); break;
-        case "I32": data[i] = dv.getInt32(4 * i, true); break;
-        case "I64": data[i] = Number(dv.getBigInt64(8 * i, true)); break;
-        case "U8": data[i] = dv.getUint8(i); break;
-        case "I8": data[i] = dv.getInt8(i); break;
+        case "F64":
+          data[i] = dv.getFloat64(8 * i, true);
+          break;
+        case "I32":
+          data[i] = dv.getInt32(4 * i, true);
+          break;
+        case "I64":
+          data[i] = Number(dv.getBigInt64(8 * i, true));
+          break;
+        case "U8":
+          data[i] = dv.getUint8(i);
+          break;
+        case "I8":
+          data[i] = dv.getInt8(i);
+          break;
       }
     }
     tensors[name] = { data, shape };
@@ -147,11 +186,25 @@ export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<vo
  * const ckpt = await loadCheckpoint("results/ckpt/run.safetensors");
  * ```
  */
-export async function loadCheckpoint(path: string, opts: { only?: (name: string) => boolean } = {}): Promise<Checkpoint | null> {
+export async function loadCheckpoint(
+  path: string,
+  opts: { only?: (name: string) => boolean } = {},
+): Promise<Checkpoint | null> {
+  let bytes: Uint8Array;
   try {
-    return decodeSafetensors(await Deno.readFile(path), opts);
+    bytes = await Deno.readFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
+    throw new FileError(path, `cannot be read (${(e as Error).message})`, "check its permissions");
+  }
+  try {
+    return decodeSafetensors(bytes, opts);
+  } catch (e) {
+    // A truncated or corrupt file (a disk filled up, a copy cut short): name it and the way out.
+    throw new FileError(
+      path,
+      `not a readable checkpoint (${(e as Error).message.replace(/^safetensors: /, "")})`,
+      "restore it, or delete it to train this run again from its start",
+    );
   }
 }

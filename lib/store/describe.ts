@@ -23,8 +23,12 @@ export function runsProvenanceMarkdown(store: ResultsStore, ids: string[]): stri
     const p = summarizeProvenance(store.provenance(id));
     const where = run?.source === "archive" ? "archived" : "local";
     if (p.segments === 0) return `- \`${id}\` (${where}; ${run?.status}): provenance not recorded`;
-    const hours = p.wallSeconds >= 3600 ? `${(p.wallSeconds / 3600).toFixed(1)} h` : `${Math.round(p.wallSeconds / 60)} min`;
-    return `- \`${id}\` (${where}; ${run?.status}): ${hours} over ${p.segments} segment(s), commit ${p.commits.join(", ")}, ` +
+    const hours = p.wallSeconds >= 3600
+      ? `${(p.wallSeconds / 3600).toFixed(1)} h`
+      : `${Math.round(p.wallSeconds / 60)} min`;
+    return `- \`${id}\` (${where}; ${run?.status}): ${hours} over ${p.segments} segment(s), commit ${
+      p.commits.join(", ")
+    }, ` +
       `${p.backends.join("; ")} on ${p.machines.join("; ")}; \`${p.command}\``;
   });
   return ["Runs and their provenance:", ...lines].join("\n");
@@ -44,11 +48,19 @@ export function runsProvenanceSentence(store: ResultsStore, ids: string[]): stri
   const archived = runs.filter((r) => r.source === "archive").length;
   const segs = ids.flatMap((id) => store.provenance(id));
   const p = summarizeProvenance(segs);
-  const where = archived === runs.length ? "the committed archive" : archived === 0 ? "this machine's results" : `${archived} archived, ${runs.length - archived} local`;
+  const where = archived === runs.length
+    ? "the committed archive"
+    : archived === 0
+    ? "this machine's results"
+    : `${archived} archived, ${runs.length - archived} local`;
   if (segs.length === 0) return `${runs.length} runs from ${where} (provenance not recorded).`;
   const hours = (p.wallSeconds / 3600).toFixed(2);
   const commands = [...new Set(segs.map((s) => s.command))];
-  return `${runs.length} runs from ${where}: ${hours} h of training wall time, commit ${p.commits.join(", ")}, ` +
-    `${p.backends.join("; ")} on ${p.machines.join("; ")}; made by \`${commands.slice(0, 2).join("`, `")}\`` +
+  return `${runs.length} runs from ${where}: ${hours} h of training wall time, commit ${
+    p.commits.join(", ")
+  }, ` +
+    `${p.backends.join("; ")} on ${p.machines.join("; ")}; made by \`${
+      commands.slice(0, 2).join("`, `")
+    }\`` +
     (commands.length > 2 ? ` and ${commands.length - 2} more commands` : "") + ".";
 }

@@ -4,3 +4,5 @@ export * from "./checkpoint.ts";
 export * from "./provenance.ts";
 export * from "./archive.ts";
 export * from "./describe.ts";
+export * from "./paths.ts";
+export * from "./lock.ts";

@@ -39,7 +39,11 @@ let machineCache: string | undefined;
 
 function git(dir: string, args: string[]): string | undefined {
   try {
-    const out = new Deno.Command("git", { args: ["-C", dir, ...args], stdout: "piped", stderr: "null" }).outputSync();
+    const out = new Deno.Command("git", {
+      args: ["-C", dir, ...args],
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
     return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
   } catch {
     return undefined;
@@ -87,7 +91,8 @@ export function machineDescription(): string {
       return "? GiB";
     }
   })();
-  machineCache = `${cpu} ×${navigator.hardwareConcurrency}, ${mem}, ${Deno.build.os} ${Deno.build.arch}, deno ${Deno.version.deno}`;
+  machineCache =
+    `${cpu} ×${navigator.hardwareConcurrency}, ${mem}, ${Deno.build.os} ${Deno.build.arch}, deno ${Deno.version.deno}`;
   return machineCache;
 }
 

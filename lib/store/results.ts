@@ -1,6 +1,17 @@
 import { DatabaseSync } from "node:sqlite";
-import { type ArchiveManifest, archiveDir, readArchive, readArchivedCheckpoint, readArchivedData } from "./archive.ts";
-import { closeSegment, newSegment, PROVENANCE_ARTIFACT, type ProvenanceSegment } from "./provenance.ts";
+import {
+  archiveDir,
+  type ArchiveManifest,
+  readArchive,
+  readArchivedCheckpoint,
+  readArchivedData,
+} from "./archive.ts";
+import {
+  closeSegment,
+  newSegment,
+  PROVENANCE_ARTIFACT,
+  type ProvenanceSegment,
+} from "./provenance.ts";
 
 /** A stored run: one training job or one experiment sweep. */
 export interface RunRecord {
@@ -43,8 +54,12 @@ const ARCHIVE_SCHEMA_SQL = SCHEMA.replaceAll("exists ", "exists archive.");
 export function configHash(value: unknown): string {
   const canon = (v: unknown): unknown =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
-      : Array.isArray(v) ? v.map(canon) : v;
+      ? Object.fromEntries(
+        Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+      )
+      : Array.isArray(v)
+      ? v.map(canon)
+      : v;
   const s = JSON.stringify(canon(value));
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
@@ -87,9 +102,13 @@ export class ResultsStore {
     this.db = new DatabaseSync(path);
     // busy_timeout: a notebook reading while a training process writes waits instead of failing
     // with "database is locked".
-    this.db.exec("pragma busy_timeout = 10000; pragma journal_mode = wal; pragma synchronous = normal;");
+    this.db.exec(
+      "pragma busy_timeout = 10000; pragma journal_mode = wal; pragma synchronous = normal;",
+    );
     this.db.exec(SCHEMA);
-    this.archive = opts.archive === undefined ? (path === ":memory:" ? null : archiveDir()) : opts.archive || null;
+    this.archive = opts.archive === undefined
+      ? (path === ":memory:" ? null : archiveDir())
+      : opts.archive || null;
     if (this.archive) this.#attachArchive(this.archive);
   }
 
@@ -102,7 +121,16 @@ export class ResultsStore {
     );
     for (const m of manifests) {
       const r = m.run;
-      ins.run(r.id, r.experiment, r.name, JSON.stringify(r.config), r.status, r.created, r.updated, r.summary == null ? null : JSON.stringify(r.summary));
+      ins.run(
+        r.id,
+        r.experiment,
+        r.name,
+        JSON.stringify(r.config),
+        r.status,
+        r.created,
+        r.updated,
+        r.summary == null ? null : JSON.stringify(r.summary),
+      );
       this.#manifests.set(r.id, m);
     }
   }
@@ -114,9 +142,13 @@ export class ResultsStore {
     const data = readArchivedData(this.archive!, m);
     this.db.exec("begin");
     try {
-      const mi = this.db.prepare("insert or replace into archive.metrics (run_id, step, name, value) values (?, ?, ?, ?)");
+      const mi = this.db.prepare(
+        "insert or replace into archive.metrics (run_id, step, name, value) values (?, ?, ?, ?)",
+      );
       for (const r of data.metrics) mi.run(id, r.step, r.name, r.value);
-      const ai = this.db.prepare("insert or replace into archive.artifacts (run_id, name, value) values (?, ?, ?)");
+      const ai = this.db.prepare(
+        "insert or replace into archive.artifacts (run_id, name, value) values (?, ?, ?)",
+      );
       for (const [name, value] of data.artifacts) ai.run(id, name, value);
       this.db.exec("commit");
     } catch (e) {
@@ -133,7 +165,9 @@ export class ResultsStore {
     try {
       for (const t of ["runs", "metrics", "artifacts"]) {
         const key = t === "runs" ? "id" : "run_id";
-        this.db.prepare(`insert or replace into main.${t} select * from archive.${t} where ${key} = ?`).run(id);
+        this.db.prepare(
+          `insert or replace into main.${t} select * from archive.${t} where ${key} = ?`,
+        ).run(id);
       }
       this.db.exec("commit");
     } catch (e) {
@@ -192,7 +226,9 @@ export class ResultsStore {
   #segmentOpen = new Set<string>();
 
   #lastStep(runId: string): number {
-    const r = this.db.prepare("select max(step) as s from metrics where run_id = ?").get(runId) as { s: number | null };
+    const r = this.db.prepare("select max(step) as s from metrics where run_id = ?").get(runId) as {
+      s: number | null;
+    };
     return r?.s ?? 0;
   }
 
@@ -225,7 +261,9 @@ export class ResultsStore {
     );
     this.db.exec("begin");
     try {
-      for (const [k, v] of Object.entries(values)) stmt.run(runId, step, k, Number.isFinite(v) ? v : null);
+      for (const [k, v] of Object.entries(values)) {
+        stmt.run(runId, step, k, Number.isFinite(v) ? v : null);
+      }
       this.db.exec("commit");
     } catch (e) {
       this.db.exec("rollback");
@@ -237,9 +275,13 @@ export class ResultsStore {
   metrics(runId: string, opts: { name?: string } = {}): MetricRow[] {
     const s = this.#schema(runId);
     const rows = opts.name
-      ? this.db.prepare(`select step, name, value from ${s}.metrics where run_id = ? and name = ? order by step`)
+      ? this.db.prepare(
+        `select step, name, value from ${s}.metrics where run_id = ? and name = ? order by step`,
+      )
         .all(runId, opts.name)
-      : this.db.prepare(`select step, name, value from ${s}.metrics where run_id = ? order by step, name`).all(runId);
+      : this.db.prepare(
+        `select step, name, value from ${s}.metrics where run_id = ? order by step, name`,
+      ).all(runId);
     return rows.map((r) => ({ ...r })) as unknown as MetricRow[];
   }
 
@@ -257,7 +299,9 @@ export class ResultsStore {
   /** Reads an artifact, or undefined. */
   // deno-lint-ignore no-explicit-any
   artifact<T = any>(runId: string, name: string): T | undefined {
-    const row = this.db.prepare(`select value from ${this.#schema(runId)}.artifacts where run_id = ? and name = ?`).get(runId, name) as
+    const row = this.db.prepare(
+      `select value from ${this.#schema(runId)}.artifacts where run_id = ? and name = ?`,
+    ).get(runId, name) as
       | { value: string }
       | undefined;
     return row ? JSON.parse(row.value) : undefined;
@@ -265,14 +309,18 @@ export class ResultsStore {
 
   /** Names of a run's artifacts. */
   artifactNames(runId: string): string[] {
-    return (this.db.prepare(`select name from ${this.#schema(runId)}.artifacts where run_id = ? order by name`).all(runId) as {
+    return (this.db.prepare(
+      `select name from ${this.#schema(runId)}.artifacts where run_id = ? order by name`,
+    ).all(runId) as {
       name: string;
     }[]).map((r) => r.name);
   }
 
   /** A run's artifacts as stored: [name, JSON text] pairs, by name (what the archive keeps). */
   artifactRows(runId: string): [string, string][] {
-    return (this.db.prepare(`select name, value from ${this.#schema(runId)}.artifacts where run_id = ? order by name`)
+    return (this.db.prepare(
+      `select name, value from ${this.#schema(runId)}.artifacts where run_id = ? order by name`,
+    )
       .all(runId) as { name: string; value: string }[]).map((r) => [r.name, r.value]);
   }
 
@@ -295,7 +343,11 @@ export class ResultsStore {
   endSegment(runId: string) {
     if (!this.#segmentOpen.has(runId)) return;
     this.#segmentOpen.delete(runId);
-    this.setArtifact(runId, PROVENANCE_ARTIFACT, closeSegment(this.provenance(runId), this.#lastStep(runId)));
+    this.setArtifact(
+      runId,
+      PROVENANCE_ARTIFACT,
+      closeSegment(this.provenance(runId), this.#lastStep(runId)),
+    );
   }
 
   /** One run, or undefined. */
@@ -311,19 +363,25 @@ export class ResultsStore {
    * Runs, newest first; optionally of one experiment or status. Archived runs (`source:
    * "archive"`) are listed unless a local run has the same id, or `localOnly`.
    */
-  runs(opts: { experiment?: string; status?: RunRecord["status"]; localOnly?: boolean } = {}): RunRecord[] {
+  runs(
+    opts: { experiment?: string; status?: RunRecord["status"]; localOnly?: boolean } = {},
+  ): RunRecord[] {
     const where = "where (?1 is null or experiment = ?1) and (?2 is null or status = ?2)";
     const sql = this.archive && !opts.localOnly
       ? `select *, 'local' as source from main.runs ${where}
          union all select *, 'archive' as source from archive.runs ${where} and id not in (select id from main.runs)
          order by created desc, id`
       : `select *, 'local' as source from main.runs ${where} order by created desc, id`;
-    return this.db.prepare(sql).all(opts.experiment ?? null, opts.status ?? null).map((r) => parseRun(r));
+    return this.db.prepare(sql).all(opts.experiment ?? null, opts.status ?? null).map((r) =>
+      parseRun(r)
+    );
   }
 
   /** Deletes a run with its metrics and artifacts. */
   deleteRun(runId: string) {
-    for (const t of ["metrics", "artifacts"]) this.db.prepare(`delete from ${t} where run_id = ?`).run(runId);
+    for (const t of ["metrics", "artifacts"]) {
+      this.db.prepare(`delete from ${t} where run_id = ?`).run(runId);
+    }
     this.db.prepare("delete from runs where id = ?").run(runId);
   }
 
@@ -342,9 +400,13 @@ export class ResultsStore {
     const src = this.#schema(fromId);
     this.db.exec("begin");
     try {
-      this.db.prepare(`insert or replace into main.metrics (run_id, step, name, value) select ?, step, name, value from ${src}.metrics where run_id = ?`)
+      this.db.prepare(
+        `insert or replace into main.metrics (run_id, step, name, value) select ?, step, name, value from ${src}.metrics where run_id = ?`,
+      )
         .run(toId, fromId);
-      this.db.prepare(`insert or replace into main.artifacts (run_id, name, value) select ?, name, value from ${src}.artifacts where run_id = ?`)
+      this.db.prepare(
+        `insert or replace into main.artifacts (run_id, name, value) select ?, name, value from ${src}.artifacts where run_id = ?`,
+      )
         .run(toId, fromId);
       if (provenance.length) {
         this.db.prepare("insert or replace into artifacts (run_id, name, value) values (?, ?, ?)")
@@ -370,17 +432,29 @@ export class ResultsStore {
   importRuns(sourcePath: string, opts: { ids?: string[]; experiment?: string } = {}): string[] {
     const src = new DatabaseSync(sourcePath, { readOnly: true });
     try {
-      const ids = (src.prepare("select id from runs where (?1 is null or experiment = ?1) order by id")
-        .all(opts.experiment ?? null) as { id: string }[]).map((r) => r.id)
-        .filter((id) => !opts.ids || opts.ids.includes(id));
+      const ids =
+        (src.prepare("select id from runs where (?1 is null or experiment = ?1) order by id")
+          .all(opts.experiment ?? null) as { id: string }[]).map((r) => r.id)
+          .filter((id) => !opts.ids || opts.ids.includes(id));
       for (const id of ids) {
         this.db.exec("begin");
         try {
-          for (const t of ["metrics", "artifacts"]) this.db.prepare(`delete from ${t} where run_id = ?`).run(id);
+          for (const t of ["metrics", "artifacts"]) {
+            this.db.prepare(`delete from ${t} where run_id = ?`).run(id);
+          }
           const copy = (table: string, key: string) => {
-            for (const row of src.prepare(`select * from ${table} where ${key} = ?`).all(id) as Record<string, never>[]) {
+            for (
+              const row of src.prepare(`select * from ${table} where ${key} = ?`).all(id) as Record<
+                string,
+                never
+              >[]
+            ) {
               const cols = Object.keys(row);
-              this.db.prepare(`insert or replace into ${table} (${cols.join(", ")}) values (${cols.map(() => "?").join(", ")})`)
+              this.db.prepare(
+                `insert or replace into ${table} (${cols.join(", ")}) values (${
+                  cols.map(() => "?").join(", ")
+                })`,
+              )
                 .run(...cols.map((c) => row[c]));
             }
           };
@@ -403,7 +477,11 @@ export class ResultsStore {
   query(sql: string, ...params: (string | number | null)[]): Record<string, unknown>[] {
     // Archived runs are in the attached schema `archive` (archive.runs, archive.metrics, …): load
     // them all when a query names it.
-    if (/\barchive\./i.test(sql)) for (const id of this.#manifests.keys()) this.#loadArchived(id);
+    if (/\barchive\./i.test(sql)) {
+      for (const id of this.#manifests.keys()) {
+        this.#loadArchived(id);
+      }
+    }
     return this.db.prepare(sql).all(...params).map((r) => ({ ...r }));
   }
 
@@ -414,7 +492,12 @@ export class ResultsStore {
 
 // deno-lint-ignore no-explicit-any
 function parseRun(r: any, source?: "local" | "archive"): RunRecord {
-  return { ...r, source: source ?? r.source, config: JSON.parse(r.config), summary: r.summary ? JSON.parse(r.summary) : null };
+  return {
+    ...r,
+    source: source ?? r.source,
+    config: JSON.parse(r.config),
+    summary: r.summary ? JSON.parse(r.summary) : null,
+  };
 }
 
 /** The default results location: `$TOOLKIT_RESULTS` or `results/`. */

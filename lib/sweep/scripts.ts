@@ -49,7 +49,7 @@ export function arrayScript(plan: SlurmSweepPlan, shards: readonly number[]): st
     `export TOOLKIT_RESULTS=${q(`${dir}/shards`)}/"$i"`,
     'mkdir -p "$TOOLKIT_RESULTS"',
     `echo "[slurm] shard $i/${plan.shards} of ${plan.name} on $(hostname), job \${SLURM_ARRAY_JOB_ID:-?}_$i, $(date -u +%FT%TZ)"`,
-    `exec ${cmd} --shard "$i/${plan.shards}" --db "$TOOLKIT_RESULTS/results.sqlite"`,
+    `exec ${cmd} --shard "$i/${plan.shards}" --results "$TOOLKIT_RESULTS"`,
     "",
   ].join("\n");
 }

@@ -179,6 +179,9 @@ export async function runSlurmCommand(
       gres: true,
       shard: true,
       db: true,
+      // Each shard gets its own results folder; the merged store is spec.store.
+      results: true,
+      out: true,
       ...spec.drop,
     };
     const args = [...stripFlags(spec.args, drop), ...(spec.shardArgs ?? [])];

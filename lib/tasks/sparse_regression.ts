@@ -151,7 +151,9 @@ export function sparseRegressionConfig(
   checkPositiveInt(cfg, "rank");
   if (cfg.rank > cfg.dim) throw new ConfigError("rank", `an integer <= dim (${cfg.dim})`, cfg.rank);
   sparseRegressionBases(cfg); // validates `bases`
-  if (cfg.yToken !== "shared" && cfg.yToken !== "separate") throw new ConfigError("yToken", "shared, separate", cfg.yToken);
+  if (cfg.yToken !== "shared" && cfg.yToken !== "separate") {
+    throw new ConfigError("yToken", "shared, separate", cfg.yToken);
+  }
   return cfg;
 }
 

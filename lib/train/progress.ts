@@ -18,7 +18,10 @@ export class Progress {
   #everyMs: number;
   #start: number;
 
-  constructor(readonly total: number, readonly opts: { label?: string; everySeconds?: number; start?: number } = {}) {
+  constructor(
+    readonly total: number,
+    readonly opts: { label?: string; everySeconds?: number; start?: number } = {},
+  ) {
     this.#tty = Deno.stderr.isTerminal();
     this.#quiet = Deno.env.get("TOOLKIT_QUIET") === "1";
     this.#everyMs = (opts.everySeconds ?? (this.#tty ? 0.2 : 10)) * 1000;
@@ -35,7 +38,9 @@ export class Progress {
     const eta = rate > 0 ? (this.total - done) / rate : Infinity;
     const pct = ((100 * done) / this.total).toFixed(0).padStart(3);
     const m = Object.entries(metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(" ");
-    const line = `[${this.opts.label ?? "progress"}] ${done}/${this.total} ${pct}% ${rate.toFixed(1)}/s ETA ${fmtTime(eta)} ${m}`;
+    const line = `[${this.opts.label ?? "progress"}] ${done}/${this.total} ${pct}% ${
+      rate.toFixed(1)
+    }/s ETA ${fmtTime(eta)} ${m}`;
     const enc = new TextEncoder();
     Deno.stderr.writeSync(enc.encode(this.#tty ? `\r${line}\x1b[K` : `${line}\n`));
   }

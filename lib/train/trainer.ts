@@ -9,9 +9,21 @@
  */
 import { tf } from "../deps.ts";
 import type { Params } from "../model/transformer.ts";
-import { type Checkpoint, loadCheckpoint, type NamedArray, saveCheckpoint } from "../store/checkpoint.ts";
+import {
+  type Checkpoint,
+  loadCheckpoint,
+  type NamedArray,
+  saveCheckpoint,
+} from "../store/checkpoint.ts";
+import { lockRun, type RunLock } from "../store/lock.ts";
 import type { ResultsStore } from "../store/results.ts";
-import { checkKnownKeys, checkNumber, checkOneOf, checkPositiveInt, ConfigError } from "../util/validate.ts";
+import {
+  checkKnownKeys,
+  checkNumber,
+  checkOneOf,
+  checkPositiveInt,
+  ConfigError,
+} from "../util/validate.ts";
 import { Adam } from "./optimizer.ts";
 import { Progress } from "./progress.ts";
 
@@ -87,7 +99,10 @@ export function trainConfig(over: Partial<TrainConfig> = {}): TrainConfig {
 export function learningRate(cfg: TrainConfig, step: number): number {
   const warm = cfg.warmupSteps > 0 && step <= cfg.warmupSteps ? step / cfg.warmupSteps : 1;
   if (cfg.schedule === "constant") return cfg.lr * warm;
-  const t = Math.min(1, Math.max(0, (step - cfg.warmupSteps) / Math.max(1, cfg.steps - cfg.warmupSteps)));
+  const t = Math.min(
+    1,
+    Math.max(0, (step - cfg.warmupSteps) / Math.max(1, cfg.steps - cfg.warmupSteps)),
+  );
   return cfg.lr * warm * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
 }
 
@@ -110,8 +125,14 @@ export interface TrainOptions<B> {
   /** Results database and the run's id: metrics go there. */
   store?: ResultsStore;
   runId?: string;
-  /** Checkpoint file (safetensors). With one, an existing checkpoint is resumed. */
+  /**
+   * Checkpoint file (safetensors). With one, an existing checkpoint is resumed, and the run is
+   * locked (`<checkpointPath>.lock`) while it trains: a second process on the same run fails
+   * naming the first (a `UsageError`), or waits with {@link TrainOptions.wait}.
+   */
   checkpointPath?: string;
+  /** Wait for another process training the same checkpoint instead of failing. Default `TOOLKIT_WAIT=1`. */
+  wait?: boolean;
   /** Show a progress line (default true). */
   progress?: boolean;
   /** Label of the progress line. */
@@ -166,26 +187,42 @@ export async function train<B>(
   opts: TrainOptions<B>,
 ): Promise<TrainResult> {
   const cfg = trainConfig(config);
-  const names = opts.trainable ?? Object.keys(model.params).filter((n) => model.params[n].trainable);
+  const names = opts.trainable ??
+    Object.keys(model.params).filter((n) => model.params[n].trainable);
   const trainParams: Params = Object.fromEntries(names.map((n) => {
     if (!model.params[n]) throw new ConfigError("trainable", "names of the model's parameters", n);
     return [n, model.params[n]];
   }));
-  const adam = new Adam(trainParams, { lr: cfg.lr, betas: cfg.betas, eps: cfg.eps, weightDecay: cfg.weightDecay });
+  const adam = new Adam(trainParams, {
+    lr: cfg.lr,
+    betas: cfg.betas,
+    eps: cfg.eps,
+    weightDecay: cfg.weightDecay,
+  });
   let step = 0;
+  let lock: RunLock | undefined;
+  // The partial loss window at the checkpoint (when checkpointEvery is not a multiple of
+  // logEvery), so that the first loss logged after a resume equals an uninterrupted run's.
+  let partial = { sum: 0, n: 0 };
   try {
     if (opts.checkpointPath) {
+      lock = await lockRun(`${opts.checkpointPath}.lock`, {
+        wait: opts.wait ?? Deno.env.get("TOOLKIT_WAIT") === "1",
+        label: opts.runId ?? opts.label,
+      });
       const ckpt = await loadCheckpoint(opts.checkpointPath);
-      if (ckpt) step = restore(ckpt, model, adam, cfg, opts.checkpointPath);
+      if (ckpt) ({ step, partial } = restore(ckpt, model, adam, cfg, opts.checkpointPath));
     }
     const resumedFrom = step;
     if (opts.store && opts.runId) opts.store.truncateMetrics(opts.runId, step);
 
     const history: { step: number; loss: number }[] = [];
-    const bar = opts.progress === false ? null : new Progress(cfg.steps, { label: opts.label ?? "train", start: step });
+    const bar = opts.progress === false
+      ? null
+      : new Progress(cfg.steps, { label: opts.label ?? "train", start: step });
     const stopAt = Math.min(cfg.steps, opts.stopAfter ?? Infinity);
-    let lossSum: tf.Scalar = tf.keep(tf.scalar(0));
-    let inWindow = 0, finalLoss = NaN;
+    let lossSum: tf.Scalar = tf.keep(tf.scalar(partial.sum));
+    let inWindow = partial.n, finalLoss = NaN;
     const varList = Object.values(trainParams);
     const t0 = performance.now();
     const startStep = step;
@@ -211,18 +248,27 @@ export async function train<B>(
         lossSum = tf.keep(tf.scalar(0));
         inWindow = 0;
         history.push({ step, loss: finalLoss });
-        if (opts.store && opts.runId) opts.store.logMetrics(opts.runId, step, { train_loss: finalLoss });
+        if (opts.store && opts.runId) {
+          opts.store.logMetrics(opts.runId, step, { train_loss: finalLoss });
+        }
         bar?.update(step, { loss: finalLoss });
       }
-      if (opts.evaluate && ((cfg.evalEvery > 0 && step % cfg.evalEvery === 0) || step === cfg.steps)) {
+      if (
+        opts.evaluate && ((cfg.evalEvery > 0 && step % cfg.evalEvery === 0) || step === cfg.steps)
+      ) {
         const metrics = await opts.evaluate(step);
         if (opts.store && opts.runId) opts.store.logMetrics(opts.runId, step, metrics);
       }
       // Pause only on a logging step, so that no partial loss window is lost on resume.
-      paused = opts.deadline !== undefined && step < cfg.steps && step % cfg.logEvery === 0 && Date.now() >= opts.deadline;
-      const ckptDue = (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) || step === cfg.steps || paused;
+      paused = opts.deadline !== undefined && step < cfg.steps && step % cfg.logEvery === 0 &&
+        Date.now() >= opts.deadline;
+      const ckptDue = (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) ||
+        step === cfg.steps || paused;
       if (opts.checkpointPath && ckptDue) {
-        await save(opts.checkpointPath, model, adam, cfg, step);
+        await save(opts.checkpointPath, model, adam, cfg, step, {
+          sum: inWindow ? (await lossSum.data())[0] : 0,
+          n: inWindow,
+        });
         await opts.onCheckpoint?.(step);
       }
       if (paused) break;
@@ -233,6 +279,7 @@ export async function train<B>(
     return { step, resumedFrom, finalLoss, history, msPerStep, paused };
   } finally {
     adam.dispose();
+    lock?.release();
   }
 }
 
@@ -243,7 +290,9 @@ function renameGrads(grads: tf.NamedTensorMap, params: Params): tf.NamedTensorMa
 }
 
 function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number) {
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+  const norm = tf.tidy(() =>
+    tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))))
+  );
   const n = norm.dataSync()[0];
   norm.dispose();
   if (n > maxNorm) {
@@ -255,30 +304,62 @@ function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number) {
   }
 }
 
-async function save(path: string, model: TrainableModel, adam: Adam, cfg: TrainConfig, step: number) {
+async function save(
+  path: string,
+  model: TrainableModel,
+  adam: Adam,
+  cfg: TrainConfig,
+  step: number,
+  partial: { sum: number; n: number },
+) {
   const tensors: Record<string, NamedArray> = await adam.state();
-  for (const [name, v] of Object.entries(model.params)) tensors[name] = { data: (await v.data()) as Float32Array, shape: v.shape };
+  for (const [name, v] of Object.entries(model.params)) {
+    tensors[name] = { data: (await v.data()) as Float32Array, shape: v.shape };
+  }
   await saveCheckpoint(path, {
     tensors,
-    metadata: { step: String(step), model: JSON.stringify(model.config), train: JSON.stringify(cfg) },
+    metadata: {
+      step: String(step),
+      model: JSON.stringify(model.config),
+      train: JSON.stringify(cfg),
+      // The float32 sum of the losses since the last log and their count (exact as a JS number).
+      lossWindow: JSON.stringify(partial),
+    },
   });
 }
 
-function restore(ckpt: Checkpoint, model: TrainableModel, adam: Adam, cfg: TrainConfig, path: string): number {
+function restore(
+  ckpt: Checkpoint,
+  model: TrainableModel,
+  adam: Adam,
+  cfg: TrainConfig,
+  path: string,
+): { step: number; partial: { sum: number; n: number } } {
   const savedModel = JSON.parse(ckpt.metadata.model ?? "null");
   if (JSON.stringify(savedModel) !== JSON.stringify(model.config)) {
-    throw new Error(`checkpoint ${path} was written for another model config: ${ckpt.metadata.model}`);
+    throw new Error(
+      `checkpoint ${path} was written for another model config: ${ckpt.metadata.model}`,
+    );
   }
   const savedTrain = JSON.parse(ckpt.metadata.train ?? "{}");
   for (const k of ["lr", "betas", "eps", "schedule", "warmupSteps", "weightDecay"] as const) {
     if (JSON.stringify(savedTrain[k]) !== JSON.stringify(cfg[k])) {
-      throw new Error(`checkpoint ${path} was trained with ${k}=${JSON.stringify(savedTrain[k])}, now ${JSON.stringify(cfg[k])}`);
+      throw new Error(
+        `checkpoint ${path} was trained with ${k}=${JSON.stringify(savedTrain[k])}, now ${
+          JSON.stringify(cfg[k])
+        }`,
+      );
     }
   }
   loadParams(model.params, ckpt);
   const step = Number(ckpt.metadata.step);
   adam.load(ckpt.tensors, step);
-  return step;
+  // Older checkpoints lack the window: their first log after a resume averages fewer steps.
+  const w = JSON.parse(ckpt.metadata.lossWindow ?? "null");
+  const partial = w && Number.isFinite(w.sum) && Number.isInteger(w.n) && w.n >= 0
+    ? w
+    : { sum: 0, n: 0 };
+  return { step, partial };
 }
 
 /**
@@ -296,7 +377,9 @@ export function loadParams(params: Params, ckpt: Checkpoint) {
   for (const [name, v] of Object.entries(params)) {
     const t = ckpt.tensors[name];
     if (!t) throw new Error(`checkpoint lacks parameter ${name}`);
-    if (t.shape.join(",") !== v.shape.join(",")) throw new Error(`parameter ${name}: checkpoint shape [${t.shape}] vs model [${v.shape}]`);
+    if (t.shape.join(",") !== v.shape.join(",")) {
+      throw new Error(`parameter ${name}: checkpoint shape [${t.shape}] vs model [${v.shape}]`);
+    }
     v.assign(tf.tensor(t.data, v.shape));
   }
 }
@@ -312,8 +395,17 @@ export function loadParams(params: Params, ckpt: Checkpoint) {
  * await saveModel("model.safetensors", model);
  * ```
  */
-export async function saveModel(path: string, model: TrainableModel, metadata: Record<string, string> = {}) {
+export async function saveModel(
+  path: string,
+  model: TrainableModel,
+  metadata: Record<string, string> = {},
+) {
   const tensors: Record<string, NamedArray> = {};
-  for (const [name, v] of Object.entries(model.params)) tensors[name] = { data: (await v.data()) as Float32Array, shape: v.shape };
-  await saveCheckpoint(path, { tensors, metadata: { model: JSON.stringify(model.config), ...metadata } });
+  for (const [name, v] of Object.entries(model.params)) {
+    tensors[name] = { data: (await v.data()) as Float32Array, shape: v.shape };
+  }
+  await saveCheckpoint(path, {
+    tensors,
+    metadata: { model: JSON.stringify(model.config), ...metadata },
+  });
 }

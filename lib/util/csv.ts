@@ -33,7 +33,9 @@ export function parseCsv(text: string): Record<string, string>[] {
   const nonEmpty = records.filter((r) => r.some((v) => v.trim() !== ""));
   if (nonEmpty.length === 0) return [];
   const header = nonEmpty[0].map((h) => h.trim());
-  return nonEmpty.slice(1).map((r) => Object.fromEntries(header.map((h, j) => [h, (r[j] ?? "").trim()])));
+  return nonEmpty.slice(1).map((r) =>
+    Object.fromEntries(header.map((h, j) => [h, (r[j] ?? "").trim()]))
+  );
 }
 
 /**
@@ -54,13 +56,17 @@ export function numericColumns(
   const out: Record<string, number[]> = {};
   const available = rows.length ? Object.keys(rows[0]) : [];
   for (const c of columns) {
-    if (rows.length && !(c in rows[0])) throw new ConfigError("column", `one of ${available.join(", ")}`, c);
+    if (rows.length && !(c in rows[0])) {
+      throw new ConfigError("column", `one of ${available.join(", ")}`, c);
+    }
     out[c] = rows.map((r, i) => {
       const v = Number(r[c]);
       if (r[c] === "" || !Number.isFinite(v)) {
         throw new ConfigError(`row ${i + 2}, column "${c}"`, "a finite number", r[c]);
       }
-      if (opts.positive && !(v > 0)) throw new ConfigError(`row ${i + 2}, column "${c}"`, "a positive number", r[c]);
+      if (opts.positive && !(v > 0)) {
+        throw new ConfigError(`row ${i + 2}, column "${c}"`, "a positive number", r[c]);
+      }
       return v;
     });
   }

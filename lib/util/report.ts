@@ -54,5 +54,11 @@ export function compare(
   const rel = opts.rel ?? 0.05;
   const err = Math.abs(ours - paper) / Math.max(Math.abs(paper), 1e-300);
   const verdict = err <= rel ? "match" : err <= 3 * rel ? "close" : "differs";
-  return { quantity, ours: +ours.toPrecision(4), paper, verdict, ...(opts.note ? { note: opts.note } : {}) };
+  return {
+    quantity,
+    ours: +ours.toPrecision(4),
+    paper,
+    verdict,
+    ...(opts.note ? { note: opts.note } : {}),
+  };
 }

@@ -9,7 +9,10 @@ Deno.test("initBackend: wasm when asked, and reports it", async () => {
 });
 
 Deno.test("initBackend: an unknown backend names the field and the allowed values", async () => {
-  const e = await assertRejects(() => initBackend({ backend: "tpu" as never, quiet: true }), 'field "backend"');
+  const e = await assertRejects(
+    () => initBackend({ backend: "tpu" as never, quiet: true }),
+    'field "backend"',
+  );
   assert(e instanceof ConfigError);
   assert(e.message.includes("webgpu, wasm, cpu"));
 });
@@ -22,7 +25,12 @@ Deno.test("webgpu: dense, layerNorm and attention match the cpu backend", async 
     return;
   }
   const script = new URL("./webgpu_check.ts", import.meta.url).pathname;
-  const out = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", script], stdout: "piped", stderr: "piped", env: { TOOLKIT_QUIET: "1", NO_COLOR: "1" } }).output();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script],
+    stdout: "piped",
+    stderr: "piped",
+    env: { TOOLKIT_QUIET: "1", NO_COLOR: "1" },
+  }).output();
   assert(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
   const text = new TextDecoder().decode(out.stdout);
   const { gpu, cpu } = JSON.parse(text.slice(text.indexOf("{")));

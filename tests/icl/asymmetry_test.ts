@@ -22,10 +22,20 @@ Deno.test("asymmetryRows: escape, the agnostic phase's worst concept, the first 
   curve.forEach((rel, i) => {
     const step = (i + 1) * 10;
     store.setArtifact(id, `eval@${step}`, {
-      step, epoch: i + 1, mse: { perConcept: rel.map((m, c) => m * scale[c]), overall: 0, byExamples: [0] }, cdX: [], cdY: [],
+      step,
+      epoch: i + 1,
+      mse: { perConcept: rel.map((m, c) => m * scale[c]), overall: 0, byExamples: [0] },
+      cdX: [],
+      cdY: [],
     });
   });
   const [row] = asymmetryRows(store, [id]);
-  assertEquals([row.yConcept, row.escapeEpoch, row.worstAgnostic, row.firstLead, row.followsY], [1, 2, 1, { epoch: 4, concept: 1 }, true]);
+  assertEquals([row.yConcept, row.escapeEpoch, row.worstAgnostic, row.firstLead, row.followsY], [
+    1,
+    2,
+    1,
+    { epoch: 4, concept: 1 },
+    true,
+  ]);
   store.close();
 });

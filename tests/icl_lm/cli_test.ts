@@ -61,5 +61,5 @@ Deno.test("a bad flag value names its field", async () => {
     stderr: "piped",
   }).output();
   assert(!out.success);
-  assert(new TextDecoder().decode(out.stderr).includes('invalid config field "preset"'));
+  assert(new TextDecoder().decode(out.stderr).includes('error: preset: got "huge"'));
 });

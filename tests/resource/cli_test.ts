@@ -42,5 +42,5 @@ Deno.test("resource:parallel --json adds per-β groups and ratios; a bad preset 
     assert(k in j, k);
   }
   const bad = await cli("single", "--preset", "huge", "--db", ":memory:");
-  assert(bad.code !== 0 && bad.stderr.includes('"preset"'), bad.stderr);
+  assert(bad.code === 2 && bad.stderr.includes('error: preset: got "huge"'), bad.stderr);
 });

@@ -17,7 +17,12 @@ await initBackend({ backend: "wasm", quiet: true });
 async function smokeRun(dir: string, steps = 30) {
   const store = openResults(`${dir}/results/results.sqlite`, { archive: false });
   const cfg = iclConfig("smoke", { train: { steps } });
-  const s = await runIclExperiment(cfg, { store, dir: `${dir}/results/checkpoints`, name: "smoke", progress: false });
+  const s = await runIclExperiment(cfg, {
+    store,
+    dir: `${dir}/results/checkpoints`,
+    name: "smoke",
+    progress: false,
+  });
   return { store, cfg, id: s.runId };
 }
 
@@ -52,7 +57,10 @@ Deno.test("archive: export → read is bit-exact (metrics, artifacts, checkpoint
   assertEquals(fresh.runs({ localOnly: true }).length, 0, "nothing was written to the local store");
   assertEquals(fresh.runs().map((r) => r.id), [made.id]);
   // SQL sees archived runs in the attached schema.
-  assertEquals(fresh.query("select count(*) as n from archive.metrics")[0].n, made.store.metrics(made.id).length);
+  assertEquals(
+    fresh.query("select count(*) as n from archive.metrics")[0].n,
+    made.store.metrics(made.id).length,
+  );
   fresh.close();
 });
 
@@ -60,7 +68,11 @@ Deno.test("archive: starting an archived run copies it here; the local copy then
   const store = openResults(`${tmp}/wins/results.sqlite`, { archive });
   store.startRun({ experiment: "icl_synthetic", name: "x", config: {}, id: made.id });
   assertEquals(store.run(made.id)?.source, "local");
-  assertEquals(store.metrics(made.id), made.store.metrics(made.id), "the archived metrics came along");
+  assertEquals(
+    store.metrics(made.id),
+    made.store.metrics(made.id),
+    "the archived metrics came along",
+  );
   store.logMetrics(made.id, 1, { extra: 42 });
   assertEquals(store.metrics(made.id, { name: "extra" }), [{ step: 1, name: "extra", value: 42 }]);
   assertEquals(store.runs().length, 1);
@@ -73,12 +85,27 @@ Deno.test("archive: starting an archived run copies it here; the local copy then
 Deno.test("archive: the same command on a fresh machine resumes a paused archived run to the uninterrupted result", async () => {
   const cfg = iclConfig("smoke");
   const src = openResults(`${tmp}/p/results/results.sqlite`, { archive: false });
-  const paused = await runIclExperiment(cfg, { store: src, dir: `${tmp}/p/results/checkpoints`, name: "smoke", progress: false, deadline: Date.now() - 1 });
+  const paused = await runIclExperiment(cfg, {
+    store: src,
+    dir: `${tmp}/p/results/checkpoints`,
+    name: "smoke",
+    progress: false,
+    deadline: Date.now() - 1,
+  });
   assertEquals([paused.steps, src.run(paused.runId)?.status], [10, "running"]);
   const dir = `${tmp}/paused-archive`;
-  await exportRun(src, paused.runId, { dir, checkpoint: `${tmp}/p/results/checkpoints/${paused.runId}.safetensors`, allowDirty: true });
+  await exportRun(src, paused.runId, {
+    dir,
+    checkpoint: `${tmp}/p/results/checkpoints/${paused.runId}.safetensors`,
+    allowDirty: true,
+  });
   const fresh = openResults(`${tmp}/q/results/results.sqlite`, { archive: dir });
-  const done = await runIclExperiment(cfg, { store: fresh, dir: `${tmp}/q/results/checkpoints`, name: "smoke", progress: false });
+  const done = await runIclExperiment(cfg, {
+    store: fresh,
+    dir: `${tmp}/q/results/checkpoints`,
+    name: "smoke",
+    progress: false,
+  });
   assertEquals([done.runId, done.steps, fresh.run(done.runId)?.status], [made.id, 30, "done"]);
   const a = await Deno.readFile(`${tmp}/a/results/checkpoints/${made.id}.safetensors`);
   const b = await Deno.readFile(`${tmp}/q/results/checkpoints/${done.runId}.safetensors`);
@@ -90,13 +117,28 @@ Deno.test("archive: the same command on a fresh machine resumes a paused archive
 
 Deno.test("archive: extending an archived run on an empty store equals extending it where it was made", async () => {
   const longer = iclConfig("smoke", { train: { steps: 40 } });
-  const here = await runIclExperiment(longer, { store: made.store, dir: `${tmp}/a/results/checkpoints`, name: "smoke", progress: false, extendFrom: made.id });
+  const here = await runIclExperiment(longer, {
+    store: made.store,
+    dir: `${tmp}/a/results/checkpoints`,
+    name: "smoke",
+    progress: false,
+    extendFrom: made.id,
+  });
   const empty = openResults(`${tmp}/b/results/results.sqlite`, { archive });
-  const there = await runIclExperiment(longer, { store: empty, dir: `${tmp}/b/results/checkpoints`, name: "smoke", progress: false, extendFrom: made.id });
+  const there = await runIclExperiment(longer, {
+    store: empty,
+    dir: `${tmp}/b/results/checkpoints`,
+    name: "smoke",
+    progress: false,
+    extendFrom: made.id,
+  });
   assertEquals(there.runId, here.runId);
   const stripDates = (rows: [string, string][]) => rows.filter(([n]) => n !== "provenance");
   assertEquals(empty.metrics(there.runId), made.store.metrics(here.runId));
-  assertEquals(stripDates(empty.artifactRows(there.runId)), stripDates(made.store.artifactRows(here.runId)));
+  assertEquals(
+    stripDates(empty.artifactRows(there.runId)),
+    stripDates(made.store.artifactRows(here.runId)),
+  );
   const a = await Deno.readFile(`${tmp}/a/results/checkpoints/${here.runId}.safetensors`);
   const b = await Deno.readFile(`${tmp}/b/results/checkpoints/${there.runId}.safetensors`);
   assertEquals(b, a, "parameters, Adam moments and step bit-identical");
@@ -108,7 +150,12 @@ Deno.test("archive: extending an archived run on an empty store equals extending
 Deno.test("archive: a fresh clone (empty results) sees archived runs in icl:report --json", async () => {
   const out = await new Deno.Command("deno", {
     args: ["run", "-A", "tasks/icl_report.ts", "--json"],
-    env: { TOOLKIT_RESULTS: `${tmp}/clone`, TOOLKIT_ARCHIVE: archive, TOOLKIT_QUIET: "1", NO_COLOR: "1" },
+    env: {
+      TOOLKIT_RESULTS: `${tmp}/clone`,
+      TOOLKIT_ARCHIVE: archive,
+      TOOLKIT_QUIET: "1",
+      NO_COLOR: "1",
+    },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -158,10 +205,19 @@ Deno.test("archive: corrupted, truncated or wrong-schema entries fail with one l
   const base = `${tmp}/corrupt`;
   const fresh = async (name: string) => {
     const dir = `${base}/${name}`;
-    await exportRun(made.store, made.id, { dir, allowDirty: true, checkpoint: `${tmp}/a/results/checkpoints/${made.id}.safetensors` });
+    await exportRun(made.store, made.id, {
+      dir,
+      allowDirty: true,
+      checkpoint: `${tmp}/a/results/checkpoints/${made.id}.safetensors`,
+    });
     return { dir, entry: `${dir}/${made.id}`, m: readManifest(dir, made.id) };
   };
-  const check = (dir: string, file: string, pattern: RegExp, read: (s: ReturnType<typeof openResults>) => unknown) => {
+  const check = (
+    dir: string,
+    file: string,
+    pattern: RegExp,
+    read: (s: ReturnType<typeof openResults>) => unknown,
+  ) => {
     const dbPath = `${dir}-db/results.sqlite`;
     const err = (() => {
       try {
@@ -177,7 +233,10 @@ Deno.test("archive: corrupted, truncated or wrong-schema entries fail with one l
       return null;
     })();
     assert(err instanceof ArchiveError, `expected an ArchiveError, got ${err}`);
-    assert(!err.message.includes("\n") && err.message.includes(file) && pattern.test(err.message), err.message);
+    assert(
+      !err.message.includes("\n") && err.message.includes(file) && pattern.test(err.message),
+      err.message,
+    );
     const s = openResults(dbPath, { archive: false });
     assertEquals(s.runs().length, 0, "nothing written locally");
     s.close();
@@ -196,7 +255,10 @@ Deno.test("archive: corrupted, truncated or wrong-schema entries fail with one l
   check(c.dir, state, /checksum mismatch/, (s) => s.archivedCheckpoint(made.id));
 
   const v = await fresh("schema");
-  await Deno.writeTextFile(`${v.entry}/manifest.json`, JSON.stringify({ ...v.m, schema: ARCHIVE_SCHEMA + 1 }));
+  await Deno.writeTextFile(
+    `${v.entry}/manifest.json`,
+    JSON.stringify({ ...v.m, schema: ARCHIVE_SCHEMA + 1 }),
+  );
   check(v.dir, `${v.entry}/manifest.json`, /schema version/, () => 0);
 
   const j = await fresh("json");

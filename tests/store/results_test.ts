@@ -1,15 +1,28 @@
 import { configHash, openResults } from "../../lib/store/results.ts";
-import { decodeSafetensors, encodeSafetensors, loadCheckpoint, saveCheckpoint } from "../../lib/store/checkpoint.ts";
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  loadCheckpoint,
+  saveCheckpoint,
+} from "../../lib/store/checkpoint.ts";
 import { assert, assertAllClose, assertEquals, assertThrows } from "../assert.ts";
 
 Deno.test("results store: runs, metrics, artifacts round-trip and are queryable", () => {
   const db = openResults(":memory:");
   const id = db.startRun({ experiment: "exp", config: { a: 1, b: [2, 3] } });
-  assertEquals(db.startRun({ experiment: "exp", config: { b: [2, 3], a: 1 } }), id, "same config → same run id");
+  assertEquals(
+    db.startRun({ experiment: "exp", config: { b: [2, 3], a: 1 } }),
+    id,
+    "same config → same run id",
+  );
   db.logMetrics(id, 10, { loss: 0.5, acc: 0.9 });
   db.logMetrics(id, 20, { loss: 0.25 });
   db.logMetrics(id, 20, { loss: 0.2 }); // overwrite
-  assertEquals(db.metrics(id, { name: "loss" }), [{ step: 10, name: "loss", value: 0.5 }, { step: 20, name: "loss", value: 0.2 }]);
+  assertEquals(db.metrics(id, { name: "loss" }), [{ step: 10, name: "loss", value: 0.5 }, {
+    step: 20,
+    name: "loss",
+    value: 0.2,
+  }]);
   db.truncateMetrics(id, 10);
   assertEquals(db.metrics(id).length, 2);
   db.setArtifact(id, "matrix", [[1, 2], [3, 4]]);
@@ -36,12 +49,19 @@ Deno.test("importRuns copies runs with their metrics and artifacts, replacing sa
   here.startRun({ experiment: "exp", name: "a", config: { x: 1 } }); // an older copy of run a
   here.logMetrics(a, 7, { loss: 9 });
   assertEquals(here.importRuns(`${dir}/other.sqlite`, { experiment: "exp" }), [a]);
-  assertEquals(here.metrics(a), [{ step: 5, name: "loss", value: 1.5 }], "the older copy's metrics are replaced");
+  assertEquals(
+    here.metrics(a),
+    [{ step: 5, name: "loss", value: 1.5 }],
+    "the older copy's metrics are replaced",
+  );
   assertEquals(here.artifact(a, "m"), [1, 2]);
   assertEquals([here.run(a)?.status, here.runs().length], ["done", 1]);
   const b = here.startRun({ experiment: "exp", name: "b", config: { x: 2 } });
   here.copyRunData(a, b);
-  assertEquals([here.metrics(b), here.artifact(b, "m")], [[{ step: 5, name: "loss", value: 1.5 }], [1, 2]]);
+  assertEquals([here.metrics(b), here.artifact(b, "m")], [[{ step: 5, name: "loss", value: 1.5 }], [
+    1,
+    2,
+  ]]);
   here.close();
 });
 
@@ -51,7 +71,10 @@ Deno.test("configHash is key-order independent and value sensitive", () => {
 });
 
 Deno.test("safetensors: encode/decode round trip; header layout matches the format", () => {
-  const tensors = { w: { data: Float32Array.from([1, -2, 3.5, 4]), shape: [2, 2] }, b: { data: Float32Array.from([0.25]), shape: [1] } };
+  const tensors = {
+    w: { data: Float32Array.from([1, -2, 3.5, 4]), shape: [2, 2] },
+    b: { data: Float32Array.from([0.25]), shape: [1] },
+  };
   const bytes = encodeSafetensors(tensors, { metadata: { step: "7" } });
   const hlen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + hlen)));
@@ -64,7 +87,10 @@ Deno.test("safetensors: encode/decode round trip; header layout matches the form
 });
 
 Deno.test("safetensors: F16 and BF16 tensors decode to float32", () => {
-  const header = JSON.stringify({ h: { dtype: "F16", shape: [2], data_offsets: [0, 4] }, b: { dtype: "BF16", shape: [1], data_offsets: [4, 6] } });
+  const header = JSON.stringify({
+    h: { dtype: "F16", shape: [2], data_offsets: [0, 4] },
+    b: { dtype: "BF16", shape: [1], data_offsets: [4, 6] },
+  });
   const hb = new TextEncoder().encode(header);
   const bytes = new Uint8Array(8 + hb.length + 6);
   const dv = new DataView(bytes.buffer);
@@ -79,9 +105,16 @@ Deno.test("safetensors: F16 and BF16 tensors decode to float32", () => {
 });
 
 Deno.test("safetensors: shape/data mismatch and bad dtypes fail clearly; missing file is null", async () => {
-  assertThrows(() => encodeSafetensors({ w: { data: new Float32Array(3), shape: [2, 2] } }), Error, "holds 4 values");
+  assertThrows(
+    () => encodeSafetensors({ w: { data: new Float32Array(3), shape: [2, 2] } }),
+    Error,
+    "holds 4 values",
+  );
   const dir = await Deno.makeTempDir();
   assertEquals(await loadCheckpoint(`${dir}/none.safetensors`), null);
-  await saveCheckpoint(`${dir}/c.safetensors`, { tensors: { x: { data: new Float32Array([1]), shape: [1] } }, metadata: {} });
+  await saveCheckpoint(`${dir}/c.safetensors`, {
+    tensors: { x: { data: new Float32Array([1]), shape: [1] } },
+    metadata: {},
+  });
   assertEquals((await loadCheckpoint(`${dir}/c.safetensors`))?.tensors.x.shape, [1]);
 });

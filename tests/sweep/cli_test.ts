@@ -47,7 +47,7 @@ Deno.test("--slurm writes the job array and merge scripts and prints their paths
     const merge = /merge script: (\S+)/.exec(r.stdout)![1];
     const text = await Deno.readTextFile(array);
     assert(text.includes("#SBATCH --array=1,2,3") && text.includes("#SBATCH --mem=1G"), text);
-    assert(text.includes('--shard "$i/3" --db "$TOOLKIT_RESULTS/results.sqlite"'), text);
+    assert(text.includes('--shard "$i/3" --results "$TOOLKIT_RESULTS"'), text);
     const exec = text.split("\n").find((l) => l.startsWith("exec "))!;
     assert(exec.includes("tasks/resource.ts single --preset smoke --shard"), exec);
     assert((await Deno.readTextFile(merge)).includes("tasks/sweep_merge.ts --plan"));
