@@ -38,14 +38,14 @@ Deno.test("results store: runs, metrics, artifacts round-trip and are queryable"
 
 Deno.test("importRuns copies runs with their metrics and artifacts, replacing same-id runs; copyRunData copies within", async () => {
   const dir = await Deno.makeTempDir();
-  const other = openResults(`${dir}/other.sqlite`);
+  const other = openResults(`${dir}/other.sqlite`, { archive: false });
   const a = other.startRun({ experiment: "exp", name: "a", config: { x: 1 } });
   other.logMetrics(a, 5, { loss: 1.5 });
   other.setArtifact(a, "m", [1, 2]);
   other.finishRun(a, { ok: true });
   other.startRun({ experiment: "elsewhere", config: {} });
   other.close();
-  const here = openResults(`${dir}/here.sqlite`);
+  const here = openResults(`${dir}/here.sqlite`, { archive: false });
   here.startRun({ experiment: "exp", name: "a", config: { x: 1 } }); // an older copy of run a
   here.logMetrics(a, 7, { loss: 9 });
   assertEquals(here.importRuns(`${dir}/other.sqlite`, { experiment: "exp" }), [a]);
