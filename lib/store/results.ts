@@ -1,6 +1,7 @@
 import { DatabaseSync } from "node:sqlite";
 import {
   archiveDir,
+  type ArchivedRunRow,
   type ArchiveManifest,
   readArchive,
   readArchivedCheckpoint,
@@ -13,18 +14,8 @@ import {
   type ProvenanceSegment,
 } from "./provenance.ts";
 
-/** A stored run: one training job or one experiment sweep. */
-export interface RunRecord {
-  id: string;
-  experiment: string;
-  name: string;
-  // deno-lint-ignore no-explicit-any
-  config: any;
-  status: "running" | "done" | "failed";
-  created: string;
-  updated: string;
-  // deno-lint-ignore no-explicit-any
-  summary: any;
+/** A stored run: one training job or one experiment sweep (the row the archive also keeps). */
+export interface RunRecord extends ArchivedRunRow {
   /** Where the run is read from: this machine's database, or the committed archive (read-only). */
   source?: "local" | "archive";
 }
