@@ -8,7 +8,7 @@
  * @module
  */
 import type { ResultsStore } from "../store/results.ts";
-import { median } from "../util/stats.ts";
+import { median } from "../numeric/stats.ts";
 import type { IclConfig } from "./config.ts";
 import { conceptTestScale, firstSeparation, iclEvals } from "./report.ts";
 import { iclTask } from "./task.ts";

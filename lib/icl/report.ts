@@ -7,7 +7,7 @@
  */
 import type { ResultsStore } from "../store/results.ts";
 import { regressionBaselines } from "../probes/baselines.ts";
-import { median } from "../util/stats.ts";
+import { median } from "../numeric/stats.ts";
 import type { IclConfig } from "./config.ts";
 import { iclTask } from "./task.ts";
 import type { PatchMatrix } from "./measure.ts";

@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { ProvenanceSegment } from "./provenance.ts";
 import { codeVersion, summarizeProvenance } from "./provenance.ts";
-import { decodeSafetensors, encodeSafetensors } from "./checkpoint.ts";
+import { decodeSafetensors, encodeSafetensors, writeFileAtomic } from "./checkpoint.ts";
 
 /** Version of the archive format; readers refuse other versions. */
 export const ARCHIVE_SCHEMA = 1;
@@ -337,13 +337,12 @@ export async function exportRun(
   }
 
   const entry = `${dir}/${id}`;
-  await Deno.mkdir(entry, { recursive: true });
   const listed: ArchiveManifest["files"] = {} as ArchiveManifest["files"];
   for (const f of files) {
     const hash = sha256(f.bytes);
     const ext = f.name === "data" ? "json.gz" : "safetensors.gz";
     const path = `${f.name}-${hash.slice(0, 8)}.${ext}`;
-    await writeAtomic(`${entry}/${path}`, f.bytes);
+    await writeFileAtomic(`${entry}/${path}`, f.bytes);
     listed[f.name] = { path, sha256: hash, bytes: f.bytes.length };
   }
   const { source: _source, ...row } = run;
@@ -357,7 +356,7 @@ export async function exportRun(
     lastStep: metrics.reduce((a, r) => Math.max(a, r.step), 0),
   };
   const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest, null, 1) + "\n");
-  await writeAtomic(`${entry}/manifest.json`, manifestBytes);
+  await writeFileAtomic(`${entry}/manifest.json`, manifestBytes);
   // Only now, with the new manifest in place, drop the files it no longer lists.
   const keepNames = new Set(["manifest.json", ...Object.values(listed).map((f) => f.path)]);
   for (const e of Deno.readDirSync(entry)) {
@@ -365,12 +364,6 @@ export async function exportRun(
   }
   const bytes = manifestBytes.length + files.reduce((a, f) => a + f.bytes.length, 0);
   return { id, dir: entry, bytes, files: [...keepNames] };
-}
-
-async function writeAtomic(path: string, bytes: Uint8Array) {
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  await Deno.writeFile(tmp, bytes);
-  await Deno.rename(tmp, path);
 }
 
 /**
@@ -395,8 +388,7 @@ export async function restoreArchivedCheckpoint(
   } catch { /* not there: restore it */ }
   const bytes = store.archivedCheckpoint(id);
   if (!bytes) return false;
-  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")) || ".", { recursive: true });
-  await writeAtomic(path, bytes);
+  await writeFileAtomic(path, bytes);
   return true;
 }
 
@@ -454,30 +446,4 @@ export function listArchive(dir: string | null = archiveDir()): ArchiveListing[]
       command: p.command,
     };
   });
-}
-
-/**
- * The checkpoint file of a stored run under a results folder, wherever its experiment keeps it
- * (`checkpoints/<id>.safetensors` or `checkpoints/<experiment>/<id>.safetensors`), or undefined.
- *
- * @example
- * ```ts
- * const path = findCheckpoint("results", { id: "icl_synthetic-cpu-fourBases-seed1-6d9465e5", experiment: "icl_synthetic" });
- * ```
- */
-export function findCheckpoint(
-  results: string,
-  run: { id: string; experiment: string },
-): string | undefined {
-  for (
-    const p of [
-      `${results}/checkpoints/${run.id}.safetensors`,
-      `${results}/checkpoints/${run.experiment}/${run.id}.safetensors`,
-    ]
-  ) {
-    try {
-      if (Deno.statSync(p).isFile) return p;
-    } catch { /* try the next */ }
-  }
-  return undefined;
 }

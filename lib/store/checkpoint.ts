@@ -171,10 +171,23 @@ export function decodeSafetensors(
  * ```
  */
 export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<void> {
+  await writeFileAtomic(path, encodeSafetensors(ckpt.tensors, { metadata: ckpt.metadata }));
+}
+
+/**
+ * Writes bytes atomically: its folder is created, the bytes go to a temporary file beside the
+ * target, then a rename replaces the target — a kill mid-write leaves the old file whole.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic("results/archive/x/manifest.json", new TextEncoder().encode("{}"));
+ * ```
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
   await Deno.mkdir(dir, { recursive: true });
   const tmp = `${path}.tmp-${Deno.pid}`;
-  await Deno.writeFile(tmp, encodeSafetensors(ckpt.tensors, { metadata: ckpt.metadata }));
+  await Deno.writeFile(tmp, bytes);
   await Deno.rename(tmp, path);
 }
 

@@ -61,3 +61,25 @@ export function checkpointDir(experiment?: string, results: string = resultsDir(
 export function checkpointPath(runId: string, dir: string = checkpointDir()): string {
   return `${dir}/${runId}.safetensors`;
 }
+
+/**
+ * The checkpoint file of a stored run under a results folder, wherever its experiment keeps it
+ * (`checkpoints/<id>.safetensors` or `checkpoints/<experiment>/<id>.safetensors`), or undefined.
+ *
+ * @example
+ * ```ts
+ * const path = findCheckpoint("results", { id: "icl_synthetic-cpu-fourBases-seed1-6d9465e5", experiment: "icl_synthetic" });
+ * ```
+ */
+export function findCheckpoint(
+  results: string,
+  run: { id: string; experiment: string },
+): string | undefined {
+  for (const dir of [checkpointDir(undefined, results), checkpointDir(run.experiment, results)]) {
+    try {
+      const p = checkpointPath(run.id, dir);
+      if (Deno.statSync(p).isFile) return p;
+    } catch { /* try the next */ }
+  }
+  return undefined;
+}

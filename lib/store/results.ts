@@ -175,16 +175,6 @@ export class ResultsStore {
     return "archive";
   }
 
-  /** Whether a run is read from the committed archive (not stored locally). */
-  isArchived(runId: string): boolean {
-    return this.#manifests.has(runId) && this.#schema(runId) === "archive";
-  }
-
-  /** The archive manifest of a run (provenance, files, export date), or undefined. */
-  archiveManifest(runId: string): ArchiveManifest | undefined {
-    return this.#manifests.get(runId);
-  }
-
   /**
    * The archived checkpoint of a run as safetensors bytes (its resumable state, else its final
    * parameters), or null.

@@ -2,6 +2,7 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   loadCheckpoint,
+  writeFileAtomic,
 } from "../../lib/store/checkpoint.ts";
 import { FileError } from "../../lib/util/cli.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
@@ -21,4 +22,13 @@ Deno.test("a truncated checkpoint fails naming the file and what to do", async (
   );
   assertEquals(await loadCheckpoint(`${dir}/none.safetensors`), null);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("writeFileAtomic creates the folder, replaces the file, leaves no temporary file", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/a/b/file.bin`;
+  await writeFileAtomic(path, new Uint8Array([1, 2]));
+  await writeFileAtomic(path, new Uint8Array([3]));
+  assertEquals(await Deno.readFile(path), new Uint8Array([3]));
+  assertEquals([...Deno.readDirSync(`${dir}/a/b`)].map((e) => e.name), ["file.bin"]);
 });
