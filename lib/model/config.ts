@@ -31,6 +31,14 @@ export interface TransformerConfig {
 export interface RegressionTransformerConfig extends TransformerConfig {
   /** Input dimension D of each token (x, or y padded to D). Default 16, as paper 1. */
   inputDim: number;
+  /**
+   * Init of the read-in and read-out layers. `normal` (default): weights N(0, initStd), zero
+   * biases, like the blocks. `linear`: PyTorch `nn.Linear`'s default, weights and biases
+   * U(±1/√fan_in) — what Garg et al.'s code (which the paper builds on) gets, since its read-in and
+   * read-out are `nn.Linear` layers outside the GPT-2 init (std 0.25 for fan-in 16 against 0.02).
+   * The default stays `normal` so that stored run ids and results do not change.
+   */
+  readInit: "normal" | "linear";
 }
 
 /** Causal language model: token embedding, tied (default) or separate unembedding. */
@@ -56,6 +64,7 @@ export const DEFAULT_TRANSFORMER: TransformerConfig = {
 export const DEFAULT_REGRESSION_TRANSFORMER: RegressionTransformerConfig = {
   ...DEFAULT_TRANSFORMER,
   inputDim: 16,
+  readInit: "normal",
 };
 
 /** Default language model config (byte-level vocabulary, context 64). */
@@ -104,6 +113,7 @@ export function regressionConfig(
   const c = { ...DEFAULT_REGRESSION_TRANSFORMER, ...over };
   checkTransformer(c);
   checkPositiveInt(c, "inputDim");
+  checkOneOf(c, "readInit", ["normal", "linear"]);
   return c;
 }
 

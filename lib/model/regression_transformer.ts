@@ -16,6 +16,7 @@ import {
   addPositions,
   blockParamSpecs,
   makeParams,
+  type ParamInit,
   type Params,
   runStack,
   type StackOptions,
@@ -32,6 +33,25 @@ export interface RegressionInput {
   tokenDim?: number;
   /** [batch, nPoints] targets. */
   ys: Float32Array;
+}
+
+/** Weight and bias specs of the read-in or read-out layer under `readInit`. */
+function readSpecs(
+  name: string,
+  [fanIn, fanOut]: [number, number],
+  c: RegressionTransformerConfig,
+): ParamInit[] {
+  if (c.readInit === "linear") {
+    const bound = 1 / Math.sqrt(fanIn);
+    return [
+      { name: `${name}.w`, shape: [fanIn, fanOut], init: "uniform", bound },
+      { name: `${name}.b`, shape: [fanOut], init: "uniform", bound },
+    ];
+  }
+  return [
+    { name: `${name}.w`, shape: [fanIn, fanOut], init: "normal", std: c.initStd },
+    { name: `${name}.b`, shape: [fanOut], init: "zeros" },
+  ];
 }
 
 /**
@@ -57,11 +77,9 @@ export class RegressionTransformer {
     const c = this.config;
     const rng = new Rng(`regression-init:${opts.seed ?? 0}`);
     this.params = makeParams([
-      { name: "readIn.w", shape: [c.inputDim, c.dModel], init: "normal", std: c.initStd },
-      { name: "readIn.b", shape: [c.dModel], init: "zeros" },
+      ...readSpecs("readIn", [c.inputDim, c.dModel], c),
       ...blockParamSpecs(c),
-      { name: "readOut.w", shape: [c.dModel, 1], init: "normal", std: c.initStd },
-      { name: "readOut.b", shape: [1], init: "zeros" },
+      ...readSpecs("readOut", [c.dModel, 1], c),
     ], rng);
   }
 

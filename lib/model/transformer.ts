@@ -34,8 +34,10 @@ export interface Adapter {
 export interface ParamInit {
   name: string;
   shape: number[];
-  init: "normal" | "zeros" | "ones";
+  /** `uniform`: U(−bound, bound), PyTorch `nn.Linear`'s default (bound = 1/√fan_in). */
+  init: "normal" | "uniform" | "zeros" | "ones";
   std?: number;
+  bound?: number;
 }
 
 /**
@@ -95,6 +97,8 @@ export function makeParams(specs: ParamInit[], rng: Rng): Params {
     const n = s.shape.reduce((a, b) => a * b, 1);
     const data = s.init === "normal"
       ? rng.normalArray(n, s.std ?? 0.02)
+      : s.init === "uniform"
+      ? rng.uniformArray(n, -(s.bound ?? 1), s.bound ?? 1)
       : new Float32Array(n).fill(s.init === "ones" ? 1 : 0);
     params[s.name] = tf.tidy(() => tf.variable(tf.tensor(data, s.shape), true));
   }

@@ -179,6 +179,8 @@ export async function runResourceSweep(
         `(${out.seconds.toFixed(1)} s; elapsed ${el.toFixed(0)} s, eta ${eta.toFixed(0)} s)`,
     );
   };
+  // Every run was opened above; its provenance clock starts when it starts training.
+  const startClock = (job: Job) => store && job.runId && store.startClock(job.runId);
   const hooks = (job: Job): RunHooks => ({
     onCheckpoint: (c) => store && job.runId && store.setArtifact(job.runId, "checkpoint", c),
     onLog: store && job.runId ? (step, m) => store.logMetrics(job.runId!, step, m) : undefined,
@@ -188,6 +190,7 @@ export async function runResourceSweep(
   }
   if (workers === 1) {
     for (const job of jobs) {
+      startClock(job);
       finish(job, trainResourceRun(job.config, { resume: job.resume, ...hooks(job) }));
     }
   } else {
@@ -197,6 +200,7 @@ export async function runResourceSweep(
       try {
         while (next < jobs.length) {
           const job = jobs[next++];
+          startClock(job);
           finish(job, await worker.run(job, hooks(job)));
         }
       } finally {

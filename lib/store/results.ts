@@ -313,6 +313,26 @@ export class ResultsStore {
   }
 
   /**
+   * Restarts the wall clock of this process's open provenance segment of a run. For runs opened
+   * ahead of their training — a grid opens every run, then trains them one by one — so that a
+   * segment's wall time is the run's own, not its time in the queue. No-op when this process
+   * opened none.
+   *
+   * @example
+   * ```ts
+   * db.startClock(id); // just before the run's first training step
+   * ```
+   */
+  startClock(runId: string) {
+    if (!this.#segmentOpen.has(runId)) return;
+    const segs = this.provenance(runId);
+    const last = segs.at(-1);
+    if (!last || last.ended) return;
+    last.started = new Date().toISOString();
+    this.setArtifact(runId, PROVENANCE_ARTIFACT, segs);
+  }
+
+  /**
    * Closes this process's provenance segment of a run (end date, wall time, last step): at the
    * end of a run, or when it pauses (`--max-minutes`). No-op when this process opened none.
    *

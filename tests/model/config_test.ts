@@ -9,6 +9,7 @@ const cases: [string, Record<string, unknown>, string][] = [
   ["mlpRatio", { mlpRatio: 0 }, "> 0"],
   ["inputDim", { inputDim: 1.5 }, "an integer >= 1"],
   ["model.nLayer", { nLayer: 2 }, "one of nLayers"],
+  ["readInit", { readInit: "xavier" }, `one of "normal", "linear"`],
 ];
 for (const [field, bad, allowed] of cases) {
   Deno.test(`regressionConfig: bad ${field} names the field and the allowed values`, () => {

@@ -80,3 +80,31 @@ Deno.test("parameter count of the paper's 12×256 model is ≈9.5M (spec 01)", (
   assertEquals(c.nonEmbedding, 12 * (12 * d * d + 13 * d) + 2 * d);
   model.dispose();
 });
+
+Deno.test("readInit: `normal` keeps N(0, initStd) and zero biases; `linear` is nn.Linear's U(±1/√fan_in)", () => {
+  const shape = { nLayers: 1, dModel: 64, nHeads: 2, inputDim: 16, initStd: 0.02 };
+  const stats = (t: tf.Tensor) => {
+    const v = t.dataSync();
+    let s2 = 0, max = 0;
+    for (const x of v) (s2 += x * x), (max = Math.max(max, Math.abs(x)));
+    return { std: Math.sqrt(s2 / v.length), max };
+  };
+  const normal = new RegressionTransformer(shape, { seed: 0 });
+  assertAlmostEquals(stats(normal.params["readIn.w"]).std, 0.02, 0.003);
+  assertEquals(stats(normal.params["readIn.b"]).max, 0);
+  const linear = new RegressionTransformer({ ...shape, readInit: "linear" }, { seed: 0 });
+  // Read-in fan-in 16 → bound 0.25, std 0.25/√3; read-out fan-in 64 → bound 0.125.
+  const w = stats(linear.params["readIn.w"]), b = stats(linear.params["readIn.b"]);
+  assert(w.max <= 0.25 && w.max > 0.24, `readIn.w max ${w.max}`);
+  assertAlmostEquals(w.std, 0.25 / Math.sqrt(3), 0.01);
+  assert(b.max > 0.1 && b.max <= 0.25, `readIn.b max ${b.max}`);
+  assert(stats(linear.params["readOut.w"]).max <= 0.125);
+  // The blocks keep the GPT-2 init under both.
+  assertAlmostEquals(
+    stats(linear.params["h.0.attn.wqkv"]).std,
+    0.02,
+    0.004,
+  );
+  normal.dispose();
+  linear.dispose();
+});

@@ -118,3 +118,17 @@ Deno.test("safetensors: shape/data mismatch and bad dtypes fail clearly; missing
   });
   assertEquals((await loadCheckpoint(`${dir}/c.safetensors`))?.tensors.x.shape, [1]);
 });
+
+Deno.test("startClock: a run opened ahead of its training counts only its own wall time", async () => {
+  const db = openResults(":memory:");
+  const id = db.startRun({ experiment: "grid", config: { n: 1 } });
+  await new Promise((r) => setTimeout(r, 400)); // the run waits in the queue
+  db.startClock(id);
+  db.logMetrics(id, 1, { loss: 1 });
+  db.finishRun(id, {});
+  const [seg] = db.provenance(id);
+  assert((seg.wallSeconds ?? -1) >= 0 && (seg.wallSeconds ?? 1) < 0.3, `wall ${seg.wallSeconds}`);
+  db.startClock(id); // after the segment closed: nothing changes
+  assertEquals(db.provenance(id)[0].wallSeconds, seg.wallSeconds);
+  db.close();
+});
