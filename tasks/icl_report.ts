@@ -10,7 +10,14 @@
  * Reads `--results DIR` (default `$TOOLKIT_RESULTS` or results/).
  */
 import { openResults, summarizeProvenance, useResults } from "../lib/store/mod.ts";
-import { ICL_EXPERIMENT, longestIclRun, summarizeIclRun, writeIclFigures } from "../lib/icl/mod.ts";
+import {
+  ICL_EXPERIMENT,
+  longestIclRun,
+  phaseTrends,
+  summarizeIclRun,
+  trendHours,
+  writeIclFigures,
+} from "../lib/icl/mod.ts";
 import { markdownTable } from "../lib/plot/mod.ts";
 import { FileError, parseFlags, RESULTS_FLAGS, runMain } from "../lib/util/cli.ts";
 
@@ -69,7 +76,8 @@ await runMain(async () => {
         wallSeconds: p.wallSeconds,
         segments: p.segments,
       };
-      return [{ name: r.name, ...summarizeIclRun(store, r.id), provenance }];
+      const [trend] = phaseTrends(store, [r.id]);
+      return [{ name: r.name, ...summarizeIclRun(store, r.id), provenance, trend }];
     } catch {
       return [];
     }
@@ -95,6 +103,7 @@ await runMain(async () => {
       "first lead (epoch: concept)": s.first_separation
         ? `${+s.first_separation.epoch.toPrecision(3)}: ${s.first_separation.concept}`
         : "–",
+      "hours to 2.2 × oracle (trend)": trendHours(s.trend),
     }))));
   }
   store.close();

@@ -7,3 +7,4 @@ export * from "./report.ts";
 export * from "./figures.ts";
 export * from "./analysis.ts";
 export * from "./asymmetry.ts";
+export * from "./trend.ts";

@@ -1,9 +1,9 @@
+import { convergedPatchingPattern, iclChecks } from "../../lib/icl/reproduce.ts";
 import {
+  conceptTestScale,
   CONVERGED_MSE_FACTOR,
-  convergedPatchingPattern,
-  iclChecks,
-} from "../../lib/icl/reproduce.ts";
-import { conceptTestScale, type IclRunSummary } from "../../lib/icl/report.ts";
+  type IclRunSummary,
+} from "../../lib/icl/report.ts";
 import { iclConfig } from "../../lib/icl/config.ts";
 import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
 
