@@ -51,7 +51,8 @@ function git(dir: string, args: string[]): string | undefined {
 }
 
 /**
- * The toolkit code's git commit and dirtiness (cached for the process).
+ * The toolkit code's git commit and dirtiness (cached for the process). `TOOLKIT_COMMIT` (and
+ * `TOOLKIT_DIRTY=1`) give them to a bundle that runs away from its git checkout.
  *
  * @example
  * ```ts
@@ -60,6 +61,10 @@ function git(dir: string, args: string[]): string | undefined {
  */
 export function codeVersion(): { commit: string; dirty: boolean } {
   if (codeCache) return codeCache;
+  // A bundle run away from the checkout (tasks/device/: the GPU machine gets no .git) is told
+  // the commit it was packed from.
+  const given = Deno.env.get("TOOLKIT_COMMIT");
+  if (given) return codeCache = { commit: given, dirty: Deno.env.get("TOOLKIT_DIRTY") === "1" };
   const url = new URL("../..", import.meta.url);
   if (url.protocol !== "file:") return codeCache = { commit: "unknown", dirty: false };
   const dir = decodeURIComponent(url.pathname);

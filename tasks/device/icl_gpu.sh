@@ -1,33 +1,90 @@
 #!/usr/bin/env bash
-# Paper 1 synthetic runs on a lent GPU machine (what made the H100 runs in lib/icl/README.md).
-# Prepare here, from the project root:
-#   ../shared/device/pack.sh tasks/icl_train.ts && cp tasks/device/icl_gpu.sh .device/
-#   mkdir -p .device/res/checkpoints   # optional: runs to extend, as a results DB + their checkpoints
+# Paper 1 synthetic runs on a lent GPU machine, in one time-boxed call that brings its runs back
+# as archive entries (fixtures/runs/<id>/) ready to commit. Every run resumes from the committed
+# archive when it is there (fixtures/runs travels with the working tree), so each lent device
+# continues where the last one stopped.
+#
+# Prepare here, from the project root, on a clean commit of main:
+#   ../shared/device/pack.sh tasks/icl_train.ts tasks/runs_export.ts
+#   cp tasks/device/icl_gpu.sh .device/ && git rev-parse HEAD > .device/commit
+#   git status --porcelain --untracked-files=no | grep -q . && echo 1 > .device/dirty
 # then call the device tool with carry [".device"] and the command
-#   MIN=7 bash .device/icl_gpu.sh
-# Every process trains for MIN minutes (then pauses, measures, checkpoints); a second call on the
-# same warm machine resumes them. Bring back db.tgz and the checkpoints, then here:
-#   tar xzf db.tgz && deno task icl:report --all --import res/results.sqlite
-#   cp *.safetensors results/checkpoints/
-MIN=${MIN:-7}
+#   MIN=8 bash .device/icl_gpu.sh
+# and, back here, unpack and commit what it returned:
+#   for t in FILES_AT/icl_runs_*.tgz; do tar xzf $t -C fixtures/runs; done
+#   deno task runs:list --verify && git add fixtures/runs && git commit
+#
+# The runs: the asymmetry experiment (issue 14) on the `cpu` preset, three layouts × seeds 0–2:
+# Garg's layout (y in coordinate 0, which basis 0 holds), coordinate 0 moved into basis 1, and y
+# in a 17th input dimension. Each trains for MIN minutes, then pauses with its resumable state.
+# Local dry run (CPU, a minute): PRESET=smoke STEPS=40 BACKEND=cpu SEEDS=1 MIN=1 OUT=/tmp/o bash THIS
+set -uo pipefail
+MIN=${MIN:-8}
+PRESET=${PRESET:-cpu}
+STEPS=${STEPS:-40000}
+BACKEND=${BACKEND:-webgpu}
+SEEDS=${SEEDS:-0 1 2}
 here=$(cd "$(dirname "$0")" && pwd)
-for f in "$here"/*.deb; do dpkg -x "$f" /; done; ldconfig
+root=$(cd "$here/.." && pwd)
+# The Vulkan loader packages, on the GPU machine only (never over a build machine's own).
+if [ -d /usr/local/nvidia ] && ls "$here"/*.deb >/dev/null 2>&1; then
+  for f in "$here"/*.deb; do dpkg -x "$f" /; done
+  ldconfig
+fi
 export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
-[ -x /tmp/deno ] || { xz -d -c "$here/deno.xz" > /tmp/deno && chmod +x /tmp/deno; }
-export NO_COLOR=1
-R=/tmp/res; mkdir -p $R/checkpoints /tmp/logs
-# Only on a fresh machine: a warm one keeps the runs of the previous call.
-[ -f $R/results.sqlite ] || { [ -d "$here/res" ] && cp -r "$here"/res/* $R/; }
-go() { local name=$1; shift; timeout $(( ${MIN%.*} * 60 + 120 )) /tmp/deno run -A "$here/icl_train.js" --backend webgpu --out $R --max-minutes $MIN "$@" > /tmp/logs/$name.log 2>&1; echo "$name exit $?"; }
-# The processes share one GPU; each records its own dispatches on its own CPU core.
-go cpu1 --preset cpu --seed 1 --steps 45000 --extend-from icl_synthetic-cpu-fourBases-seed1-9eb0f70e --name cpu-fourBases-seed1 &
-go cpu2 --preset cpu --seed 2 --steps 45000 --extend-from icl_synthetic-cpu-fourBases-seed2-ce7e3eb3 --name cpu-fourBases-seed2 &
-go gpu0 --preset gpu --seed 0 &
-go gpu1 --preset gpu --seed 1 &
-sleep 90; nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv
+DENO=$(command -v deno || true)
+if [ -f "$here/deno.xz" ]; then
+  [ -x /tmp/deno ] || { xz -d -c "$here/deno.xz" > /tmp/deno && chmod +x /tmp/deno; }
+  DENO=/tmp/deno
+fi
+export NO_COLOR=1 TOOLKIT_QUIET=0
+# Provenance: the bundle runs away from the git checkout, so it is told the commit it was packed
+# from; the archive is the one that travelled with the tree.
+export TOOLKIT_COMMIT=$(cat "$here/commit" 2>/dev/null || echo unknown)
+export TOOLKIT_DIRTY=$(cat "$here/dirty" 2>/dev/null || echo 0)
+export TOOLKIT_ARCHIVE="$root/fixtures/runs"
+R=/tmp/icl_res
+mkdir -p $R /tmp/icl_logs "$OUT"
+B1='{"task":{"bases":[[4,1,2,3],[0,5,6,7],[8,9,10,11],[12,13,14,15]]}}'
+SEP='{"task":{"yToken":"separate"}}'
+go() {
+  local name=$1
+  shift
+  # The pause takes the end-of-run measurements (a minute or two on the cpu preset).
+  timeout $(((${MIN%.*} + 4) * 60)) "$DENO" run -A "$here/icl_train.js" --backend "$BACKEND" \
+    --results $R --max-minutes "$MIN" --preset "$PRESET" --steps "$STEPS" --name "$name" "$@" \
+    > /tmp/icl_logs/$name.log 2>&1
+  echo "$name exit $?"
+}
+for s in $SEEDS; do
+  go "$PRESET-fourBases-seed$s" --seed "$s" &
+  go "$PRESET-fourBases-seed$s-y-in-B1" --seed "$s" --set "$B1" &
+  go "$PRESET-fourBases-seed$s-y-separate" --seed "$s" --set "$SEP" &
+done
+sleep 60
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv
 wait
-for l in /tmp/logs/*.log; do echo "== $l"; tr '\r' '\n' < $l | grep '^\[icl' | tail -n 1; done
-tar czf $OUT/db.tgz -C /tmp res/results.sqlite logs
-for c in $R/checkpoints/*.safetensors; do case $c in *9eb0f70e*|*ce7e3eb3*) ;; *) cp $c $OUT/;; esac; done
-ls -la $OUT
+for l in /tmp/icl_logs/*.log; do
+  echo "== $l"
+  tr '\r' '\n' < "$l" | grep -E '^\[icl|rror' | tail -n 2
+done
+# Every run this call trained, as archive entries with their resumable state.
+A=/tmp/icl_arch
+rm -rf $A && mkdir -p $A
+"$DENO" run -A "$here/runs_export.js" --results $R --archive $A --experiment icl_synthetic
+# At most 16 MiB a returned file: pack the entries into tarballs of ≤ 14 MB.
+i=0 size=0 list=()
+flush() {
+  [ ${#list[@]} -gt 0 ] && tar czf "$OUT/icl_runs_$i.tgz" -C $A "${list[@]}"
+  i=$((i + 1)) size=0 list=()
+}
+for d in $(ls $A); do
+  s=$(du -sk "$A/$d" | cut -f1)
+  [ $((size + s)) -gt 14000 ] && flush
+  list+=("$d")
+  size=$((size + s))
+done
+flush
+tar czf "$OUT/icl_logs.tgz" -C /tmp icl_logs
+ls -la "$OUT"

@@ -132,3 +132,23 @@ Deno.test("startClock: a run opened ahead of its training counts only its own wa
   assertEquals(db.provenance(id)[0].wallSeconds, seg.wallSeconds);
   db.close();
 });
+
+Deno.test("codeVersion: TOOLKIT_COMMIT names the commit of a bundle run away from its checkout", async () => {
+  const code = `import { codeVersion } from "${
+    new URL("../../lib/store/provenance.ts", import.meta.url).href
+  }"; console.log(JSON.stringify(codeVersion()));`;
+  const run = async (env: Record<string, string>) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", code],
+      env,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return JSON.parse(new TextDecoder().decode(out.stdout));
+  };
+  assertEquals(await run({ TOOLKIT_COMMIT: "abc123", TOOLKIT_DIRTY: "1" }), {
+    commit: "abc123",
+    dirty: true,
+  });
+  assertEquals((await run({ TOOLKIT_COMMIT: "abc123" })).dirty, false);
+});
