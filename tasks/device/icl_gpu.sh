@@ -16,14 +16,17 @@
 #
 # The runs: the asymmetry experiment (issue 14) on the `cpu` preset, three layouts × seeds 0–2:
 # Garg's layout (y in coordinate 0, which basis 0 holds), coordinate 0 moved into basis 1, and y
-# in a 17th input dimension. Each trains for MIN minutes, then pauses with its resumable state.
-# Local dry run (CPU, a minute): PRESET=smoke STEPS=40 BACKEND=cpu SEEDS=1 MIN=1 OUT=/tmp/o bash THIS
+# in a 17th input dimension; and the `gpu` preset toward phase (c). Each trains for MIN minutes,
+# then pauses with its resumable state.
+# Local dry run (CPU, a few minutes): PRESET=smoke STEPS=40 BACKEND=cpu SEEDS=1 GPU_SEEDS= MIN=1 OUT=/tmp/o bash THIS
 set -uo pipefail
 MIN=${MIN:-8}
 PRESET=${PRESET:-cpu}
 STEPS=${STEPS:-40000}
 BACKEND=${BACKEND:-webgpu}
 SEEDS=${SEEDS:-0 1 2}
+GPU_SEEDS=${GPU_SEEDS-1}
+GPU_STEPS=${GPU_STEPS:-40000}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 # The Vulkan loader packages, on the GPU machine only (never over a build machine's own).
@@ -49,19 +52,23 @@ mkdir -p $R /tmp/icl_logs "$OUT"
 B1='{"task":{"bases":[[4,1,2,3],[0,5,6,7],[8,9,10,11],[12,13,14,15]]}}'
 SEP='{"task":{"yToken":"separate"}}'
 go() {
-  local name=$1
-  shift
+  local name=$1 preset=$2 steps=$3
+  shift 3
   # The pause takes the end-of-run measurements (a minute or two on the cpu preset).
   timeout $(((${MIN%.*} + 4) * 60)) "$DENO" run -A "$here/icl_train.js" --backend "$BACKEND" \
-    --results $R --max-minutes "$MIN" --preset "$PRESET" --steps "$STEPS" --name "$name" "$@" \
+    --results $R --max-minutes "$MIN" --preset "$preset" --steps "$steps" --name "$name" "$@" \
     > /tmp/icl_logs/$name.log 2>&1
   echo "$name exit $?"
 }
 for s in $SEEDS; do
-  go "$PRESET-fourBases-seed$s" --seed "$s" &
-  go "$PRESET-fourBases-seed$s-y-in-B1" --seed "$s" --set "$B1" &
-  go "$PRESET-fourBases-seed$s-y-separate" --seed "$s" --set "$SEP" &
+  go "$PRESET-fourBases-seed$s" "$PRESET" "$STEPS" --seed "$s" &
+  go "$PRESET-fourBases-seed$s-y-in-B1" "$PRESET" "$STEPS" --seed "$s" --set "$B1" &
+  go "$PRESET-fourBases-seed$s-y-separate" "$PRESET" "$STEPS" --seed "$s" --set "$SEP" &
 done
+# Toward phase (c): the wider `gpu` preset (its seed 1 split its first concept by epoch 22 in an
+# earlier session). Its state (~13 MB) is the largest that fits one returned file; the paper
+# preset's (~110 MB) does not, so it cannot continue across devices.
+for s in $GPU_SEEDS; do go "gpu-fourBases-seed$s" gpu "$GPU_STEPS" --seed "$s" & done
 sleep 60
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv
 wait
