@@ -172,6 +172,7 @@ function seedSentence(r: ScalingSweepResult): string {
 export function sweepTokensMarkdown(r: ScalingSweepResult): string {
   const train = r.corpus.trainTokens;
   const rows = optimumTokens(r.analysis.optimal.total, train);
+  const inside = rows.filter((x) => x.interior);
   const law = r.analysis.fits.total;
   const gpu = scalingSweepConfig("gpu").budgets;
   const planned = law ? plannedOptimumTokens(law, gpu, train) : [];
@@ -181,7 +182,7 @@ export function sweepTokensMarkdown(r: ScalingSweepResult): string {
       "N_T,opt": x.extrapolated
         ? `${fmtN(x.N_total)} (law)`
         : `${fmtN(x.N_total)}${x.interior ? "" : " (edge: a bound)"}`,
-      "N_\E,opt": x.N_nonEmbedding === null ? "—" : fmtN(x.N_nonEmbedding),
+      "N_\\E,opt": x.N_nonEmbedding === null ? "—" : fmtN(x.N_nonEmbedding),
       "D_opt = C/(6·N_T,opt)": fmtN(x.D),
       "D/N_T": x.tokensPerParam.toFixed(2),
       [`epochs of ${r.corpus.name}`]: x.epochs.toFixed(2),
@@ -198,7 +199,7 @@ ${table(rows)}`;
 The \`gpu\` preset's budgets under the fitted law N_T,opt = ${law.coefficient.toPrecision(3)}·C_T^${
       law.exponent.toFixed(3)
     } (an extrapolation from ${law.n} minima over ${
-      (Math.max(...rows.map((x) => x.C)) / Math.min(...rows.map((x) => x.C))).toFixed(1)
+      (Math.max(...inside.map((x) => x.C)) / Math.min(...inside.map((x) => x.C))).toFixed(1)
     }× of compute):
 
 ${table(planned)}
@@ -211,7 +212,9 @@ ${table(planned)}
         maxEpochs.toFixed(1)
       }), where repeated tokens are worth measurably less than fresh ones (Muennighoff et al. 2023),` +
         ` and the smaller sizes of each IsoFLOP profile read it many more times: the corpus limits` +
-        ` those budgets. A larger corpus (\`--corpus brown+nlp-corpus\`) divides the epochs by ≈2.6.`
+        ` those budgets. \`--corpus brown+nlp-corpus\` reads ≈2.5× as many training tokens;` +
+        ` \`deno task scaling:sweep --preset gpu --corpus brown+nlp-corpus --plan\` lists every` +
+        ` cell's epochs on it.`
       : `Even the largest budget's optimum reads the training text at most ${
         maxEpochs.toFixed(1)
       } times: the corpus does not limit these budgets at the optimum (the smallest sizes of a` +
