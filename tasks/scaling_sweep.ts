@@ -84,7 +84,8 @@ await runMain(async () => {
     ...SLURM_FLAGS,
   }, {
     usage:
-      "deno task scaling:sweep [--preset smoke|cpu|cpu-wide|gpu] [--json] [--schedule constant]",
+      "deno task scaling:sweep [--preset smoke|cpu|cpu-wide|gpu] [--json] [--schedule constant]" +
+      " [--corpus brown|nlp-corpus|brown+nlp-corpus] [--seeds 0,1] [--plan]",
   });
   const over: Partial<ScalingSweepConfig> = {};
   if (flags.schedule) over.schedule = flags.schedule as ScalingSweepConfig["schedule"];

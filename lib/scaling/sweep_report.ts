@@ -184,7 +184,9 @@ export function sweepTokensMarkdown(r: ScalingSweepResult): string {
         : `${fmtN(x.N_total)}${x.interior ? "" : " (edge: a bound)"}`,
       "N_\\E,opt": x.N_nonEmbedding === null ? "—" : fmtN(x.N_nonEmbedding),
       "D_opt = C/(6·N_T,opt)": fmtN(x.D),
-      "D/N_T": x.tokensPerParam.toFixed(2),
+      "D/N_T": x.tokensPerParam < 0.1
+        ? x.tokensPerParam.toPrecision(2)
+        : x.tokensPerParam.toFixed(2),
       [`epochs of ${r.corpus.name}`]: x.epochs.toFixed(2),
     })));
   const maxEpochs = Math.max(0, ...planned.map((p) => p.epochs));
