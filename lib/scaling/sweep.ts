@@ -25,10 +25,14 @@ import { compare, type Comparison } from "../util/report.ts";
 import { shardMask } from "../sweep/shard.ts";
 import {
   analyzeSweep,
+  optimumTokens,
+  seedIntervals,
   sizeJackknife,
   type SweepAnalysis,
   type SweepJackknifeRow,
+  type SweepOptimumTokens,
   type SweepPoint,
+  type SweepSeedIntervals,
 } from "./sweep_analysis.ts";
 import {
   type ScalingSweepConfig,
@@ -92,6 +96,8 @@ export interface ScalingSweepResult {
   analysis: SweepAnalysis;
   /** The exponents with each size left out in turn (how much one size moves them). */
   jackknife: SweepJackknifeRow[];
+  /** Each seed's own exponents and their spread over seeds (intervals need ≥ 2 seeds). */
+  seeds: SweepSeedIntervals;
   /** Work done by this call: runs and optimizer steps trained (0 when everything was stored). */
   trained: { runs: number; steps: number };
   corpus: { name: string; trainTokens: number; validationTokens: number; evalTokens: number };
@@ -143,7 +149,11 @@ export async function runScalingSweep(
   const store = opts.store ?? openResults();
   try {
     const tokens = await loadSweepTokens(
-      { categories: cfg.corpusCategories, validationFraction: cfg.validationFraction },
+      {
+        name: cfg.corpus,
+        categories: cfg.corpusCategories,
+        validationFraction: cfg.validationFraction,
+      },
       { cacheDir: opts.cacheDir },
     );
     const val = validationWindows(tokens.validation, {
@@ -245,6 +255,7 @@ function sweepResult(
     budget: r.budget,
     tokens: r.tokens,
     loss: r.valLoss,
+    seed: r.seed,
   }));
   return {
     preset: grid.preset ?? "cpu",
@@ -254,6 +265,7 @@ function sweepResult(
     missing,
     analysis: analyzeSweep(points, { minSizes: cfg.minSizesPerProfile }),
     jackknife: sizeJackknife(points, { minSizes: cfg.minSizesPerProfile }),
+    seeds: seedIntervals(points, { minSizes: cfg.minSizesPerProfile }),
     trained: o.trained,
     corpus: {
       name: tokens.corpus.name,
@@ -345,10 +357,12 @@ export function sweepPlan(
           evalWindows: cfg.evalWindows,
           corpusCategories: cfg.corpusCategories,
           validationFraction: cfg.validationFraction,
+          // Brown (the default) is left out, so the archived runs keep their ids.
+          ...(cfg.corpus === "brown" ? {} : { corpus: cfg.corpus }),
         };
         const name = `L${shape.nLayers}-d${shape.dModel}-C${
           budget.toExponential(2)
-        }-s${seed}-${cfg.schedule}`;
+        }-s${seed}-${cfg.schedule}${cfg.corpus === "brown" ? "" : `-${cfg.corpus}`}`;
         cells.push({
           runId: `${cfg.experiment}-${name}-${configHash(config)}`,
           name,
@@ -364,6 +378,34 @@ export function sweepPlan(
     }
   }
   return { sizes, cells };
+}
+
+/**
+ * The seeds whose whole grid (every cell of `config` with that seed) is finished in the store,
+ * sorted — local runs and archived ones alike. Use it to analyse every complete seed of a
+ * stored sweep (`--analyze-only` does). Needs a tfjs backend (it plans the grid).
+ *
+ * @example
+ * ```ts
+ * import { openResults, scalingSweepConfig } from "toolkit";
+ *
+ * const cfg = scalingSweepConfig("cpu-wide");
+ * const seeds = completeSeeds(cfg, openResults()); // [0] with the archive alone
+ * ```
+ */
+export function completeSeeds(
+  config: ScalingSweepConfig,
+  store: Pick<ResultsStore, "run" | "runs">,
+): number[] {
+  const cfg = scalingSweepConfig("cpu", config);
+  const candidates = new Set<number>();
+  for (const r of store.runs({ experiment: cfg.experiment, status: "done" })) {
+    const seed = r.config?.seed;
+    if (Number.isInteger(seed) && seed >= 0) candidates.add(seed);
+  }
+  return [...candidates].sort((a, b) => a - b).filter((seed) =>
+    sweepPlan({ ...cfg, seeds: [seed] }).cells.every((c) => store.run(c.runId)?.status === "done")
+  );
 }
 
 /** Which cells a shard trains: dealt largest-first to the least-loaded shard (deterministic). */
@@ -521,7 +563,13 @@ export interface ScalingSweepSummary {
     nonEmbeddingIsoFlop: number | null;
   };
   fits: SweepAnalysis["fits"];
+  /**
+   * Per budget: N_T,opt, D_opt = C_T/(6·N_T,opt), D/N_T and passes over the training text
+   * (the `optimal` rows; edge minima are bounds).
+   */
+  optimumTokens: SweepOptimumTokens[];
   jackknife: SweepJackknifeRow[];
+  seeds: SweepSeedIntervals;
   paper: { total: number; nonEmbedding: number };
   corpus: ScalingSweepResult["corpus"];
   trained: ScalingSweepResult["trained"];
@@ -565,7 +613,9 @@ export function sweepSummary(r: ScalingSweepResult): ScalingSweepSummary {
       nonEmbeddingIsoFlop: exp(a.fits.nonEmbeddingIsoFlop),
     },
     fits: a.fits,
+    optimumTokens: optimumTokens(a.optimal.total, r.corpus.trainTokens),
     jackknife: r.jackknife,
+    seeds: r.seeds,
     paper: { ...PAPER_SWEEP_EXPONENTS },
     corpus: r.corpus,
     trained: r.trained,
@@ -591,8 +641,17 @@ export function sweepComparisons(r: ScalingSweepResult): Comparison[] {
       ? `; leave-one-size-out ${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`
       : "";
   };
+  const seeds = (k: "total" | "nonEmbedding") => {
+    const s = r.seeds[k];
+    return s
+      ? `; ${s.n} seeds: ${s.min.toFixed(2)}–${s.max.toFixed(2)}, 95% t-interval ${
+        s.ci[0].toFixed(2)
+      }–${s.ci[1].toFixed(2)}`
+      : "; one seed";
+  };
   const note = (k?: "total" | "nonEmbedding") =>
-    `small-scale sweep, preset ${r.preset}, ${r.runs.length} runs` + (k ? range(k) : "");
+    `small-scale sweep, preset ${r.preset}, ${r.runs.length} runs` +
+    (k ? range(k) + seeds(k) : "");
   const row = (
     q: string,
     fit: { exponent: number; n: number } | null,

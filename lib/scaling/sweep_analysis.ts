@@ -21,6 +21,7 @@
  * @module
  */
 import { choleskySolveInPlace } from "../numeric/linalg.ts";
+import { tInterval95 } from "../numeric/stats.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { ParamCounting } from "./frontier.ts";
 import { fitScalingPowerLaw, type ScalingPowerLawFit } from "./power_law.ts";
@@ -36,6 +37,8 @@ export interface SweepPoint {
   /** Tokens trained on (steps·B·T). */
   tokens: number;
   loss: number;
+  /** Seed of the run (absent: one seed). Losses are averaged over seeds before the fits. */
+  seed?: number;
 }
 
 /** A parabola L = c0 + c1·u + c2·u², u = ln N − center, and its minimum. */
@@ -365,4 +368,161 @@ export function sizeJackknife(
       nonEmbedding: a.fits.nonEmbedding?.exponent ?? null,
     };
   });
+}
+
+/** Tokens per parameter and passes over the training text of one compute-optimal point. */
+export interface SweepOptimumTokens {
+  /** Budget C_T (FLOP, total counting). */
+  C: number;
+  /** N_T,opt (the IsoFLOP vertex, or the fitted law's value when `extrapolated`). */
+  N_total: number;
+  /** N_\E of the same optimum (null for an extrapolation: the grid's shapes are not known). */
+  N_nonEmbedding: number | null;
+  /** D_opt = C_T / (6·N_T,opt) tokens. */
+  D: number;
+  /** D_opt / N_T,opt (Chinchilla: ≈20). */
+  tokensPerParam: number;
+  /** D_opt / training tokens: how many times the optimum reads the training text. */
+  epochs: number;
+  /** Vertex inside the sizes (false: an edge, so N_T,opt is only a bound). */
+  interior: boolean;
+  /** From the fitted N_T,opt ∝ C_T^a law beyond (or between) the trained budgets. */
+  extrapolated: boolean;
+}
+
+/**
+ * Tokens per parameter and corpus epochs of each total-counting optimum:
+ * D_opt = C_T / (6·N_T,opt), D/N_T, and D_opt / `trainTokens`.
+ *
+ * @example
+ * ```ts
+ * declare const points: SweepPoint[];
+ * const rows = optimumTokens(analyzeSweep(points).optimal.total, 1_205_975);
+ * console.log(rows.map((r) => r.tokensPerParam.toFixed(2)));
+ * ```
+ */
+export function optimumTokens(
+  optima: readonly SweepOptimum[],
+  trainTokens: number,
+): SweepOptimumTokens[] {
+  if (!(trainTokens > 0)) throw new ConfigError("trainTokens", "a token count > 0", trainTokens);
+  return optima.map((o) => {
+    const D = o.C_total / (6 * o.N_total);
+    return {
+      C: o.C_total,
+      N_total: o.N_total,
+      N_nonEmbedding: o.N_nonEmbedding,
+      D,
+      tokensPerParam: D / o.N_total,
+      epochs: D / trainTokens,
+      interior: o.interior,
+      extrapolated: false,
+    };
+  });
+}
+
+/**
+ * The same quantities for budgets not trained, from a fitted law N_T,opt = k·C_T^a (an
+ * extrapolation: it assumes the law holds out there, and at a fixed corpus it ignores that
+ * repeated data is worth less than fresh data).
+ *
+ * @example
+ * ```ts
+ * // our cpu-wide fit, at the gpu preset's largest budget, on Brown's 1.21M training tokens
+ * const [r] = plannedOptimumTokens({ coefficient: 14.39, exponent: 0.372 }, [1e14], 1_205_975);
+ * console.log(r.N_total, r.tokensPerParam, r.epochs); // ≈2.4M, ≈3, ≈6
+ * ```
+ */
+export function plannedOptimumTokens(
+  law: Pick<ScalingPowerLawFit, "coefficient" | "exponent">,
+  budgets: readonly number[],
+  trainTokens: number,
+): SweepOptimumTokens[] {
+  if (!(trainTokens > 0)) throw new ConfigError("trainTokens", "a token count > 0", trainTokens);
+  return budgets.map((C) => {
+    const N = law.coefficient * C ** law.exponent, D = C / (6 * N);
+    return {
+      C,
+      N_total: N,
+      N_nonEmbedding: null,
+      D,
+      tokensPerParam: D / N,
+      epochs: D / trainTokens,
+      interior: true,
+      extrapolated: true,
+    };
+  });
+}
+
+/** The exponents fitted to one seed's runs alone. */
+export interface SweepSeedFit {
+  seed: number;
+  /** Runs of this seed. */
+  runs: number;
+  /** Interior IsoFLOP minima of this seed. */
+  interior: number;
+  total: number | null;
+  nonEmbedding: number | null;
+}
+
+/** Mean, spread and 95% t-interval of one exponent over seeds. */
+export interface SeedInterval {
+  /** Seeds with a fit. */
+  n: number;
+  mean: number;
+  /** Sample standard deviation over seeds. */
+  sd: number;
+  /** Student-t 95% interval of the mean (wide with few seeds: t = 12.7 for 2). */
+  ci: [number, number];
+  min: number;
+  max: number;
+}
+
+/** What {@link seedIntervals} returns. */
+export interface SweepSeedIntervals {
+  /** Every seed's own fits, by seed. */
+  perSeed: SweepSeedFit[];
+  /** null when fewer than 2 seeds have a fit. */
+  total: SeedInterval | null;
+  nonEmbedding: SeedInterval | null;
+}
+
+/**
+ * Seed intervals of the exponents: {@link analyzeSweep} on each seed's runs alone, then the
+ * mean, standard deviation and 95% t-interval over seeds (null with fewer than 2 seeds that
+ * have ≥ 2 interior minima). The headline exponents fit the seed-mean losses; these say how
+ * much they would move with another draw of initialisation and data order. Points without a
+ * `seed` count as seed 0.
+ *
+ * @example
+ * ```ts
+ * declare const points: SweepPoint[]; // runs of seeds 0, 1, 2
+ * const s = seedIntervals(points);
+ * console.log(s.perSeed.map((r) => r.total), s.total?.ci);
+ * ```
+ */
+export function seedIntervals(
+  points: SweepPoint[],
+  opts: { minSizes?: number } = {},
+): SweepSeedIntervals {
+  const seeds = [...new Set(points.map((p) => p.seed ?? 0))].sort((a, b) => a - b);
+  const perSeed = seeds.map((seed) => {
+    const mine = points.filter((p) => (p.seed ?? 0) === seed);
+    const a = analyzeSweep(mine, opts);
+    return {
+      seed,
+      runs: mine.length,
+      interior: a.optimal.total.filter((o) => o.interior).length,
+      total: a.fits.total?.exponent ?? null,
+      nonEmbedding: a.fits.nonEmbedding?.exponent ?? null,
+    };
+  });
+  const interval = (k: "total" | "nonEmbedding"): SeedInterval | null => {
+    const xs = perSeed.map((r) => r[k]).filter((x): x is number => x !== null);
+    if (xs.length < 2) return null;
+    const { mean, ci } = tInterval95(xs);
+    const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
+    return { n: xs.length, mean, sd, ci, min: Math.min(...xs), max: Math.max(...xs) };
+  };
+  return { perSeed, total: interval("total"), nonEmbedding: interval("nonEmbedding") };
 }

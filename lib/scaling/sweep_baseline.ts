@@ -70,7 +70,11 @@ export async function sweepBaselines(
 ): Promise<SweepBaselines> {
   const cfg = scalingSweepConfig("cpu", config);
   const tokens = await loadSweepTokens(
-    { categories: cfg.corpusCategories, validationFraction: cfg.validationFraction },
+    {
+      name: cfg.corpus,
+      categories: cfg.corpusCategories,
+      validationFraction: cfg.validationFraction,
+    },
     { cacheDir: opts.cacheDir },
   );
   const val = validationWindows(tokens.validation, {

