@@ -15,9 +15,9 @@
  * checkpoints and figures go to `--results DIR` (default `$TOOLKIT_RESULTS` or results/).
  */
 import { markdownTable } from "../lib/plot/mod.ts";
-import { runScalingSweep, sweepSummary } from "../lib/scaling/sweep.ts";
-import { type ScalingSweepConfig, scalingSweepConfig } from "../lib/scaling/sweep_config.ts";
-import { writeSweepFigures } from "../lib/scaling/sweep_figures.ts";
+import { runScalingSweep, sweepSummary } from "../lib/scaling/sweep/run.ts";
+import { type ScalingSweepConfig, scalingSweepConfig } from "../lib/scaling/sweep/config.ts";
+import { writeSweepFigures } from "../lib/scaling/sweep/figures.ts";
 import { openResults } from "../lib/store/results.ts";
 import { useResults } from "../lib/store/paths.ts";
 import {

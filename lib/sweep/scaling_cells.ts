@@ -5,8 +5,8 @@
  * @module
  */
 import { initBackend } from "../backend/backend.ts";
-import { sweepPlan } from "../scaling/sweep.ts";
-import type { ScalingSweepConfig } from "../scaling/sweep_config.ts";
+import { sweepPlan } from "../scaling/sweep/run.ts";
+import type { ScalingSweepConfig } from "../scaling/sweep/config.ts";
 import type { SweepCell } from "./cells.ts";
 
 /**

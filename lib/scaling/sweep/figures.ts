@@ -12,12 +12,12 @@ import {
   scatterChart,
   type VegaLiteSpec,
   writeFigure,
-} from "../plot/mod.ts";
-import type { ParamCounting } from "./frontier.ts";
-import { evalScalingPowerLaw } from "./power_law.ts";
-import type { ScalingSweepResult } from "./sweep.ts";
-import { PAPER_SWEEP_EXPONENTS } from "./sweep.ts";
-import { isoFlopParabola, type SweepAnalysis, type SweepOptimum } from "./sweep_analysis.ts";
+} from "../../plot/mod.ts";
+import type { ParamCounting } from "../frontier.ts";
+import { evalScalingPowerLaw } from "../power_law.ts";
+import type { ScalingSweepResult } from "./run.ts";
+import { PAPER_SWEEP_EXPONENTS } from "./run.ts";
+import { isoFlopParabola, type SweepAnalysis, type SweepOptimum } from "./analysis.ts";
 
 const LABEL: Record<ParamCounting, { n: string; c: string }> = {
   total: { n: "N_T", c: "C_T" },

@@ -12,36 +12,27 @@
  *
  * @module
  */
-import { tf } from "../deps.ts";
-import { initBackend } from "../backend/backend.ts";
-import { LanguageModel } from "../model/language_model.ts";
-import { countParams } from "../model/params.ts";
-import { checkpointDir, checkpointPath as runCheckpointPath } from "../store/paths.ts";
-import { configHash, openResults, type ResultsStore } from "../store/results.ts";
-import { GPT2_VOCAB_SIZE } from "../text/gpt2.ts";
-import type { TokenWindows } from "../text/windows.ts";
-import { train } from "../train/trainer.ts";
-import { compare, type Comparison } from "../util/report.ts";
-import { shardMask } from "../sweep/shard.ts";
+import { tf } from "../../deps.ts";
+import { initBackend } from "../../backend/backend.ts";
+import { LanguageModel } from "../../model/language_model.ts";
+import { countParams } from "../../model/params.ts";
+import { checkpointDir, checkpointPath as runCheckpointPath } from "../../store/paths.ts";
+import { configHash, openResults, type ResultsStore } from "../../store/results.ts";
+import { GPT2_VOCAB_SIZE } from "../../text/gpt2.ts";
+import type { TokenWindows } from "../../text/windows.ts";
+import { train } from "../../train/trainer.ts";
+import { compare, type Comparison } from "../../util/report.ts";
+import { shardMask } from "../../sweep/shard.ts";
 import {
   analyzeSweep,
   sizeJackknife,
   type SweepAnalysis,
   type SweepJackknifeRow,
   type SweepPoint,
-} from "./sweep_analysis.ts";
-import {
-  type ScalingSweepConfig,
-  scalingSweepConfig,
-  type SweepModelShape,
-} from "./sweep_config.ts";
-import {
-  loadSweepTokens,
-  SweepBatches,
-  type SweepTokens,
-  validationWindows,
-} from "./sweep_data.ts";
-import { lmWindowLoss } from "./sweep_loss.ts";
+} from "./analysis.ts";
+import { type ScalingSweepConfig, scalingSweepConfig, type SweepModelShape } from "./config.ts";
+import { loadSweepTokens, SweepBatches, type SweepTokens, validationWindows } from "./data.ts";
+import { lmWindowLoss } from "./loss.ts";
 
 /**
  * The exponents of the paper's §4 experiment (Pearce & Song 2024): N_opt ∝ C^a with a ≈ 0.49

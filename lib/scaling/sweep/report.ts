@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { initBackend } from "../backend/backend.ts";
-import type { ReportSection, ReproduceOptions } from "../util/report.ts";
-import { runScalingSweep, type ScalingSweepResult, sweepComparisons, sweepPlan } from "./sweep.ts";
-import { scalingSweepConfig } from "./sweep_config.ts";
-import { writeSweepFigures } from "./sweep_figures.ts";
-import { runsProvenanceSentence } from "../store/describe.ts";
+import { initBackend } from "../../backend/backend.ts";
+import type { ReportSection, ReproduceOptions } from "../../util/report.ts";
+import { runScalingSweep, type ScalingSweepResult, sweepComparisons, sweepPlan } from "./run.ts";
+import { scalingSweepConfig } from "./config.ts";
+import { writeSweepFigures } from "./figures.ts";
+import { runsProvenanceSentence } from "../../store/describe.ts";
 
 /**
  * Reads the stored `cpu-wide` (else `cpu`) sweep when it is complete; otherwise runs the

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { checkNumber } from "../util/validate.ts";
-import type { TokenWindows } from "../text/windows.ts";
-import { type ScalingSweepConfig, scalingSweepConfig } from "./sweep_config.ts";
-import { loadSweepTokens, validationWindows } from "./sweep_data.ts";
+import { checkNumber } from "../../util/validate.ts";
+import type { TokenWindows } from "../../text/windows.ts";
+import { type ScalingSweepConfig, scalingSweepConfig } from "./config.ts";
+import { loadSweepTokens, validationWindows } from "./data.ts";
 
 /**
  * Mean cross-entropy (nats per target token) of the add-k unigram model of `train` on the

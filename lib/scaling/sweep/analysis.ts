@@ -20,10 +20,10 @@
  *
  * @module
  */
-import { choleskySolveInPlace } from "../numeric/linalg.ts";
-import { ConfigError } from "../util/validate.ts";
-import type { ParamCounting } from "./frontier.ts";
-import { fitScalingPowerLaw, type ScalingPowerLawFit } from "./power_law.ts";
+import { choleskySolveInPlace } from "../../numeric/linalg.ts";
+import { ConfigError } from "../../util/validate.ts";
+import type { ParamCounting } from "../frontier.ts";
+import { fitScalingPowerLaw, type ScalingPowerLawFit } from "../power_law.ts";
 
 /** One finished run (or the seed-mean of several): its size, tokens and validation loss. */
 export interface SweepPoint {
