@@ -17,6 +17,7 @@ import {
   disposePatchHooks,
   type PatchMode,
 } from "../interventions/patching.ts";
+import { ablateEachHead } from "../interventions/ablation.ts";
 
 /** Splits a batch into sub-batches of at most `size` sequences (bounded memory in evaluation). */
 function* chunks(
@@ -282,7 +283,7 @@ export interface HeadAblationRow {
 
 /**
  * Zeroes one attention head at a time and records the change of each concept's normalised MSE
- * (all predictions).
+ * (all predictions): {@link ablateEachHead} with paper 1's measurement.
  *
  * @example
  * ```ts
@@ -294,17 +295,9 @@ export async function headAblation(
   batch: RegressionBatch,
   task: Pick<RegressionTask, "nConcepts" | "conceptNormalisers" | "normaliser">,
 ): Promise<HeadAblationRow[]> {
-  const clean = conceptMse(await squaredErrors(model, batch), batch, task).perConcept;
-  const rows: HeadAblationRow[] = [];
-  for (let l = 1; l <= model.config.nLayers; l++) {
-    for (let h = 0; h < model.config.nHeads; h++) {
-      const se = await squaredErrors(model, batch, {
-        hooks: () => ({ ablateHeads: [{ layer: l, head: h }] }),
-      });
-      conceptMse(se, batch, task).perConcept.forEach((m, c) =>
-        rows.push({ layer: l, head: h, concept: c, delta: m - clean[c] })
-      );
-    }
-  }
-  return rows;
+  const mse = async (hooks: ForwardHooks | undefined) =>
+    conceptMse(await squaredErrors(model, batch, { hooks: () => hooks }), batch, task).perConcept;
+  return (await ablateEachHead(model.config, mse)).flatMap(({ layer, head, delta }) =>
+    delta.map((d, concept) => ({ layer, head, concept, delta: d }))
+  );
 }
