@@ -25,6 +25,8 @@ import {
 } from "./measure.ts";
 import { baselineMse, type IclEval, type IclRunSummary, summarizeIclRun } from "./report.ts";
 import { ConfigError } from "../util/validate.ts";
+import { checkpointPath } from "../store/paths.ts";
+import { iclRunName } from "./names.ts";
 
 /**
  * Runs (or resumes) one synthetic experiment and returns its summary.
@@ -77,11 +79,8 @@ export async function runIclExperiment(
   if (opts.extendFrom && opts.branchFrom) {
     throw new ConfigError("branchFrom", "unset when extendFrom is set", opts.branchFrom);
   }
-  const runId = store.startRun({
-    experiment: ICL_EXPERIMENT,
-    name: opts.name ?? `seed${cfg.seed}`,
-    config: cfg,
-  });
+  const name = opts.name ?? iclRunName(cfg);
+  const runId = store.startRun({ experiment: ICL_EXPERIMENT, name, config: cfg });
   const existing = store.run(runId);
   if (existing?.status === "done" && existing.summary) return existing.summary as IclRunSummary;
   const hasEvals = store.artifactNames(runId).some((n) => n.startsWith("eval@"));
@@ -186,8 +185,8 @@ export async function runIclExperiment(
   };
 
   // A run continued from the archive (same command on another machine) resumes from its archived state.
-  const checkpointPath = `${opts.dir}/${runId}.safetensors`;
-  await restoreArchivedCheckpoint(store, runId, { path: checkpointPath });
+  const ckpt = checkpointPath(runId, opts.dir);
+  await restoreArchivedCheckpoint(store, runId, { path: ckpt });
   let result;
   try {
     result = await train(model, tc, {
@@ -196,9 +195,9 @@ export async function runIclExperiment(
       evaluate: measure,
       store,
       runId,
-      checkpointPath,
+      checkpointPath: ckpt,
       progress: opts.progress,
-      label: `icl ${opts.name ?? `seed${cfg.seed}`}`,
+      label: `icl ${name}`,
       deadline: opts.deadline,
     });
     if (result.paused) store.logMetrics(runId, result.step, await measure(result.step, true));
@@ -243,14 +242,14 @@ async function copyRunForExtension(
   }
   await Deno.mkdir(dir, { recursive: true });
   // An archived run (committed, not trained here) brings its resumable state from the archive.
-  if (!await restoreArchivedCheckpoint(store, fromId, { path: `${dir}/${fromId}.safetensors` })) {
+  if (!await restoreArchivedCheckpoint(store, fromId, { path: checkpointPath(fromId, dir) })) {
     throw new ConfigError(
       "extendFrom",
       `a run with a checkpoint in ${dir} or a resumable state in the archive`,
       fromId,
     );
   }
-  await Deno.copyFile(`${dir}/${fromId}.safetensors`, `${dir}/${toId}.safetensors`);
+  await Deno.copyFile(checkpointPath(fromId, dir), checkpointPath(toId, dir));
   store.copyRunData(fromId, toId);
 }
 
@@ -274,8 +273,8 @@ async function copyRunForBranch(
       fromId,
     );
   }
-  await restoreArchivedCheckpoint(store, fromId, { path: `${dir}/${fromId}.safetensors` });
-  const ckpt = await loadCheckpoint(`${dir}/${fromId}.safetensors`);
+  await restoreArchivedCheckpoint(store, fromId, { path: checkpointPath(fromId, dir) });
+  const ckpt = await loadCheckpoint(checkpointPath(fromId, dir));
   if (!ckpt) {
     throw new ConfigError(
       "branchFrom",
@@ -290,7 +289,7 @@ async function copyRunForBranch(
   }
   // The checkpoint becomes the new run's own: its train metadata is the new config's, which is
   // what a resume of the new run checks against.
-  await saveCheckpoint(`${dir}/${toId}.safetensors`, {
+  await saveCheckpoint(checkpointPath(toId, dir), {
     tensors: ckpt.tensors,
     metadata: { ...ckpt.metadata, train: JSON.stringify(after) },
   });

@@ -10,6 +10,7 @@ import { markdownTable } from "../plot/display.ts";
 import { iclConfig } from "./config.ts";
 import { ICL_EXPERIMENT } from "./config.ts";
 import { runIclExperiment } from "./experiment.ts";
+import { iclRunName } from "./names.ts";
 import { writeIclFigures } from "./figures.ts";
 import { type IclRunSummary, STAIRCASE_RATIO, summarizeIclRun } from "./report.ts";
 import { longestIclRun } from "./analysis.ts";
@@ -117,7 +118,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   const quick = await runIclExperiment(cfg, {
     store: opts.store,
     dir,
-    name: `${preset}-fourBases-seed${cfg.seed}`,
+    name: iclRunName(cfg, { preset }),
     progress: true,
   });
   const figures = await writeIclFigures(opts.store, quick.runId, `${opts.outDir}/icl_${preset}`);

@@ -13,7 +13,7 @@ import type { CausalLm } from "../model/causal_lm.ts";
 import { loadHfCheckpoint } from "../model/hf_loader.ts";
 import { umapEmbedding, type UmapRow } from "../probes/umap.ts";
 import { checkpointDir, checkpointPath } from "../store/paths.ts";
-import { configHash, type ResultsStore } from "../store/results.ts";
+import { type ResultsStore, runIdOf } from "../store/results.ts";
 import type { TextTokenizer } from "../text/tokenizer.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { IclLmConfig, IclLmTaskName } from "./config.ts";
@@ -301,9 +301,9 @@ function umapAtLayer(
  *
  * @example
  * ```ts
- * import { configHash, iclLmConfig } from "toolkit";
+ * import { iclLmConfig, runIdOf } from "toolkit";
  *
- * const id = `icl_lm_lm-train-${configHash(taskLmTrainingConfig(iclLmConfig("cpu")))}`;
+ * const id = runIdOf({ experiment: "icl_lm_lm", name: "train", config: taskLmTrainingConfig(iclLmConfig("cpu")) });
  * ```
  */
 export function taskLmTrainingConfig(cfg: IclLmConfig): Partial<IclLmConfig> {
@@ -353,9 +353,9 @@ function loraTrainingConfig(cfg: IclLmConfig): Partial<IclLmConfig> {
  *
  * @example
  * ```ts
- * import { configHash, iclLmConfig } from "toolkit";
+ * import { iclLmConfig, runIdOf } from "toolkit";
  *
- * const id = `icl_lm-cpu-${configHash(iclLmRunConfig(iclLmConfig("cpu")))}`;
+ * const id = runIdOf({ experiment: "icl_lm", name: "cpu", config: iclLmRunConfig(iclLmConfig("cpu")) });
  * ```
  */
 export function iclLmRunConfig(
@@ -381,7 +381,8 @@ export function loadIclLmRun(
   cfg: IclLmConfig,
   opts: { name?: string; checkpoint?: string } = {},
 ): IclLmResult | null {
-  const runId = `icl_lm-${opts.name ?? "run"}-${configHash(iclLmRunConfig(cfg, opts.checkpoint))}`;
+  const config = iclLmRunConfig(cfg, opts.checkpoint);
+  const runId = runIdOf({ experiment: "icl_lm", name: opts.name, config });
   const run = store.run(runId);
   if (!run || run.status !== "done") return null;
   const arms = run.summary.finetune

@@ -61,6 +61,20 @@ export function configHash(value: unknown): string {
 }
 
 /**
+ * The id a run is stored under: `<experiment>-<name>-<configHash(config)>`. The one rule for
+ * run ids ({@link ResultsStore.startRun} uses it), so that code which names a run before it
+ * starts (sweep cells, loaders) finds the same row.
+ *
+ * @example
+ * ```ts
+ * runIdOf({ experiment: "demo", name: "seed0", config: { lr: 1e-3 } }); // "demo-seed0-…"
+ * ```
+ */
+export function runIdOf(run: { experiment: string; name?: string; config: unknown }): string {
+  return `${run.experiment}-${run.name ?? "run"}-${configHash(run.config)}`;
+}
+
+/**
  * The results database: runs, their metrics over steps, and JSON artifacts (matrices,
  * snapshots, summaries), in one SQLite file (`node:sqlite`, built into Deno) that tasks,
  * notebooks and users query.
@@ -190,7 +204,7 @@ export class ResultsStore {
    */
   startRun(opts: { experiment: string; name?: string; config: unknown; id?: string }): string {
     const name = opts.name ?? "run";
-    const id = opts.id ?? `${opts.experiment}-${name}-${configHash(opts.config)}`;
+    const id = opts.id ?? runIdOf(opts);
     // Starting (resuming) a run that only the archive holds first copies it here, so that it
     // continues exactly where it was archived: a finished one is then just read back.
     if (this.#manifests.has(id) && !this.run(id, { localOnly: true })) this.#materialize(id);
