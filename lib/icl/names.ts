@@ -15,7 +15,7 @@ import { ICL_EXPERIMENT, type IclConfig } from "./config.ts";
  *
  * @example
  * ```ts
- * import { iclConfig } from "toolkit";
+ * import { iclConfig } from "toolkit/icl";
  *
  * iclRunName(iclConfig("cpu", { seed: 1 }), { preset: "cpu" }); // "cpu-fourBases-seed1"
  * ```
@@ -33,7 +33,7 @@ export function iclRunName(
  *
  * @example
  * ```ts
- * import { iclConfig } from "toolkit";
+ * import { iclConfig } from "toolkit/icl";
  *
  * const cfg = iclConfig("cpu", { seed: 1 });
  * iclRunId(cfg, iclRunName(cfg, { preset: "cpu" })); // "icl_synthetic-cpu-fourBases-seed1-9eb0f70e"

@@ -88,7 +88,8 @@ export interface RunIclLmOptions {
  *
  * @example
  * ```ts
- * import { iclLmConfig, openResults } from "toolkit";
+ * import { openResults } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
  * const res = await runIclLm(iclLmConfig("smoke"), { store: openResults(":memory:"), name: "smoke" });
  * console.log(res.summary.td_layer, res.summary.r2);
@@ -366,7 +367,8 @@ function umapAtLayer(
  *
  * @example
  * ```ts
- * import { iclLmConfig, runIdOf } from "toolkit";
+ * import { runIdOf } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
  * const id = runIdOf({ experiment: "icl_lm_lm", name: "train", config: taskLmTrainingConfig(iclLmConfig("cpu")) });
  * ```
@@ -418,7 +420,8 @@ function loraTrainingConfig(cfg: IclLmConfig): Partial<IclLmConfig> {
  *
  * @example
  * ```ts
- * import { iclLmConfig, runIdOf } from "toolkit";
+ * import { runIdOf } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
  * const id = runIdOf({ experiment: "icl_lm", name: "cpu", config: iclLmRunConfig(iclLmConfig("cpu")) });
  * ```
@@ -436,7 +439,8 @@ export function iclLmRunConfig(
  *
  * @example
  * ```ts
- * import { iclLmConfig, openResults } from "toolkit";
+ * import { openResults } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
  * const res = loadIclLmRun(openResults(), iclLmConfig("cpu"), { name: "cpu" });
  * ```
@@ -483,7 +487,8 @@ export function loadIclLmRun(
  *
  * @example
  * ```ts
- * import { iclLmConfig, openResults } from "toolkit";
+ * import { openResults } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
  * const res = await loadOrRunIclLm(iclLmConfig("smoke"), { store: openResults(), name: "smoke" });
  * ```
@@ -501,7 +506,7 @@ export async function loadOrRunIclLm(
  *
  * @example
  * ```ts
- * import type { InterventionResult, TaskMeasurement } from "toolkit";
+ * import type { InterventionResult, TaskMeasurement } from "toolkit/icl-lm";
  *
  * declare const base: TaskMeasurement[], interventions: Record<string, InterventionResult>;
  * const s = summarizeIclLm(base, interventions, null, {}, { source: "x", nLayers: 6, dModel: 96, params: 0 }, {});

@@ -23,7 +23,8 @@ export interface HeadAblationEffect {
  *
  * @example
  * ```ts
- * import { type ForwardHooks, RegressionTransformer, SparseRegressionTask, tf } from "toolkit";
+ * import { type ForwardHooks, RegressionTransformer, tf } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const model = new RegressionTransformer({ nLayers: 2, nHeads: 2 });
  * const batch = new SparseRegressionTask({ seed: 0 }).sample(8);

@@ -81,7 +81,8 @@ export function conceptMeans(
  *
  * @example
  * ```ts
- * import type { RegressionBatch, RegressionTransformer } from "toolkit";
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch } from "toolkit/data";
  *
  * declare const model: RegressionTransformer, batch: RegressionBatch, means: ConceptMeans;
  * const hooks = conceptPatchHooks(means, { source: 0, target: 2, mode: "shift" });

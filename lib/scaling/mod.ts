@@ -14,7 +14,6 @@
 export * from "./laws.ts";
 export * from "./counting.ts";
 export * from "./omega_fit.ts";
-export * from "../numeric/lbfgs.ts"; // kept in the root API; L-BFGS lives in lib/numeric
 export * from "./power_law.ts";
 export * from "./frontier.ts";
 export * from "./local_exponent.ts";

@@ -35,7 +35,8 @@ export const DEFAULT_ADAM: AdamConfig = {
  *
  * @example
  * ```ts
- * import { RegressionTransformer, SparseRegressionTask, tf } from "toolkit";
+ * import { RegressionTransformer, tf } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const model = new RegressionTransformer({ nLayers: 2 });
  * const batch = new SparseRegressionTask({ seed: 0 }).sample(8);

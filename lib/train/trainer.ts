@@ -171,7 +171,8 @@ export interface TrainResult {
  *
  * @example
  * ```ts
- * import { RegressionTransformer, Rng, SparseRegressionTask } from "toolkit";
+ * import { RegressionTransformer, Rng } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const model = new RegressionTransformer({ nLayers: 2, dModel: 64, nHeads: 2 });
  * const task = new SparseRegressionTask({ seed: 1 });

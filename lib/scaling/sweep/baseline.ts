@@ -17,8 +17,7 @@ import { loadSweepTokens, validationWindows } from "./data.ts";
  *
  * @example
  * ```ts
- * import { validationWindows } from "toolkit";
- * import type { SweepTokens } from "toolkit";
+ * import { type SweepTokens, validationWindows } from "toolkit/scaling";
  *
  * declare const tokens: SweepTokens; // loadSweepTokens(…)
  * const w = validationWindows(tokens.validation, { context: 16, count: 1024 });
@@ -59,7 +58,7 @@ export interface SweepBaselines {
  *
  * @example
  * ```ts
- * import { scalingSweepConfig } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * const b = await sweepBaselines(scalingSweepConfig("cpu")); // { uniform: 10.82, unigram: ≈7.42 }
  * ```

@@ -53,7 +53,7 @@ function finishSpec(spec: VegaLiteSpec, domain: string[]): VegaLiteSpec {
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { ScalingSweepResult } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit/scaling";
  *
  * declare const result: ScalingSweepResult;
  * await show(sweepIsoFlopFigure(result.analysis, "total"));
@@ -128,7 +128,7 @@ export function sweepIsoFlopFigure(analysis: SweepAnalysis, counting: ParamCount
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { ScalingSweepResult } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit/scaling";
  *
  * declare const result: ScalingSweepResult;
  * await show(sweepOptimaFigure(result.analysis));
@@ -225,7 +225,7 @@ export function sweepOptimaFigure(analysis: SweepAnalysis): VegaLiteSpec {
  *
  * @example
  * ```ts
- * import type { ScalingSweepResult } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit/scaling";
  *
  * declare const result: ScalingSweepResult;
  * await writeSweepFigures(result, "results/figures");

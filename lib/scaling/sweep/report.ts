@@ -74,7 +74,7 @@ export async function sweepReport(
  *
  * @example
  * ```ts
- * import type { ScalingSweepResult } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit/scaling";
  *
  * declare const result: ScalingSweepResult;
  * console.log(sweepMarkdown(result));

@@ -118,7 +118,7 @@ export interface RunScalingSweepOptions {
  *
  * @example
  * ```ts
- * import { scalingSweepConfig } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * const res = await runScalingSweep(scalingSweepConfig("smoke"), { preset: "smoke" });
  * console.log(res.analysis.fits.total?.exponent, res.analysis.fits.nonEmbedding?.exponent);
@@ -277,7 +277,7 @@ export interface SweepPlanCell {
  *
  * @example
  * ```ts
- * import { scalingSweepConfig } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * const cfg = scalingSweepConfig("smoke");
  * sweepTokens(cfg, 1e6, cfg.budgets[0]); // tokens of a 1M-parameter model at the first budget
@@ -302,7 +302,7 @@ export function sweepTokens(
  *
  * @example
  * ```ts
- * import { scalingSweepConfig } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * const { sizes, cells } = sweepPlan(scalingSweepConfig("cpu"));
  * console.log(sizes.map((s) => s.total), cells.length);
@@ -462,8 +462,8 @@ async function trainRun(
  *
  * @example
  * ```ts
- * import { validationWindows } from "toolkit";
- * import type { LanguageModel, SweepTokens } from "toolkit";
+ * import type { LanguageModel } from "toolkit";
+ * import { type SweepTokens, validationWindows } from "toolkit/scaling";
  *
  * declare const model: LanguageModel, tokens: SweepTokens;
  * const loss = await validationLoss(model, validationWindows(tokens.validation, { context: 16, count: 256 }), 32);
@@ -524,7 +524,7 @@ export interface ScalingSweepSummary {
  *
  * @example
  * ```ts
- * import { scalingSweepConfig } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * console.log(JSON.stringify(sweepSummary(await runScalingSweep(scalingSweepConfig("smoke")))));
  * ```
