@@ -74,6 +74,9 @@ export interface RunIclOptions {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ * import { iclConfig } from "toolkit/icl";
+ *
  * const summary = await runIclExperiment(iclConfig("smoke"), { store: openResults(":memory:"), dir: "/tmp/icl" });
  * ```
  */

@@ -48,6 +48,10 @@ function* chunks(
  *
  * @example
  * ```ts
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, task: RegressionTask;
  * const se = await squaredErrors(model, task.testSet());
  * ```
  */
@@ -87,6 +91,10 @@ export interface ConceptMse {
  *
  * @example
  * ```ts
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, task: RegressionTask, test: RegressionBatch;
  * const m = conceptMse(await squaredErrors(model, test), test, task);
  * ```
  */
@@ -128,6 +136,10 @@ export function conceptMse(
  *
  * @example
  * ```ts
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, set: RegressionBatch;
  * const reps = await layerRepresentations(model, set, { positions: [38, 39] });
  * ```
  */
@@ -176,7 +188,10 @@ export function selectPosition(
  *
  * @example
  * ```ts
- * const cd = conceptDecodability(reps, set, { d: 64, positionIndex: 1, nPositions: 2 });
+ * import type { RegressionBatch } from "toolkit/data";
+ *
+ * declare const reps: Float32Array[], set: RegressionBatch;
+ * const cd = conceptDecodability(reps, set, { d: 64, positionIndex: 1, nPositions: 2, nConcepts: 4 });
  * ```
  */
 export function conceptDecodability(
@@ -212,6 +227,10 @@ export interface PatchMatrix {
  *
  * @example
  * ```ts
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, task: RegressionTask, set: RegressionBatch;
  * const m = await patchingMatrix(model, set, task, { layer: 3, mode: "shift", scope: "query", meansFrom: set });
  * ```
  */
@@ -287,6 +306,10 @@ export interface HeadAblationRow {
  *
  * @example
  * ```ts
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, task: RegressionTask, set: RegressionBatch;
  * const rows = await headAblation(model, set, task);
  * ```
  */

@@ -145,6 +145,9 @@ export function dropEpoch(
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * declare const runId: string;
  * const s = summarizeIclRun(openResults(), runId);
  * ```
  */
@@ -207,6 +210,8 @@ export function summarizeIclRun(store: ResultsStore, runId: string): IclRunSumma
  *
  * @example
  * ```ts
+ * import { iclConfig } from "toolkit/icl";
+ *
  * const scale = conceptTestScale(iclConfig("cpu")); // ≈ [1.0, 0.9, 1.0, 1.0]
  * ```
  */
@@ -229,6 +234,9 @@ export function conceptTestScale(cfg: IclConfig): number[] {
  *
  * @example
  * ```ts
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const test: RegressionBatch, task: RegressionTask;
  * const b = baselineMse(test, task);
  * ```
  */

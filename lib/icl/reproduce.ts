@@ -108,6 +108,8 @@ export function iclChecks(s: IclRunSummary, label: string): Comparison[] {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * const section = await reproduce({ outDir: "results/figures", preset: "smoke", store: openResults(":memory:") });
  * ```
  */

@@ -242,6 +242,7 @@ export class ResultsStore {
    *
    * @example
    * ```ts
+   * declare const db: ResultsStore, id: string;
    * for (const s of db.provenance(id)) console.log(s.commit, s.command, s.wallSeconds);
    * ```
    */
@@ -332,6 +333,7 @@ export class ResultsStore {
    *
    * @example
    * ```ts
+   * declare const db: ResultsStore, id: string;
    * db.endSegment(id);
    * ```
    */
@@ -386,6 +388,7 @@ export class ResultsStore {
    *
    * @example
    * ```ts
+   * declare const db: ResultsStore;
    * db.copyRunData("exp-short-1a2b3c4d", "exp-long-5e6f7a8b");
    * ```
    */

@@ -74,6 +74,8 @@ export function iclSweepCells(spec: IclSweepSpec): SweepCell[] {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * await runIclSweep({ presets: ["smoke"], variants: [], seeds: [0, 1] }, { store: openResults(), dir: "results/checkpoints" });
  * ```
  */

@@ -15,6 +15,8 @@ import type { SweepCell } from "./cells.ts";
  *
  * @example
  * ```ts
+ * import { scalingSweepConfig } from "toolkit/scaling";
+ *
  * const cells = await scalingSweepCells(scalingSweepConfig("smoke")); // 6 cells
  * ```
  */

@@ -75,6 +75,8 @@ function oneLine(s: string, max = 300): string {
  *
  * @example
  * ```ts
+ * import { ConfigError } from "toolkit";
+ *
  * errorLine(new ConfigError("preset", "smoke, cpu", "nope")); // { line: 'error: preset: got "nope"; allowed: smoke, cpu', code: 2 }
  * ```
  */

@@ -66,6 +66,11 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const qkv: tf.TensorInfo;
  * const [out, lse] = attentionForwardGpu(be, qkv, { batch: 2, heads: 4 });
  * ```
  */
@@ -132,6 +137,11 @@ ${prologue(g)}
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const dO: tf.TensorInfo, qkv: tf.TensorInfo, out: tf.TensorInfo, lse: tf.TensorInfo;
  * const dqkv = attentionBackwardGpu(be, dO, qkv, out, lse, { batch: 2, heads: 4 });
  * ```
  */

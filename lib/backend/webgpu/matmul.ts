@@ -114,6 +114,10 @@ export function chooseMatMulPlan(M: number, N: number, K: number): MatMulPlan {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * declare const x: tf.TensorInfo, dy: tf.TensorInfo;
  * const be = gpuBackend();
  * const dW = gpuMatMul(be, x, dy, { transA: true }); // xᵀ·dy
  * ```

@@ -87,6 +87,9 @@ export function gpuBackend(): GpuBackend {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const program: GpuProgram, x: tf.TensorInfo, n: number;
  * const be = gpuBackend();
  * const y = be.makeTensorInfo([n], "float32");
  * dispatch(be, program, [y], [x], [["u", n]]);
@@ -297,6 +300,9 @@ export function f32(x: number): string {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const geluKernel: GpuKernelFunc, u: tf.Tensor;
  * const [y] = runGpuKernel("ToolkitGelu", geluKernel, { u });
  * ```
  */
