@@ -155,7 +155,17 @@ export function umapFigure(store: ResultsStore, runId: string): VegaLiteSpec {
   return concat(panels, { title: "UMAP of layer representations" });
 }
 
-/** Rows of one patching matrix (source × target ΔMSE). */
+/**
+ * Rows of one patching matrix (source × target ΔMSE).
+ *
+ * @example
+ * ```ts
+ * import type { PatchMatrix } from "toolkit/icl";
+ *
+ * declare const matrix: PatchMatrix;
+ * const rows = patchRows(matrix, ["A", "B", "C", "D"]);
+ * ```
+ */
 export function patchRows(p: PatchMatrix, conceptNames: string[]): Row[] {
   // Rounded to 1e-4: float noise (e.g. the shift diagonal, exactly 0 in exact arithmetic) would
   // otherwise print as 1e-10.

@@ -170,7 +170,15 @@ export async function layerRepresentations(
   return out;
 }
 
-/** Picks position p (index into the captured positions) out of [n, P, d] states → [n, d]. */
+/**
+ * Picks position p (index into the captured positions) out of [n, P, d] states → [n, d].
+ *
+ * @example
+ * ```ts
+ * declare const states: Float32Array; // [n = 8, P = 2, d = 16]
+ * const y = selectPosition(states, 8, 2, 16, 1); // [8, 16]
+ * ```
+ */
 export function selectPosition(
   states: Float32Array,
   n: number,
@@ -270,7 +278,17 @@ export async function patchingMatrix(
   return { layer: opts.layer, mode: opts.mode, scope: opts.scope, clean, delta };
 }
 
-/** The sequences of a batch at the given indices, as a new batch. */
+/**
+ * The sequences of a batch at the given indices, as a new batch.
+ *
+ * @example
+ * ```ts
+ * import type { RegressionBatch } from "toolkit/data";
+ *
+ * declare const batch: RegressionBatch;
+ * const firstTwo = subBatch(batch, [0, 1]);
+ * ```
+ */
 export function subBatch(batch: RegressionBatch, idx: number[]): RegressionBatch {
   const { nPoints: n, dim: D } = batch;
   const pick = (a: Float32Array, w: number) => {

@@ -97,13 +97,33 @@ export function firstSeparation(
   return null;
 }
 
-/** Reads every `eval@STEP` artifact of a run, in step order. */
+/**
+ * Reads every `eval@STEP` artifact of a run, in step order.
+ *
+ * @example
+ * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * declare const runId: string;
+ * for (const e of iclEvals(openResults(), runId)) console.log(e.epoch, e.mse.overall);
+ * ```
+ */
 export function iclEvals(store: ResultsStore, runId: string): IclEval[] {
   return store.artifactNames(runId).filter((n) => n.startsWith("eval@"))
     .map((n) => store.artifact<IclEval>(runId, n)!).sort((a, b) => a.step - b.step);
 }
 
-/** Reads every `snapshot@STEP` artifact of a run, in step order. */
+/**
+ * Reads every `snapshot@STEP` artifact of a run, in step order.
+ *
+ * @example
+ * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * declare const runId: string;
+ * const last = iclSnapshots(openResults(), runId).at(-1);
+ * ```
+ */
 export function iclSnapshots(
   store: ResultsStore,
   runId: string,

@@ -54,7 +54,17 @@ function patchingRow(label: string, mode: string, delta: number[][], note: strin
   };
 }
 
-/** Acceptance checks of one run, as comparison rows (qualitative, so `verdict` is match/differs). */
+/**
+ * Acceptance checks of one run, as comparison rows (qualitative, so `verdict` is match/differs).
+ *
+ * @example
+ * ```ts
+ * import type { IclRunSummary } from "toolkit/icl";
+ *
+ * declare const summary: IclRunSummary;
+ * console.table(iclChecks(summary, "cpu seed 0"));
+ * ```
+ */
 export function iclChecks(s: IclRunSummary, label: string): Comparison[] {
   const minCd = Math.min(...s.cd_final_per_concept);
   const converged = CONVERGED_MSE_FACTOR * s.oracle_mse;

@@ -120,7 +120,17 @@ export function conceptPatchHooks(
   });
 }
 
-/** Disposes the vectors of patch hooks. */
+/**
+ * Disposes the vectors of patch hooks.
+ *
+ * @example
+ * ```ts
+ * import type { PatchHook } from "toolkit";
+ *
+ * declare const hooks: PatchHook[];
+ * disposePatchHooks(hooks);
+ * ```
+ */
 export function disposePatchHooks(hooks: PatchHook[]) {
   for (const h of hooks) h.vector.dispose();
 }

@@ -41,7 +41,14 @@ create index if not exists metrics_by_name on metrics(run_id, name, step);
 // The same tables in the attached in-memory schema `archive`, filled from the committed archive.
 const ARCHIVE_SCHEMA_SQL = SCHEMA.replaceAll("exists ", "exists archive.");
 
-/** A stable short hash of a JSON-able value (FNV-1a over its canonical JSON), for run ids. */
+/**
+ * A stable short hash of a JSON-able value (FNV-1a over its canonical JSON), for run ids.
+ *
+ * @example
+ * ```ts
+ * configHash({ lr: 1e-3, layers: 2 }) === configHash({ layers: 2, lr: 1e-3 }); // true: key order is ignored
+ * ```
+ */
 export function configHash(value: unknown): string {
   const canon = (v: unknown): unknown =>
     v && typeof v === "object" && !Array.isArray(v)
@@ -498,7 +505,14 @@ function parseRun(r: any, source?: "local" | "archive"): RunRecord {
   };
 }
 
-/** The default results location: `$TOOLKIT_RESULTS` or `results/`. */
+/**
+ * The default results location: `$TOOLKIT_RESULTS` or `results/`.
+ *
+ * @example
+ * ```ts
+ * const db = `${resultsDir()}/results.sqlite`;
+ * ```
+ */
 export function resultsDir(): string {
   return Deno.env.get("TOOLKIT_RESULTS") ?? "results";
 }

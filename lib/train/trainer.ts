@@ -95,7 +95,14 @@ export function trainConfig(over: Partial<TrainConfig> = {}): TrainConfig {
   return c;
 }
 
-/** The learning rate at a (1-based) step under the config's schedule. */
+/**
+ * The learning rate at a (1-based) step under the config's schedule.
+ *
+ * @example
+ * ```ts
+ * learningRate(trainConfig({ steps: 1000, lr: 1e-3, warmupSteps: 100 }), 50); // 5e-4 during warm-up
+ * ```
+ */
 export function learningRate(cfg: TrainConfig, step: number): number {
   const warm = cfg.warmupSteps > 0 && step <= cfg.warmupSteps ? step / cfg.warmupSteps : 1;
   if (cfg.schedule === "constant") return cfg.lr * warm;

@@ -18,7 +18,14 @@ import { dispatch, f32, flatGrid, type GpuBackend, output } from "./program.ts";
 
 const WG = 64;
 
-/** Whether the WGSL attention handles sequence length T and head size hd. */
+/**
+ * Whether the WGSL attention handles sequence length T and head size hd.
+ *
+ * @example
+ * ```ts
+ * gpuAttentionFits(128, 64); // true when the kernel handles T = 128, head size 64
+ * ```
+ */
 export function gpuAttentionFits(T: number, hd: number): boolean {
   return hd % 4 === 0 && T * (hd + 1) <= 2048;
 }
