@@ -23,13 +23,8 @@
  */
 /** The TensorFlow.js core namespace the toolkit runs on (tensors returned by the API are its tensors). */
 export { tf } from "./lib/deps.ts";
-export {
-  type BackendInfo,
-  backendInfo,
-  type BackendName,
-  BACKENDS,
-  initBackend,
-} from "./lib/backend/backend.ts";
+export { backendInfo, BACKENDS, initBackend } from "./lib/backend/backend.ts";
+export type { BackendInfo, BackendName } from "./lib/backend/backend.ts";
 export { Rng } from "./lib/util/rng.ts";
 export { ConfigError } from "./lib/util/validate.ts";
 export * from "./lib/model/mod.ts";
