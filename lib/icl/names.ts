@@ -2,7 +2,7 @@
  * How ICL runs are named, in one place: the CLI (`deno task icl:train`), the sweep cells,
  * `reproduce`, notebook 01 and `runIclExperiment`'s default all call these, so a run trained by
  * one of them is found by the others. A name enters the stored run id, so the format is frozen
- * (tests/icl/run_names_test.ts).
+ * (tests/icl/names_test.ts).
  *
  * @module
  */
