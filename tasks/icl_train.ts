@@ -20,6 +20,7 @@ import {
   ICL_PRESETS,
   ICL_VARIANTS,
   iclConfig,
+  iclRunName,
   type IclVariant,
   runIclExperiment,
 } from "../lib/icl/mod.ts";
@@ -114,8 +115,7 @@ await runMain(async () => {
       store,
       dir: checkpointDir(undefined, dir),
       // A branch is another experiment than its parent: by default it does not share the parent's name.
-      name: f.name ||
-        `${f.preset}-${cfg.variant}-seed${cfg.seed}${f["branch-from"] ? "-branch" : ""}`,
+      name: f.name || iclRunName(cfg, { preset: f.preset, branch: !!f["branch-from"] }),
       deadline: minutes > 0 ? Date.now() + minutes * 60_000 : undefined,
       extendFrom: f["extend-from"] || undefined,
       branchFrom: f["branch-from"] || undefined,

@@ -18,11 +18,16 @@
  */
 import { markdownTable } from "../lib/plot/mod.ts";
 import { initBackend } from "../lib/backend/backend.ts";
-import { completeSeeds, runScalingSweep, sweepPlan, sweepSummary } from "../lib/scaling/sweep.ts";
-import { loadSweepTokens } from "../lib/scaling/sweep_data.ts";
-import { type ScalingSweepConfig, scalingSweepConfig } from "../lib/scaling/sweep_config.ts";
-import { writeSweepFigures } from "../lib/scaling/sweep_figures.ts";
-import { sweepTokensMarkdown } from "../lib/scaling/sweep_report.ts";
+import {
+  completeSeeds,
+  runScalingSweep,
+  sweepPlan,
+  sweepSummary,
+} from "../lib/scaling/sweep/run.ts";
+import { loadSweepTokens } from "../lib/scaling/sweep/data.ts";
+import { type ScalingSweepConfig, scalingSweepConfig } from "../lib/scaling/sweep/config.ts";
+import { writeSweepFigures } from "../lib/scaling/sweep/figures.ts";
+import { sweepTokensMarkdown } from "../lib/scaling/sweep/report.ts";
 import { openResults } from "../lib/store/results.ts";
 import { useResults } from "../lib/store/paths.ts";
 import {

@@ -100,7 +100,17 @@ export function causalAttention(
   return { out: attentionCore(q, k, v, mask), probs };
 }
 
-/** Only the attention output (no probabilities kept): the training path. */
+/**
+ * Only the attention output (no probabilities kept): the training path.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const q = tf.randomNormal([2, 5, 8]) as tf.Tensor3D; // [B·H, T, headDim]
+ * const out = causalAttentionOut(q, q, q); // [2, 5, 8]
+ * ```
+ */
 export function causalAttentionOut(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D): tf.Tensor3D {
   return attentionCore(q, k, v, causalMask(q.shape[1]));
 }

@@ -33,7 +33,14 @@ let current: BackendInfo | null = null;
 /** Dispatches per WebGPU queue submit the toolkit sets (tfjs's default is 15). */
 export const GPU_SUBMIT_BATCH = 100;
 
-/** Describes the WebGPU adapter, or null when there is none or only a software fallback. */
+/**
+ * Describes the WebGPU adapter, or null when there is none or only a software fallback.
+ *
+ * @example
+ * ```ts
+ * const gpu = await probeWebGPU(); // { name: "…", fallback: false } or null
+ * ```
+ */
 export async function probeWebGPU(): Promise<{ name: string; fallback: boolean } | null> {
   // deno-lint-ignore no-explicit-any
   const gpu = (globalThis.navigator as any)?.gpu;
@@ -152,7 +159,15 @@ function matmulPath(choice: BackendName): Pick<BackendInfo, "matmul" | "blasThre
   return blas ? { matmul: "openblas", blasThreads: blas.threads() } : { matmul: "xnnpack" };
 }
 
-/** The backend chosen by the last {@link initBackend}, or null before it. */
+/**
+ * The backend chosen by the last {@link initBackend}, or null before it.
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * console.log(backendInfo()?.backend);
+ * ```
+ */
 export function backendInfo(): BackendInfo | null {
   return current;
 }

@@ -27,7 +27,7 @@ const originals = new Map<string, tf.KernelConfig | undefined>();
  *
  * @example
  * ```ts
- * import { loadBlas } from "toolkit";
+ * import { loadBlas } from "toolkit/backend";
  *
  * useBlasMatMul(loadBlas()); // OpenBLAS when available
  * useBlasMatMul(null);       // tfjs's kernels again

@@ -7,13 +7,21 @@
  *
  * @module
  */
-export * from "./backend.ts";
+// The public ops and switches only: kernel plumbing (kernel_registry, wasm_heap, simd_kernels,
+// webgpu/) is imported from its own files by the code that needs it.
+export {
+  type BackendInfo,
+  backendInfo,
+  type BackendName,
+  BACKENDS,
+  initBackend,
+  probeWebGPU,
+} from "./backend.ts";
 export * from "./dense.ts";
 export * from "./layer_norm.ts";
 export * from "./gelu.ts";
 export * from "./attention.ts";
 export * from "./embedding.ts";
-export * from "./blas.ts";
-export * from "./blas_matmul.ts";
-export * from "./fast_path.ts";
-export * from "./kernel_registry.ts";
+export { type Blas, loadBlas } from "./blas.ts";
+export { blasInUse, useBlasMatMul } from "./blas_matmul.ts";
+export { fusedKernelsEnabled, setFusedKernels } from "./fast_path.ts";

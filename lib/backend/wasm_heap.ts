@@ -47,6 +47,10 @@ export type WasmKernelFunc = (args: {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const backend = tf.backend() as unknown as WasmBackend;
+ * declare const x: tf.Tensor;
  * const p = byteOffset(backend, x); // x's data at HEAPU8[p …]
  * ```
  */
@@ -68,6 +72,10 @@ export function byteOffset(be: WasmBackend, t: tf.TensorInfo): number {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const backend = tf.backend() as unknown as WasmBackend;
+ * declare const x: tf.Tensor;
  * const first = backend.wasm.HEAPF32[f32Index(backend, x)];
  * ```
  */
@@ -82,6 +90,10 @@ export function f32Index(be: WasmBackend, t: tf.TensorInfo): number {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const backend = tf.backend() as unknown as WasmBackend;
+ * declare const variable: tf.Variable;
  * markWritten(backend, variable); // after writing its memory in place
  * ```
  */
@@ -113,6 +125,7 @@ export function sizeOf(shape: readonly number[]): number {
  *
  * @example
  * ```ts
+ * declare const myIdentity: WasmKernelFunc;
  * const prev = setWasmKernel("Identity", myIdentity);
  * ```
  */
@@ -135,6 +148,9 @@ export function setWasmKernel(
  *
  * @example
  * ```ts
+ * import type { tf } from "toolkit";
+ *
+ * declare const prev: tf.KernelConfig | undefined;
  * restoreWasmKernel("Identity", prev);
  * ```
  */
@@ -149,6 +165,9 @@ export function restoreWasmKernel(kernelName: string, prev: tf.KernelConfig | un
  *
  * @example
  * ```ts
+ * import type { tf } from "toolkit";
+ *
+ * declare const myKernel: WasmKernelFunc, x: tf.Tensor;
  * const [y] = runWasmKernel("MyKernel", myKernel, { x }, { eps: 1e-5 });
  * ```
  */

@@ -35,6 +35,9 @@ export interface LoadedIclRun {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ * import { summarizeIclRun } from "toolkit/icl";
+ *
  * const store = openResults();
  * const id = longestIclRun(store, "cpu-fourBases-seed1");
  * if (id) console.log(summarizeIclRun(store, id).steps);
@@ -56,6 +59,8 @@ export function longestIclRun(store: ResultsStore, name: string): string | undef
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * const run = await loadIclRun(openResults(), "cpu-fourBases-seed1", { dir: "results/checkpoints" });
  * ```
  */
@@ -89,6 +94,9 @@ export async function loadIclRun(
  *
  * @example
  * ```ts
+ * import type { IclRunSummary, PatchMatrix } from "toolkit/icl";
+ *
+ * declare const m: PatchMatrix, summary: IclRunSummary;
  * patchContrast(m, { clusters: conceptClusters(summary.cd_final_per_concept) });
  * ```
  */
@@ -133,6 +141,7 @@ export function conceptClusters(cdPerConcept: number[], threshold = 0.9): number
  *
  * @example
  * ```ts
+ * declare const run: LoadedIclRun;
  * const ms = await patchingByLayer(run, { modes: [["shift", "all"]] });
  * ms.map((m) => [m.layer, patchContrast(m)]);
  * ```
@@ -167,6 +176,9 @@ export async function patchingByLayer(
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * declare const runId: string;
  * const latest = storedPatchByLayer(openResults(), runId);
  * ```
  */
@@ -187,6 +199,9 @@ export function storedPatchByLayer(
  *
  * @example
  * ```ts
+ * import type { PatchMatrix } from "toolkit/icl";
+ *
+ * declare const matrices: PatchMatrix[];
  * console.table(patchByLayerRows(matrices, { clusters: [0, 1, 1, 1] }));
  * ```
  */

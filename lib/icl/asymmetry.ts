@@ -19,6 +19,8 @@ import { iclTask } from "./task.ts";
  *
  * @example
  * ```ts
+ * import { iclConfig } from "toolkit/icl";
+ *
  * yConcept(iclConfig("cpu")); // 0
  * yConcept(iclConfig("cpu", { task: { yToken: "separate" } })); // null
  * ```
@@ -59,6 +61,8 @@ export interface AsymmetryRow {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * console.table(asymmetryRows(openResults(), ["icl_synthetic-cpu-fourBases-seed1-y-in-B1-…"]));
  * ```
  */

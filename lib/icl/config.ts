@@ -52,7 +52,14 @@ export interface IclConfig {
   knnK: number;
 }
 
-/** Log-spaced epochs 1 … max (rounded, unique), the paper's log-scale x-axis. */
+/**
+ * Log-spaced epochs 1 … max (rounded, unique), the paper's log-scale x-axis.
+ *
+ * @example
+ * ```ts
+ * logEpochs(100, 2); // [1, 3, 10, 32, 100]
+ * ```
+ */
 export function logEpochs(max: number, perDecade = 6): number[] {
   const out = new Set<number>();
   const n = Math.ceil(Math.log10(Math.max(1, max)) * perDecade);

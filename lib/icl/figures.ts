@@ -27,6 +27,9 @@ function names(store: ResultsStore, runId: string): string[] {
  *
  * @example
  * ```ts
+ * import { type ResultsStore, show } from "toolkit";
+ *
+ * declare const store: ResultsStore, runId: string;
  * await show(mseCurveFigure(store, runId));
  * ```
  */
@@ -55,6 +58,9 @@ export function mseCurveFigure(
  *
  * @example
  * ```ts
+ * import { type ResultsStore, show } from "toolkit";
+ *
+ * declare const store: ResultsStore, runId: string;
  * await show(cdCurveFigure(store, runId, { layer: 2 }));
  * ```
  */
@@ -90,6 +96,9 @@ export function cdCurveFigure(
  *
  * @example
  * ```ts
+ * import { type ResultsStore, show } from "toolkit";
+ *
+ * declare const store: ResultsStore, runId: string;
  * await show(cdByLayerFigure(store, runId));
  * ```
  */
@@ -125,6 +134,9 @@ export function cdByLayerFigure(
  *
  * @example
  * ```ts
+ * import { type ResultsStore, show } from "toolkit";
+ *
+ * declare const store: ResultsStore, runId: string;
  * await show(umapFigure(store, runId));
  * ```
  */
@@ -143,7 +155,17 @@ export function umapFigure(store: ResultsStore, runId: string): VegaLiteSpec {
   return concat(panels, { title: "UMAP of layer representations" });
 }
 
-/** Rows of one patching matrix (source × target ΔMSE). */
+/**
+ * Rows of one patching matrix (source × target ΔMSE).
+ *
+ * @example
+ * ```ts
+ * import type { PatchMatrix } from "toolkit/icl";
+ *
+ * declare const matrix: PatchMatrix;
+ * const rows = patchRows(matrix, ["A", "B", "C", "D"]);
+ * ```
+ */
 export function patchRows(p: PatchMatrix, conceptNames: string[]): Row[] {
   // Rounded to 1e-4: float noise (e.g. the shift diagonal, exactly 0 in exact arithmetic) would
   // otherwise print as 1e-10.
@@ -162,6 +184,9 @@ export function patchRows(p: PatchMatrix, conceptNames: string[]): Row[] {
  *
  * @example
  * ```ts
+ * import { type ResultsStore, show } from "toolkit";
+ *
+ * declare const store: ResultsStore, runId: string;
  * await show(patchFigure(store, runId, { mode: "shift", scope: "query" }));
  * ```
  */
@@ -196,6 +221,10 @@ export function patchFigure(
  *
  * @example
  * ```ts
+ * import { show } from "toolkit";
+ * import { type LoadedIclRun, patchingByLayer } from "toolkit/icl";
+ *
+ * declare const run: LoadedIclRun;
  * await show(patchLayersFigure(await patchingByLayer(run), ["A", "B", "C", "D"], { mode: "shift" }));
  * ```
  */
@@ -226,6 +255,9 @@ export function patchLayersFigure(
  *
  * @example
  * ```ts
+ * import { type ResultsStore, show } from "toolkit";
+ *
+ * declare const store: ResultsStore, runId: string;
  * await show(examplesFigure(store, runId));
  * ```
  */
@@ -258,6 +290,9 @@ export function examplesFigure(store: ResultsStore, runId: string): VegaLiteSpec
  *
  * @example
  * ```ts
+ * import { type ResultsStore, show } from "toolkit";
+ *
+ * declare const store: ResultsStore, runId: string;
  * await show(headAblationFigure(store, runId));
  * ```
  */
@@ -283,6 +318,9 @@ export function headAblationFigure(store: ResultsStore, runId: string): VegaLite
  *
  * @example
  * ```ts
+ * import { type ResultsStore, show } from "toolkit";
+ *
+ * declare const store: ResultsStore, runIds: string[], parentId: string, branchId: string;
  * await show(seedsFigure(store, runIds));
  * await show(seedsFigure(store, [parentId, branchId], { titles: ["lr 1e-3", "lr 3e-4"], title: "lr" }));
  * ```
@@ -306,6 +344,9 @@ export function seedsFigure(
  *
  * @example
  * ```ts
+ * import type { ResultsStore } from "toolkit";
+ *
+ * declare const store: ResultsStore, runId: string;
  * const paths = await writeIclFigures(store, runId, "results/figures/icl_seed0");
  * ```
  */

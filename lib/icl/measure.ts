@@ -17,6 +17,7 @@ import {
   disposePatchHooks,
   type PatchMode,
 } from "../interventions/patching.ts";
+import { ablateEachHead } from "../interventions/ablation.ts";
 
 /** Splits a batch into sub-batches of at most `size` sequences (bounded memory in evaluation). */
 function* chunks(
@@ -47,6 +48,10 @@ function* chunks(
  *
  * @example
  * ```ts
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, task: RegressionTask;
  * const se = await squaredErrors(model, task.testSet());
  * ```
  */
@@ -86,6 +91,10 @@ export interface ConceptMse {
  *
  * @example
  * ```ts
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, task: RegressionTask, test: RegressionBatch;
  * const m = conceptMse(await squaredErrors(model, test), test, task);
  * ```
  */
@@ -127,6 +136,10 @@ export function conceptMse(
  *
  * @example
  * ```ts
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, set: RegressionBatch;
  * const reps = await layerRepresentations(model, set, { positions: [38, 39] });
  * ```
  */
@@ -157,7 +170,15 @@ export async function layerRepresentations(
   return out;
 }
 
-/** Picks position p (index into the captured positions) out of [n, P, d] states → [n, d]. */
+/**
+ * Picks position p (index into the captured positions) out of [n, P, d] states → [n, d].
+ *
+ * @example
+ * ```ts
+ * declare const states: Float32Array; // [n = 8, P = 2, d = 16]
+ * const y = selectPosition(states, 8, 2, 16, 1); // [8, 16]
+ * ```
+ */
 export function selectPosition(
   states: Float32Array,
   n: number,
@@ -175,7 +196,10 @@ export function selectPosition(
  *
  * @example
  * ```ts
- * const cd = conceptDecodability(reps, set, { d: 64, positionIndex: 1, nPositions: 2 });
+ * import type { RegressionBatch } from "toolkit/data";
+ *
+ * declare const reps: Float32Array[], set: RegressionBatch;
+ * const cd = conceptDecodability(reps, set, { d: 64, positionIndex: 1, nPositions: 2, nConcepts: 4 });
  * ```
  */
 export function conceptDecodability(
@@ -211,6 +235,10 @@ export interface PatchMatrix {
  *
  * @example
  * ```ts
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, task: RegressionTask, set: RegressionBatch;
  * const m = await patchingMatrix(model, set, task, { layer: 3, mode: "shift", scope: "query", meansFrom: set });
  * ```
  */
@@ -250,7 +278,17 @@ export async function patchingMatrix(
   return { layer: opts.layer, mode: opts.mode, scope: opts.scope, clean, delta };
 }
 
-/** The sequences of a batch at the given indices, as a new batch. */
+/**
+ * The sequences of a batch at the given indices, as a new batch.
+ *
+ * @example
+ * ```ts
+ * import type { RegressionBatch } from "toolkit/data";
+ *
+ * declare const batch: RegressionBatch;
+ * const firstTwo = subBatch(batch, [0, 1]);
+ * ```
+ */
 export function subBatch(batch: RegressionBatch, idx: number[]): RegressionBatch {
   const { nPoints: n, dim: D } = batch;
   const pick = (a: Float32Array, w: number) => {
@@ -282,10 +320,14 @@ export interface HeadAblationRow {
 
 /**
  * Zeroes one attention head at a time and records the change of each concept's normalised MSE
- * (all predictions).
+ * (all predictions): {@link ablateEachHead} with paper 1's measurement.
  *
  * @example
  * ```ts
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, task: RegressionTask, set: RegressionBatch;
  * const rows = await headAblation(model, set, task);
  * ```
  */
@@ -294,17 +336,9 @@ export async function headAblation(
   batch: RegressionBatch,
   task: Pick<RegressionTask, "nConcepts" | "conceptNormalisers" | "normaliser">,
 ): Promise<HeadAblationRow[]> {
-  const clean = conceptMse(await squaredErrors(model, batch), batch, task).perConcept;
-  const rows: HeadAblationRow[] = [];
-  for (let l = 1; l <= model.config.nLayers; l++) {
-    for (let h = 0; h < model.config.nHeads; h++) {
-      const se = await squaredErrors(model, batch, {
-        hooks: () => ({ ablateHeads: [{ layer: l, head: h }] }),
-      });
-      conceptMse(se, batch, task).perConcept.forEach((m, c) =>
-        rows.push({ layer: l, head: h, concept: c, delta: m - clean[c] })
-      );
-    }
-  }
-  return rows;
+  const mse = async (hooks: ForwardHooks | undefined) =>
+    conceptMse(await squaredErrors(model, batch, { hooks: () => hooks }), batch, task).perConcept;
+  return (await ablateEachHead(model.config, mse)).flatMap(({ layer, head, delta }) =>
+    delta.map((d, concept) => ({ layer, head, concept, delta: d }))
+  );
 }

@@ -1,5 +1,6 @@
 /** Paper 1, synthetic: experiment config and presets, measurements, the training pipeline, summaries. @module */
 export * from "./config.ts";
+export * from "./names.ts";
 export * from "./measure.ts";
 export * from "./task.ts";
 export * from "./experiment.ts";

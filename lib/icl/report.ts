@@ -104,13 +104,33 @@ export function firstSeparation(
   return null;
 }
 
-/** Reads every `eval@STEP` artifact of a run, in step order. */
+/**
+ * Reads every `eval@STEP` artifact of a run, in step order.
+ *
+ * @example
+ * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * declare const runId: string;
+ * for (const e of iclEvals(openResults(), runId)) console.log(e.epoch, e.mse.overall);
+ * ```
+ */
 export function iclEvals(store: ResultsStore, runId: string): IclEval[] {
   return store.artifactNames(runId).filter((n) => n.startsWith("eval@"))
     .map((n) => store.artifact<IclEval>(runId, n)!).sort((a, b) => a.step - b.step);
 }
 
-/** Reads every `snapshot@STEP` artifact of a run, in step order. */
+/**
+ * Reads every `snapshot@STEP` artifact of a run, in step order.
+ *
+ * @example
+ * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * declare const runId: string;
+ * const last = iclSnapshots(openResults(), runId).at(-1);
+ * ```
+ */
 export function iclSnapshots(
   store: ResultsStore,
   runId: string,
@@ -152,6 +172,9 @@ export function dropEpoch(
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * declare const runId: string;
  * const s = summarizeIclRun(openResults(), runId);
  * ```
  */
@@ -214,6 +237,8 @@ export function summarizeIclRun(store: ResultsStore, runId: string): IclRunSumma
  *
  * @example
  * ```ts
+ * import { iclConfig } from "toolkit/icl";
+ *
  * const scale = conceptTestScale(iclConfig("cpu")); // ≈ [1.0, 0.9, 1.0, 1.0]
  * ```
  */
@@ -236,6 +261,9 @@ export function conceptTestScale(cfg: IclConfig): number[] {
  *
  * @example
  * ```ts
+ * import type { RegressionBatch, RegressionTask } from "toolkit/data";
+ *
+ * declare const test: RegressionBatch, task: RegressionTask;
  * const b = baselineMse(test, task);
  * ```
  */

@@ -10,6 +10,7 @@ import { markdownTable } from "../plot/display.ts";
 import { iclConfig } from "./config.ts";
 import { ICL_EXPERIMENT } from "./config.ts";
 import { runIclExperiment } from "./experiment.ts";
+import { iclRunName } from "./names.ts";
 import { writeIclFigures } from "./figures.ts";
 import {
   CONVERGED_MSE_FACTOR,
@@ -52,7 +53,17 @@ function patchingRow(label: string, mode: string, delta: number[][], note: strin
   };
 }
 
-/** Acceptance checks of one run, as comparison rows (qualitative, so `verdict` is match/differs). */
+/**
+ * Acceptance checks of one run, as comparison rows (qualitative, so `verdict` is match/differs).
+ *
+ * @example
+ * ```ts
+ * import type { IclRunSummary } from "toolkit/icl";
+ *
+ * declare const summary: IclRunSummary;
+ * console.table(iclChecks(summary, "cpu seed 0"));
+ * ```
+ */
 export function iclChecks(s: IclRunSummary, label: string): Comparison[] {
   const minCd = Math.min(...s.cd_final_per_concept);
   const converged = CONVERGED_MSE_FACTOR * s.oracle_mse;
@@ -106,6 +117,8 @@ export function iclChecks(s: IclRunSummary, label: string): Comparison[] {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * const section = await reproduce({ outDir: "results/figures", preset: "smoke", store: openResults(":memory:") });
  * ```
  */
@@ -116,7 +129,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   const quick = await runIclExperiment(cfg, {
     store: opts.store,
     dir,
-    name: `${preset}-fourBases-seed${cfg.seed}`,
+    name: iclRunName(cfg, { preset }),
     progress: true,
   });
   const figures = await writeIclFigures(opts.store, quick.runId, `${opts.outDir}/icl_${preset}`);

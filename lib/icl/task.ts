@@ -14,6 +14,8 @@ import type { IclConfig } from "./config.ts";
  *
  * @example
  * ```ts
+ * import { iclConfig } from "toolkit/icl";
+ *
  * const task = iclTask(iclConfig("cpu"));
  * ```
  */

@@ -20,7 +20,7 @@ export type IclLmTasks = Map<IclLmTaskName, ConceptTask>;
  *
  * @example
  * ```ts
- * import { iclLmConfig } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
  * const tasks = await loadIclLmTasks(iclLmConfig("smoke"));
  * tasks.get("bitwise")!.concepts; // ["AND", …, "XNOR", "Null"]
@@ -67,7 +67,7 @@ export function taskTokenizer(kind: "bytes" | "chars", tasks: IclLmTasks): TextT
  *
  * @example
  * ```ts
- * import { ByteTokenizer } from "toolkit";
+ * import { ByteTokenizer } from "toolkit/text";
  *
  * const { ids, flags } = encodeWithLossFlags(new ByteTokenizer(), "example:a->b\n", "outputs");
  * // flags: 0 for "example:a->", 1 for "b\n"
@@ -134,8 +134,8 @@ export function packRows(
  *
  * @example
  * ```ts
- * import { ByteTokenizer } from "toolkit";
  * import type { CausalLm } from "toolkit";
+ * import { ByteTokenizer } from "toolkit/text";
  *
  * declare const tasks: IclLmTasks, model: CausalLm;
  * const b = promptBatch(tasks, new ByteTokenizer(), 1, { tokensPerStep: 2048, shots: [1, 4], lossOn: "outputs", maxLen: 512, seed: 0 });
@@ -202,7 +202,7 @@ export interface EncodedPrompt {
  *
  * @example
  * ```ts
- * import type { TextTokenizer } from "toolkit";
+ * import type { TextTokenizer } from "toolkit/text";
  *
  * declare const tasks: IclLmTasks, tok: TextTokenizer;
  * const prompts = encodeEvalPrompts("bitwise", tasks.get("bitwise")!, tok, { shots: [1, 4, 10], perConcept: 40, seed: 0 });

@@ -54,7 +54,8 @@ export interface PromptRun {
  *
  * @example
  * ```ts
- * import type { CausalLm, EncodedPrompt } from "toolkit";
+ * import type { CausalLm } from "toolkit";
+ * import type { EncodedPrompt } from "toolkit/icl-lm";
  *
  * declare const model: CausalLm, prompts: EncodedPrompt[];
  * const run = await runPrompts(model, prompts, { capture: true });

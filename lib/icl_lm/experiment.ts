@@ -13,7 +13,7 @@ import type { CausalLm } from "../model/causal_lm.ts";
 import { loadHfCheckpoint } from "../model/hf_loader.ts";
 import { umapEmbedding, type UmapRow } from "../probes/umap.ts";
 import { checkpointDir, checkpointPath } from "../store/paths.ts";
-import { configHash, type ResultsStore } from "../store/results.ts";
+import { type ResultsStore, runIdOf } from "../store/results.ts";
 import type { TextTokenizer } from "../text/tokenizer.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { IclLmConfig, IclLmTaskName } from "./config.ts";
@@ -88,7 +88,8 @@ export interface RunIclLmOptions {
  *
  * @example
  * ```ts
- * import { iclLmConfig, openResults } from "toolkit";
+ * import { openResults } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
  * const res = await runIclLm(iclLmConfig("smoke"), { store: openResults(":memory:"), name: "smoke" });
  * console.log(res.summary.td_layer, res.summary.r2);
@@ -96,175 +97,32 @@ export interface RunIclLmOptions {
  */
 export async function runIclLm(cfg: IclLmConfig, opts: RunIclLmOptions): Promise<IclLmResult> {
   const { store } = opts;
-  const log = opts.log ?? (() => {});
-  const seconds: Record<string, number> = {};
-  let t0 = performance.now();
-  const lap = (what: string) => {
-    seconds[what] = Math.round((performance.now() - t0) / 100) / 10;
-    t0 = performance.now();
-    log(`[icl-lm] ${what}: ${seconds[what]} s`);
-  };
   const runId = store.startRun({
     experiment: "icl_lm",
     name: opts.name ?? "run",
     config: iclLmRunConfig(cfg, opts.checkpoint),
   });
-  const ckptDir = opts.checkpointDir ?? checkpointDir("icl_lm");
+  const seconds: Record<string, number> = {};
+  const ctx = { cfg, opts, store, runId, lap: lapTimer(seconds, opts.log) };
   try {
     const tasks = await loadIclLmTasks(cfg);
-    let model: CausalLm, tokenizer: TextTokenizer, source: string;
-    let history: { step: number; loss: number }[] = [];
-    let trainAccuracy: IclLmResult["trainAccuracy"] = [];
-    if (opts.checkpoint) {
-      const hf = await loadHfCheckpoint(opts.checkpoint);
-      if (!hf.tokenizer) throw new Error(`${opts.checkpoint} has no tokenizer.json`);
-      model = hf.model,
-        tokenizer = hf.tokenizer,
-        source = `${hf.family} checkpoint ${opts.checkpoint}`;
-    } else {
-      // the LM's run and checkpoint are keyed by its training config only, so changing what
-      // is measured (or how it is finetuned) reuses the trained LM
-      const lmRun = store.startRun({
-        experiment: "icl_lm_lm",
-        name: "train",
-        config: taskLmTrainingConfig(cfg),
-      });
-      const lm = await trainTaskLm(cfg, {
-        tasks,
-        store,
-        runId: lmRun,
-        checkpointPath: checkpointPath(lmRun, ckptDir),
-        progress: opts.progress,
-      });
-      store.finishRun(lmRun, { step: lm.train.step, finalLoss: lm.train.finalLoss });
-      model = lm.model, tokenizer = lm.tokenizer;
-      // from the DB, so a resumed run's curve starts at step 1
-      history = store.metrics(lmRun, { name: "train_loss" }).map((r) => ({
-        step: r.step,
-        loss: r.value,
-      }));
-      trainAccuracy = store.metrics(lmRun).filter((r) => r.name.startsWith("acc_"))
-        .map((r) => ({ step: r.step, task: r.name.slice(4), accuracy: r.value }));
-      source = `task LM trained here (${lm.train.step} steps)`;
-    }
-    lap(opts.checkpoint ? "load" : "train");
-    const mode = cfg.accuracyMode === "auto"
-      ? (tokenizer.name === "bytes" || tokenizer.name === "chars" ? "teacherForced" : "greedy")
-      : cfg.accuracyMode;
-    const measureOpts: MeasureOptions = {
-      mode,
-      decode: (ids) => tokenizer.decode(ids),
-      // the forward pass returns logits at every position: keep B·T·V within 64M floats (a
-      // 50,257-token vocabulary allows ≈1,300 tokens per pass)
-      tokensPerBatch: Math.max(
-        1,
-        Math.min(cfg.evalTokensPerBatch, Math.floor(2 ** 26 / model.config.vocabSize)),
-      ),
-      maxNew: cfg.maxNewTokens,
-      k: cfg.knnK,
-      includeNull: cfg.tdIncludesNull,
-    };
-    const prompts = new Map<IclLmTaskName, EncodedPrompt[]>();
-    for (const [name, task] of tasks) {
-      const p = encodeEvalPrompts(name, task, tokenizer, {
-        shots: cfg.evalShots,
-        perConcept: cfg.perConcept,
-        seed: cfg.seed + 1,
-        addSpecialTokens: !!opts.checkpoint,
-      });
-      const longest = Math.max(
-        ...p.map((x) =>
-          x.promptIds.length +
-          Math.max(x.targetIds.length, mode === "greedy" ? cfg.maxNewTokens : 0)
-        ),
-      );
-      if (longest > model.config.maxLen) {
-        throw new ConfigError(
-          "model.maxLen",
-          `>= ${longest} (the longest ${name} evaluation prompt and answer)`,
-          model.config.maxLen,
-        );
-      }
-      prompts.set(name, p);
-    }
-
-    const base: TaskMeasurement[] = [];
-    const interventions: Record<string, InterventionResult> = {};
-    const umap: Record<string, UmapRow[]> = {};
-    for (const [name, task] of tasks) {
-      const p = prompts.get(name)!;
-      const { measurement, run } = await measureTask(model, name, task.concepts, p, measureOpts);
-      base.push(measurement);
-      store.setArtifact(runId, `measure:base:${name}`, measurement);
-      umap[name] = await umapAtLayer(
-        run.states[measurement.tdLayer],
-        p,
-        model.config.dModel,
-        task.concepts,
-        cfg.seed,
-      );
-      store.setArtifact(runId, `umap:${name}`, umap[name]);
-      lap(`measure ${name}`);
-      interventions[name] = await meanInterventions(model, p, run, {
-        layer: measurement.tdLayer,
-        concepts: task.concepts,
-        tdPerConcept: measurement.tdPerConcept,
-        ...measureOpts,
-      });
-      store.setArtifact(runId, `intervention:${name}`, interventions[name]);
-      lap(`intervene ${name}`);
-    }
-
-    let finetuned: IclLmResult["finetuned"] = null;
-    const armLayers: Record<string, number[]> = {};
-    if (!opts.skipFinetune) {
-      finetuned = { first: [], last: [] };
-      for (const which of ["first", "last"] as const) {
-        const armRun = store.startRun({
-          experiment: "icl_lm_lora",
-          name: which,
-          config: { ...loraTrainingConfig(cfg), checkpoint: opts.checkpoint ?? null, which },
-        });
-        const arm = await loraFinetune(model, tasks, tokenizer, cfg, which, {
-          store,
-          runId: armRun,
-          checkpointPath: checkpointPath(armRun, ckptDir),
-          progress: opts.progress,
-        });
-        armLayers[which] = arm.layers;
-        lap(`finetune ${which}`);
-        try {
-          for (const [name, task] of tasks) {
-            const b = base.find((m) => m.task === name)!;
-            const { measurement } = await measureTask(
-              model,
-              name,
-              task.concepts,
-              prompts.get(name)!,
-              {
-                ...measureOpts,
-                tdLayer: b.tdLayer,
-                adapters: arm.lora.adapters,
-              },
-            );
-            finetuned[which].push(measurement);
-            store.setArtifact(runId, `measure:${which}:${name}`, measurement);
-          }
-        } finally {
-          disposeLora(arm.lora);
-        }
-        store.finishRun(armRun, { layers: arm.layers, finalLoss: arm.train.finalLoss });
-        lap(`measure after ${which}`);
-      }
-    }
-
+    const lm = await obtainLm(ctx, tasks);
+    ctx.lap(opts.checkpoint ? "load" : "train");
+    const { model } = lm;
+    const measureOpts = measureOptionsFor(cfg, lm);
+    const run = { ...ctx, ...lm, tasks, measureOpts, prompts: encodeAll(ctx, tasks, lm) };
+    const { base, interventions, umap } = await measureBase(run);
+    const { finetuned, armLayers } = opts.skipFinetune
+      ? { finetuned: null, armLayers: {} }
+      : await finetuneArms(run, base);
     const nParams = Object.values(model.params).reduce((s, v) => s + v.size, 0);
     const summary = summarizeIclLm(base, interventions, finetuned, armLayers, {
-      source,
+      source: lm.source,
       nLayers: model.config.nLayers,
       dModel: model.config.dModel,
       params: nParams,
     }, seconds);
+    const { history, trainAccuracy } = lm;
     store.setArtifact(runId, "history", history);
     store.setArtifact(runId, "train_accuracy", trainAccuracy);
     store.finishRun(runId, summary);
@@ -274,6 +132,214 @@ export async function runIclLm(cfg: IclLmConfig, opts: RunIclLmOptions): Promise
     store.finishRun(runId, { error: String(e) }, "failed");
     throw e;
   }
+}
+
+/** A run's fixed context, shared by its steps. */
+interface IclLmRunContext {
+  cfg: IclLmConfig;
+  opts: RunIclLmOptions;
+  store: ResultsStore;
+  runId: string;
+  /** Records the seconds since the previous lap under `what` (the summary's `seconds`). */
+  lap: (what: string) => void;
+}
+
+/** The model under study, its tokenizer, and (for the task LM trained here) its training record. */
+interface ObtainedLm {
+  model: CausalLm;
+  tokenizer: TextTokenizer;
+  source: string;
+  history: IclLmResult["history"];
+  trainAccuracy: IclLmResult["trainAccuracy"];
+}
+
+/** The context with the model, its tasks and their encoded evaluation prompts. */
+interface IclLmMeasuredRun extends IclLmRunContext, ObtainedLm {
+  tasks: IclLmTasks;
+  measureOpts: MeasureOptions;
+  prompts: Map<IclLmTaskName, EncodedPrompt[]>;
+}
+
+type IclLmTasks = Awaited<ReturnType<typeof loadIclLmTasks>>;
+
+function lapTimer(seconds: Record<string, number>, log: (line: string) => void = () => {}) {
+  let t0 = performance.now();
+  return (what: string) => {
+    seconds[what] = Math.round((performance.now() - t0) / 100) / 10;
+    t0 = performance.now();
+    log(`[icl-lm] ${what}: ${seconds[what]} s`);
+  };
+}
+
+/** Loads the Hugging Face checkpoint of `opts.checkpoint`, or trains (resumes, reuses) the task LM. */
+async function obtainLm(ctx: IclLmRunContext, tasks: IclLmTasks): Promise<ObtainedLm> {
+  const { cfg, opts, store } = ctx;
+  if (opts.checkpoint) {
+    const hf = await loadHfCheckpoint(opts.checkpoint);
+    if (!hf.tokenizer) throw new Error(`${opts.checkpoint} has no tokenizer.json`);
+    const source = `${hf.family} checkpoint ${opts.checkpoint}`;
+    return { model: hf.model, tokenizer: hf.tokenizer, source, history: [], trainAccuracy: [] };
+  }
+  // the LM's run and checkpoint are keyed by its training config only, so changing what
+  // is measured (or how it is finetuned) reuses the trained LM
+  const lmRun = store.startRun({
+    experiment: "icl_lm_lm",
+    name: "train",
+    config: taskLmTrainingConfig(cfg),
+  });
+  const lm = await trainTaskLm(cfg, {
+    tasks,
+    store,
+    runId: lmRun,
+    checkpointPath: checkpointPath(lmRun, opts.checkpointDir ?? checkpointDir("icl_lm")),
+    progress: opts.progress,
+  });
+  store.finishRun(lmRun, { step: lm.train.step, finalLoss: lm.train.finalLoss });
+  return {
+    model: lm.model,
+    tokenizer: lm.tokenizer,
+    source: `task LM trained here (${lm.train.step} steps)`,
+    // from the DB, so a resumed run's curve starts at step 1
+    history: store.metrics(lmRun, { name: "train_loss" }).map((r) => ({
+      step: r.step,
+      loss: r.value,
+    })),
+    trainAccuracy: store.metrics(lmRun).filter((r) => r.name.startsWith("acc_"))
+      .map((r) => ({ step: r.step, task: r.name.slice(4), accuracy: r.value })),
+  };
+}
+
+/** How answers are scored and how many tokens a forward pass may hold, for this model. */
+function measureOptionsFor(cfg: IclLmConfig, lm: ObtainedLm): MeasureOptions {
+  const { model, tokenizer } = lm;
+  return {
+    mode: cfg.accuracyMode === "auto"
+      ? (tokenizer.name === "bytes" || tokenizer.name === "chars" ? "teacherForced" : "greedy")
+      : cfg.accuracyMode,
+    decode: (ids) => tokenizer.decode(ids),
+    // the forward pass returns logits at every position: keep B·T·V within 64M floats (a
+    // 50,257-token vocabulary allows ≈1,300 tokens per pass)
+    tokensPerBatch: Math.max(
+      1,
+      Math.min(cfg.evalTokensPerBatch, Math.floor(2 ** 26 / model.config.vocabSize)),
+    ),
+    maxNew: cfg.maxNewTokens,
+    k: cfg.knnK,
+    includeNull: cfg.tdIncludesNull,
+  };
+}
+
+/** Every task's evaluation prompts, refused up front when one would not fit the model. */
+function encodeAll(
+  ctx: IclLmRunContext,
+  tasks: IclLmTasks,
+  lm: ObtainedLm,
+): Map<IclLmTaskName, EncodedPrompt[]> {
+  const { cfg, opts } = ctx, { model, tokenizer } = lm;
+  const mode = measureOptionsFor(cfg, lm).mode;
+  const prompts = new Map<IclLmTaskName, EncodedPrompt[]>();
+  for (const [name, task] of tasks) {
+    const p = encodeEvalPrompts(name, task, tokenizer, {
+      shots: cfg.evalShots,
+      perConcept: cfg.perConcept,
+      seed: cfg.seed + 1,
+      addSpecialTokens: !!opts.checkpoint,
+    });
+    const longest = Math.max(
+      ...p.map((x) =>
+        x.promptIds.length +
+        Math.max(x.targetIds.length, mode === "greedy" ? cfg.maxNewTokens : 0)
+      ),
+    );
+    if (longest > model.config.maxLen) {
+      throw new ConfigError(
+        "model.maxLen",
+        `>= ${longest} (the longest ${name} evaluation prompt and answer)`,
+        model.config.maxLen,
+      );
+    }
+    prompts.set(name, p);
+  }
+  return prompts;
+}
+
+/** Per task: TD and accuracy of the base model, UMAP at its TD layer, the mean interventions. */
+async function measureBase(run: IclLmMeasuredRun) {
+  const { cfg, store, runId, model, measureOpts } = run;
+  const base: TaskMeasurement[] = [];
+  const interventions: Record<string, InterventionResult> = {};
+  const umap: Record<string, UmapRow[]> = {};
+  for (const [name, task] of run.tasks) {
+    const p = run.prompts.get(name)!;
+    const { measurement, run: states } = await measureTask(
+      model,
+      name,
+      task.concepts,
+      p,
+      measureOpts,
+    );
+    base.push(measurement);
+    store.setArtifact(runId, `measure:base:${name}`, measurement);
+    umap[name] = await umapAtLayer(
+      states.states[measurement.tdLayer],
+      p,
+      model.config.dModel,
+      task.concepts,
+      cfg.seed,
+    );
+    store.setArtifact(runId, `umap:${name}`, umap[name]);
+    run.lap(`measure ${name}`);
+    interventions[name] = await meanInterventions(model, p, states, {
+      layer: measurement.tdLayer,
+      concepts: task.concepts,
+      tdPerConcept: measurement.tdPerConcept,
+      ...measureOpts,
+    });
+    store.setArtifact(runId, `intervention:${name}`, interventions[name]);
+    run.lap(`intervene ${name}`);
+  }
+  return { base, interventions, umap };
+}
+
+/** The LoRA arms (first / last third of the layers): finetune, then measure at the base TD layer. */
+async function finetuneArms(run: IclLmMeasuredRun, base: TaskMeasurement[]) {
+  const { cfg, opts, store, runId, model, tasks } = run;
+  const finetuned: NonNullable<IclLmResult["finetuned"]> = { first: [], last: [] };
+  const armLayers: Record<string, number[]> = {};
+  for (const which of ["first", "last"] as const) {
+    const armRun = store.startRun({
+      experiment: "icl_lm_lora",
+      name: which,
+      config: { ...loraTrainingConfig(cfg), checkpoint: opts.checkpoint ?? null, which },
+    });
+    const arm = await loraFinetune(model, tasks, run.tokenizer, cfg, which, {
+      store,
+      runId: armRun,
+      checkpointPath: checkpointPath(armRun, opts.checkpointDir ?? checkpointDir("icl_lm")),
+      progress: opts.progress,
+    });
+    armLayers[which] = arm.layers;
+    run.lap(`finetune ${which}`);
+    try {
+      for (const [name, task] of tasks) {
+        const b = base.find((m) => m.task === name)!;
+        const { measurement } = await measureTask(
+          model,
+          name,
+          task.concepts,
+          run.prompts.get(name)!,
+          { ...run.measureOpts, tdLayer: b.tdLayer, adapters: arm.lora.adapters },
+        );
+        finetuned[which].push(measurement);
+        store.setArtifact(runId, `measure:${which}:${name}`, measurement);
+      }
+    } finally {
+      disposeLora(arm.lora);
+    }
+    store.finishRun(armRun, { layers: arm.layers, finalLoss: arm.train.finalLoss });
+    run.lap(`measure after ${which}`);
+  }
+  return { finetuned, armLayers };
 }
 
 /** UMAP rows of the states of the largest shot count's prompts (labels: concept names). */
@@ -301,9 +367,10 @@ function umapAtLayer(
  *
  * @example
  * ```ts
- * import { configHash, iclLmConfig } from "toolkit";
+ * import { runIdOf } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
- * const id = `icl_lm_lm-train-${configHash(taskLmTrainingConfig(iclLmConfig("cpu")))}`;
+ * const id = runIdOf({ experiment: "icl_lm_lm", name: "train", config: taskLmTrainingConfig(iclLmConfig("cpu")) });
  * ```
  */
 export function taskLmTrainingConfig(cfg: IclLmConfig): Partial<IclLmConfig> {
@@ -353,9 +420,10 @@ function loraTrainingConfig(cfg: IclLmConfig): Partial<IclLmConfig> {
  *
  * @example
  * ```ts
- * import { configHash, iclLmConfig } from "toolkit";
+ * import { runIdOf } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
- * const id = `icl_lm-cpu-${configHash(iclLmRunConfig(iclLmConfig("cpu")))}`;
+ * const id = runIdOf({ experiment: "icl_lm", name: "cpu", config: iclLmRunConfig(iclLmConfig("cpu")) });
  * ```
  */
 export function iclLmRunConfig(
@@ -371,7 +439,8 @@ export function iclLmRunConfig(
  *
  * @example
  * ```ts
- * import { iclLmConfig, openResults } from "toolkit";
+ * import { openResults } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
  * const res = loadIclLmRun(openResults(), iclLmConfig("cpu"), { name: "cpu" });
  * ```
@@ -381,7 +450,8 @@ export function loadIclLmRun(
   cfg: IclLmConfig,
   opts: { name?: string; checkpoint?: string } = {},
 ): IclLmResult | null {
-  const runId = `icl_lm-${opts.name ?? "run"}-${configHash(iclLmRunConfig(cfg, opts.checkpoint))}`;
+  const config = iclLmRunConfig(cfg, opts.checkpoint);
+  const runId = runIdOf({ experiment: "icl_lm", name: opts.name, config });
   const run = store.run(runId);
   if (!run || run.status !== "done") return null;
   const arms = run.summary.finetune
@@ -417,7 +487,8 @@ export function loadIclLmRun(
  *
  * @example
  * ```ts
- * import { iclLmConfig, openResults } from "toolkit";
+ * import { openResults } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
  * const res = await loadOrRunIclLm(iclLmConfig("smoke"), { store: openResults(), name: "smoke" });
  * ```
@@ -435,7 +506,7 @@ export async function loadOrRunIclLm(
  *
  * @example
  * ```ts
- * import type { InterventionResult, TaskMeasurement } from "toolkit";
+ * import type { InterventionResult, TaskMeasurement } from "toolkit/icl-lm";
  *
  * declare const base: TaskMeasurement[], interventions: Record<string, InterventionResult>;
  * const s = summarizeIclLm(base, interventions, null, {}, { source: "x", nLayers: 6, dModel: 96, params: 0 }, {});

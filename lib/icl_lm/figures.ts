@@ -30,7 +30,7 @@ const paperKey = (task: string) => task as TaskKey;
  *
  * @example
  * ```ts
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * const rows = iclLmTdLayerRows(result); // [{ task: "pos", shots: "k=1", layer: 0, td: 0.14 }, …]
@@ -49,7 +49,7 @@ export function iclLmTdLayerRows(res: Pick<IclLmResult, "base">): Row[] {
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * await show(iclLmTdLayerFigure(result));
@@ -80,7 +80,7 @@ export function iclLmTdLayerFigure(res: Pick<IclLmResult, "base">): VegaLiteSpec
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * await show(iclLmUmapFigure(result));
@@ -106,7 +106,7 @@ export function iclLmUmapFigure(res: Pick<IclLmResult, "umap" | "base">): VegaLi
  *
  * @example
  * ```ts
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * const { points, lines } = iclLmTdAccuracyRows(result);
@@ -142,7 +142,7 @@ export function iclLmTdAccuracyRows(
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * await show(iclLmTdAccuracyFigure(result));
@@ -179,7 +179,7 @@ export function iclLmTdAccuracyFigure(res: Pick<IclLmResult, "base">): VegaLiteS
  *
  * @example
  * ```ts
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * const rows = iclLmInterventionRows(result); // [{ task, concept, condition: "positive", delta }, …]
@@ -217,7 +217,7 @@ export function iclLmInterventionRows(res: Pick<IclLmResult, "interventions">): 
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * await show(iclLmInterventionFigure(result));
@@ -251,7 +251,7 @@ export function iclLmInterventionFigure(res: Pick<IclLmResult, "interventions">)
  * @example
  * ```ts
  * import { showTable } from "toolkit";
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * await showTable(iclLmFinetuneTableRows(result.summary));
@@ -290,7 +290,7 @@ export function iclLmFinetuneTableRows(summary: IclLmResult["summary"]): Row[] {
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * await show(iclLmTrainingFigure(result));
@@ -328,7 +328,7 @@ export function iclLmTrainingFigure(
  * @example
  * ```ts
  * import { showTable } from "toolkit";
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * await showTable(iclLmAccuracyRows(result));
@@ -354,7 +354,7 @@ export function iclLmAccuracyRows(res: Pick<IclLmResult, "base">): Row[] {
  * @example
  * ```ts
  * import { showTable } from "toolkit";
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * await showTable(iclLmR2Rows(result));
@@ -379,7 +379,7 @@ export function iclLmR2Rows(res: Pick<IclLmResult, "base" | "summary">): Row[] {
  * @example
  * ```ts
  * import { showTable } from "toolkit";
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult; // await runIclLm(…)
  * await showTable(iclLmInterventionSummaryRows(result));

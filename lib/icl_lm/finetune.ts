@@ -37,8 +37,9 @@ export interface LoraArm {
  *
  * @example
  * ```ts
- * import { measureTask } from "toolkit";
- * import type { CausalLm, EncodedPrompt, IclLmConfig, IclLmTasks, TextTokenizer } from "toolkit";
+ * import type { CausalLm } from "toolkit";
+ * import { type EncodedPrompt, type IclLmConfig, type IclLmTasks, measureTask } from "toolkit/icl-lm";
+ * import type { TextTokenizer } from "toolkit/text";
  *
  * declare const model: CausalLm, tasks: IclLmTasks, tokenizer: TextTokenizer, cfg: IclLmConfig;
  * declare const concepts: string[], prompts: EncodedPrompt[]; // the POS task's, encoded

@@ -82,8 +82,8 @@ export function lastTokenPatch(
  *
  * @example
  * ```ts
- * import { measureTask } from "toolkit";
- * import type { CausalLm, EncodedPrompt } from "toolkit";
+ * import type { CausalLm } from "toolkit";
+ * import { type EncodedPrompt, measureTask } from "toolkit/icl-lm";
  *
  * declare const model: CausalLm, concepts: string[], prompts: EncodedPrompt[];
  * const { measurement, run } = await measureTask(model, "pos", concepts, prompts);

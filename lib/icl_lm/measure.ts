@@ -64,7 +64,9 @@ export interface MeasureOptions {
  *
  * @example
  * ```ts
- * import type { CausalLm, ConceptTask, EncodedPrompt } from "toolkit";
+ * import type { CausalLm } from "toolkit";
+ * import type { ConceptTask } from "toolkit/data";
+ * import type { EncodedPrompt } from "toolkit/icl-lm";
  *
  * declare const model: CausalLm, task: ConceptTask, prompts: EncodedPrompt[];
  * const { measurement } = await measureTask(model, "bitwise", task.concepts, prompts);
@@ -103,7 +105,7 @@ export async function measureTask(
  *
  * @example
  * ```ts
- * import type { EncodedPrompt, PromptRun, ShotDecodability } from "toolkit";
+ * import type { EncodedPrompt, PromptRun, ShotDecodability } from "toolkit/icl-lm";
  *
  * declare const concepts: string[], prompts: EncodedPrompt[];
  * declare const run: PromptRun, td: ShotDecodability[];

@@ -40,7 +40,7 @@ const EFFECT = { accuracy: 0.02, td: 0.02, tdOverChance: 1.5 };
  *
  * @example
  * ```ts
- * import type { IclLmResult } from "toolkit";
+ * import type { IclLmResult } from "toolkit/icl-lm";
  *
  * declare const result: IclLmResult;
  * const rows = iclLmComparisons(result);

@@ -27,7 +27,8 @@ export interface ShotDecodability {
  *
  * @example
  * ```ts
- * import type { ConceptTask, EncodedPrompt, PromptRun } from "toolkit";
+ * import type { ConceptTask } from "toolkit/data";
+ * import type { EncodedPrompt, PromptRun } from "toolkit/icl-lm";
  *
  * declare const run: PromptRun, prompts: EncodedPrompt[], task: ConceptTask;
  * const td = taskDecodabilityByShots(run.states, prompts, { dim: 96, concepts: task.concepts });
@@ -101,7 +102,8 @@ export interface TdAccuracyPoint {
  *
  * @example
  * ```ts
- * import type { ConceptTask, EncodedPrompt, PromptRun } from "toolkit";
+ * import type { ConceptTask } from "toolkit/data";
+ * import type { EncodedPrompt, PromptRun } from "toolkit/icl-lm";
  *
  * declare const td: ShotDecodability[], run: PromptRun, prompts: EncodedPrompt[];
  * declare const task: ConceptTask;

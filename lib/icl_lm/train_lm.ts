@@ -40,7 +40,8 @@ export interface TaskLm {
  *
  * @example
  * ```ts
- * import { ByteTokenizer, iclLmConfig } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
+ * import { ByteTokenizer } from "toolkit/text";
  *
  * const cfg = iclLmConfig("smoke");
  * const mc = taskLmModelConfig(cfg, new ByteTokenizer()); // vocabSize 256
@@ -91,7 +92,7 @@ export function taskLlamaConfig(model: Partial<LanguageModelConfig>): LlamaConfi
  *
  * @example
  * ```ts
- * import { iclLmConfig } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
  *
  * const { model, tokenizer } = await trainTaskLm(iclLmConfig("smoke"), { checkpointPath: "results/ckpt/lm.safetensors" });
  * ```

@@ -81,7 +81,8 @@ export function conceptMeans(
  *
  * @example
  * ```ts
- * import type { RegressionBatch, RegressionTransformer } from "toolkit";
+ * import type { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch } from "toolkit/data";
  *
  * declare const model: RegressionTransformer, batch: RegressionBatch, means: ConceptMeans;
  * const hooks = conceptPatchHooks(means, { source: 0, target: 2, mode: "shift" });
@@ -119,7 +120,17 @@ export function conceptPatchHooks(
   });
 }
 
-/** Disposes the vectors of patch hooks. */
+/**
+ * Disposes the vectors of patch hooks.
+ *
+ * @example
+ * ```ts
+ * import type { PatchHook } from "toolkit";
+ *
+ * declare const hooks: PatchHook[];
+ * disposePatchHooks(hooks);
+ * ```
+ */
 export function disposePatchHooks(hooks: PatchHook[]) {
   for (const h of hooks) h.vector.dispose();
 }

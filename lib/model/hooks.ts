@@ -86,7 +86,14 @@ export interface HookResults {
   attention: Map<number, tf.Tensor4D>;
 }
 
-/** A [B, T, 1] 0/1 mask selecting the given positions. */
+/**
+ * A [B, T, 1] 0/1 mask selecting the given positions.
+ *
+ * @example
+ * ```ts
+ * const mask = positionMask([3], 2, 5); // [2, 5, 1], 1 at position 3
+ * ```
+ */
 export function positionMask(
   positions: number[] | { perExample: number[] },
   B: number,
@@ -115,7 +122,17 @@ function checkPosition(p: number, T: number) {
   }
 }
 
-/** Applies the patches registered for `layer` to h [B, T, d]. */
+/**
+ * Applies the patches registered for `layer` to h [B, T, d].
+ *
+ * @example
+ * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const patches: PatchHook[];
+ * const h = applyPatches(tf.zeros([2, 5, 8]), 2, patches);
+ * ```
+ */
 export function applyPatches(
   h: tf.Tensor3D,
   layer: number,
@@ -141,7 +158,16 @@ export function applyPatches(
   return h;
 }
 
-/** Extracts the captured positions of h [B, T, d]. */
+/**
+ * Extracts the captured positions of h [B, T, d].
+ *
+ * @example
+ * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const last = capturePositions(tf.zeros([2, 5, 8]), [4]); // [2, 1, 8]
+ * ```
+ */
 export function capturePositions(
   h: tf.Tensor3D,
   positions: number[] | { perExample: number[] } | undefined,
@@ -157,7 +183,14 @@ export function capturePositions(
   return tf.reshape(tf.gather(flat, tf.tensor1d(idx, "int32")), [B, 1, d]);
 }
 
-/** The layers a capture hook asks for, resolved against the model depth. */
+/**
+ * The layers a capture hook asks for, resolved against the model depth.
+ *
+ * @example
+ * ```ts
+ * captureLayers({ capture: { layers: [0, 2] } }, 4); // Set {0, 2}
+ * ```
+ */
 export function captureLayers(hooks: ForwardHooks | undefined, nLayers: number): Set<number> {
   const l = hooks?.capture?.layers;
   if (!l) return new Set();
@@ -170,7 +203,19 @@ export function captureLayers(hooks: ForwardHooks | undefined, nLayers: number):
   return new Set(layers);
 }
 
-/** Disposes every tensor of a {@link HookResults}. */
+/**
+ * Disposes every tensor of a {@link HookResults}.
+ *
+ * @example
+ * ```ts
+ * import { RegressionTransformer } from "toolkit";
+ * import type { RegressionBatch } from "toolkit/data";
+ *
+ * declare const model: RegressionTransformer, batch: RegressionBatch;
+ * const { preds, results } = model.predict(batch, { hooks: { capture: { layers: [1] } } });
+ * disposeHookResults(results);
+ * ```
+ */
 export function disposeHookResults(r: HookResults) {
   for (const t of r.captured.values()) t.dispose();
   for (const t of r.attention.values()) t.dispose();
@@ -396,7 +441,18 @@ export function runWithCache<I, O>(
   return { ...out, cache };
 }
 
-/** Disposes every tensor of an {@link ActivationCache}. */
+/**
+ * Disposes every tensor of an {@link ActivationCache}.
+ *
+ * @example
+ * ```ts
+ * import { type RegressionTransformer, tf } from "toolkit";
+ *
+ * declare const model: RegressionTransformer;
+ * const { cache } = runWithCache(model, tf.zeros([2, 6, 4]) as tf.Tensor3D);
+ * disposeCache(cache);
+ * ```
+ */
 export function disposeCache(cache: ActivationCache) {
   for (const t of cache.values()) t.dispose();
   cache.clear();

@@ -119,7 +119,16 @@ export class LanguageModel {
   }
 }
 
-/** Per-row cross-entropy −log softmax(logits)[target]: logits [M, V], targets [M] → [M]. */
+/**
+ * Per-row cross-entropy −log softmax(logits)[target]: logits [M, V], targets [M] → [M].
+ *
+ * @example
+ * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const losses = crossEntropyRows(tf.zeros([3, 10]), Int32Array.from([1, 2, 3]), 10); // ≈ log 10 each
+ * ```
+ */
 export function crossEntropyRows(
   logits: tf.Tensor2D,
   targets: Int32Array,

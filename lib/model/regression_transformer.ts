@@ -59,7 +59,8 @@ function readSpecs(
  *
  * @example
  * ```ts
- * import { initBackend, SparseRegressionTask } from "toolkit";
+ * import { initBackend } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * await initBackend({ backend: "wasm" });
  * const model = new RegressionTransformer({ nLayers: 2, dModel: 64, nHeads: 2 }, { seed: 0 });

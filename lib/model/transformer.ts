@@ -105,7 +105,17 @@ export function makeParams(specs: ParamInit[], rng: Rng): Params {
   return params;
 }
 
-/** Linear layer x·W (+ b), plus the LoRA adapter on W when one is attached. */
+/**
+ * Linear layer x·W (+ b), plus the LoRA adapter on W when one is attached.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const params = { w: tf.variable(tf.randomNormal([8, 4])), b: tf.variable(tf.zeros([4])) };
+ * const y = linear(tf.randomNormal([2, 8]), params, "w", "b"); // [2, 4]
+ * ```
+ */
 export function linear(
   x: tf.Tensor2D,
   params: Params,
@@ -188,7 +198,17 @@ export function runStack(
   return { out, results: run.results };
 }
 
-/** Adds learned positions to token embeddings [B, T, d]. */
+/**
+ * Adds learned positions to token embeddings [B, T, d].
+ *
+ * @example
+ * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const params = { pos: tf.variable(tf.randomNormal([16, 8])) };
+ * const h = addPositions(tf.zeros([2, 10, 8]), params, 16); // [2, 10, 8]
+ * ```
+ */
 export function addPositions(emb: tf.Tensor3D, params: Params, maxLen: number): tf.Tensor3D {
   const T = emb.shape[1];
   if (T > maxLen) throw new Error(`sequence length ${T} exceeds the model's maxLen ${maxLen}`);

@@ -31,7 +31,7 @@ import { choleskySolveInPlace } from "../numeric/linalg.ts";
  *
  * @example
  * ```ts
- * import { SparseRegressionTask } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const task = new SparseRegressionTask();
  * regressionBaselines(task.testSet(), { methods: BASELINE_METHODS.filter((m) => m !== "oracle") });
@@ -53,7 +53,7 @@ export type BaselineMethod = typeof BASELINE_METHODS[number];
  *
  * @example
  * ```ts
- * import { SparseRegressionTask } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const task = new SparseRegressionTask();
  * const opts: BaselineOptions = { bases: task.bases, normaliser: task.normaliser };
@@ -117,7 +117,7 @@ export type BaselineRow = {
  *
  * @example
  * ```ts
- * import { SparseRegressionTask } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const task = new SparseRegressionTask();
  * regressionBaselines(task.testSet(), { lassoAlphas: [...DEFAULT_LASSO_ALPHAS, 1e-5] });
@@ -131,7 +131,8 @@ export const DEFAULT_LASSO_ALPHAS: readonly number[] = [1, 0.1, 0.01, 0.001, 1e-
  *
  * @example
  * ```ts
- * import { lineChart, show, SparseRegressionTask } from "toolkit";
+ * import { lineChart, show } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const task = new SparseRegressionTask();
  * const rows = regressionBaselines(task.testSet(), { bases: task.bases, normaliser: task.normaliser });

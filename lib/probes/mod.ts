@@ -4,12 +4,6 @@
  *
  * @module
  */
-// the Cholesky solvers, kept in the root API; they live in lib/numeric
-export {
-  choleskyFactorInPlace,
-  choleskySolveInPlace,
-  choleskySubstituteInPlace,
-} from "../numeric/linalg.ts";
 export * from "./lasso.ts";
 export * from "./baselines.ts";
 export * from "./decodability.ts";

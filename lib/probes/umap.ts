@@ -57,7 +57,8 @@ export type UmapRow = { x: number; y: number; label: number | string };
  *
  * @example
  * ```ts
- * import { scatterChart, show, SparseRegressionTask } from "toolkit";
+ * import { scatterChart, show } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const task = new SparseRegressionTask();
  * declare const reps: Float32Array, labels: number[]; // [n, 256], each sequence's concept

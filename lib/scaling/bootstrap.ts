@@ -29,7 +29,7 @@ export interface Approach3BootstrapConfig {
  *
  * @example
  * ```ts
- * import type { Approach3Fit, ScalingPoints } from "toolkit";
+ * import type { Approach3Fit, ScalingPoints } from "toolkit/scaling";
  *
  * declare const points: ScalingPoints, full: Approach3Fit;
  * bootstrapChinchillaApproach3(points, full, { ...DEFAULT_APPROACH3_BOOTSTRAP, samples: 50 });
@@ -78,8 +78,7 @@ function quantile(sorted: number[], q: number): number {
  *
  * @example
  * ```ts
- * import { fitChinchillaApproach3 } from "toolkit";
- * import type { ScalingPoints } from "toolkit";
+ * import { fitChinchillaApproach3, type ScalingPoints } from "toolkit/scaling";
  *
  * declare const points: ScalingPoints;
  * const full = fitChinchillaApproach3(points);

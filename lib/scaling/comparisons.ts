@@ -18,7 +18,8 @@ const rowLabel = (r: "table" | "authors") =>
  *
  * @example
  * ```ts
- * import { reconcileKaplanChinchilla, showTable } from "toolkit";
+ * import { showTable } from "toolkit";
+ * import { reconcileKaplanChinchilla } from "toolkit/scaling";
  *
  * await showTable(reconcileComparisons((await reconcileKaplanChinchilla()).summary) as never);
  * ```
@@ -133,8 +134,7 @@ function lossSlopeRows(s: ReconcileSummary): Comparison[] {
  *
  * @example
  * ```ts
- * import { fitScalingDataset } from "toolkit";
- * import type { ScalingPoints } from "toolkit";
+ * import { fitScalingDataset, type ScalingPoints } from "toolkit/scaling";
  *
  * declare const points: ScalingPoints;
  * const rows = dataFitComparisons(fitScalingDataset(points, { dropHighestLoss: 5 }).summary);
@@ -176,7 +176,7 @@ export function dataFitComparisons(f: DatasetFitResult): Comparison[] {
  * @example
  * ```ts
  * import { showTable } from "toolkit";
- * import type { ReconcileSummary } from "toolkit";
+ * import type { ReconcileSummary } from "toolkit/scaling";
  *
  * declare const summary: ReconcileSummary; // from reconcileKaplanChinchilla()
  * await showTable(reconcileTableRows(summary));
@@ -206,8 +206,8 @@ export function reconcileTableRows(s: ReconcileSummary): Record<string, string |
  *
  * @example
  * ```ts
- * import { fitScalingDataset, showTable } from "toolkit";
- * import type { ScalingPoints } from "toolkit";
+ * import { showTable } from "toolkit";
+ * import { fitScalingDataset, type ScalingPoints } from "toolkit/scaling";
  *
  * declare const points: ScalingPoints;
  * await showTable(dataFitTableRows(fitScalingDataset(points).summary));

@@ -24,7 +24,7 @@ export interface EnvelopePoint {
  *
  * @example
  * ```ts
- * import type { ScalingPoints } from "toolkit";
+ * import type { ScalingPoints } from "toolkit/scaling";
  *
  * declare const points: ScalingPoints;
  * const env = computeEnvelopeFit(points, { binDecades: 0.25 }); // env.fit.exponent ≈ 0.5 on Chinchilla's points

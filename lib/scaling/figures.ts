@@ -56,8 +56,8 @@ function finish(spec: VegaLiteSpec, legendTitles: (string | null)[] = []): VegaL
  *
  * @example
  * ```ts
- * import { fitOmega, show } from "toolkit";
- * import type { ChinchillaModelShape } from "toolkit";
+ * import { show } from "toolkit";
+ * import { type ChinchillaModelShape, fitOmega } from "toolkit/scaling";
  *
  * declare const shapes: ChinchillaModelShape[]; // loadChinchillaModelShapes()
  * await show(omegaFigure(shapes, [fitOmega(shapes), fitOmega(shapes, { exponent: 1 / 3 })]));
@@ -102,7 +102,7 @@ export function omegaFigure(shapes: ChinchillaModelShape[], fits: OmegaFit[]): V
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { FrontierResult } from "toolkit";
+ * import type { FrontierResult } from "toolkit/scaling";
  *
  * declare const frontiers: Record<"epoch", Record<"nonEmbedding", FrontierResult>>;
  * await show(frontierLossFigure(frontiers.epoch.nonEmbedding));
@@ -157,7 +157,7 @@ export function frontierLossFigure(f: FrontierResult, opts: { title?: string } =
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { FrontierResult } from "toolkit";
+ * import type { FrontierResult } from "toolkit/scaling";
  *
  * declare const f: FrontierResult; // simulateFrontier(EPOCH_COEFFS)
  * await show(frontierExponentFigure([{ label: "Epoch, N_\\E", frontier: f }]));
@@ -200,7 +200,8 @@ export function frontierExponentFigure(
  *
  * @example
  * ```ts
- * import { EPOCH_COEFFS, show } from "toolkit";
+ * import { show } from "toolkit";
+ * import { EPOCH_COEFFS } from "toolkit/scaling";
  *
  * await show(localExponentFigure([{ label: "Epoch", coeffs: EPOCH_COEFFS }], { omega: 47491 }));
  * ```
@@ -274,7 +275,7 @@ export function localExponentFigure(
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { FrontierResult } from "toolkit";
+ * import type { FrontierResult } from "toolkit/scaling";
  *
  * declare const f: FrontierResult, slopes: { withoutOffset: number; withOffset: number };
  * await show(lossComputeFigure(f, slopes));
@@ -318,8 +319,8 @@ export function lossComputeFigure(
  *
  * @example
  * ```ts
- * import { PAPER_SCALING_NUMBERS, show } from "toolkit";
- * import type { Approach3Fit, ScalingPoints } from "toolkit";
+ * import { show } from "toolkit";
+ * import { type Approach3Fit, PAPER_SCALING_NUMBERS, type ScalingPoints } from "toolkit/scaling";
  *
  * declare const points: ScalingPoints, fit: Approach3Fit;
  * await show(dataFitFigure(points, fit, PAPER_SCALING_NUMBERS.epochRefit));
@@ -374,8 +375,8 @@ export function dataFitFigure(
  *
  * @example
  * ```ts
- * import { PAPER_SCALING_NUMBERS, show } from "toolkit";
- * import type { Approach3Bootstrap, Approach3Fit, computeEnvelopeFit } from "toolkit";
+ * import { show } from "toolkit";
+ * import { type Approach3Bootstrap, type Approach3Fit, type computeEnvelopeFit, PAPER_SCALING_NUMBERS } from "toolkit/scaling";
  *
  * declare const fit: Approach3Fit, bootstrap: Approach3Bootstrap;
  * declare const envelope: ReturnType<typeof computeEnvelopeFit>;

@@ -29,7 +29,7 @@ export interface Approach3Grid {
  *
  * @example
  * ```ts
- * import type { ScalingPoints } from "toolkit";
+ * import type { ScalingPoints } from "toolkit/scaling";
  *
  * declare const points: ScalingPoints;
  * fitChinchillaApproach3(points, { grid: EPOCH_APPROACH3_GRID });
@@ -49,7 +49,7 @@ export const EPOCH_APPROACH3_GRID: Readonly<Approach3Grid> = Object.freeze({
  *
  * @example
  * ```ts
- * import type { ScalingPoints } from "toolkit";
+ * import type { ScalingPoints } from "toolkit/scaling";
  *
  * declare const points: ScalingPoints;
  * fitChinchillaApproach3(points, { grid: COARSE_APPROACH3_GRID }); // 108 starts
@@ -78,7 +78,7 @@ export interface Approach3Config {
  *
  * @example
  * ```ts
- * import type { ScalingPoints } from "toolkit";
+ * import type { ScalingPoints } from "toolkit/scaling";
  *
  * declare const points: ScalingPoints;
  * fitChinchillaApproach3(points, { ...DEFAULT_APPROACH3_CONFIG, delta: 1e-2 });
@@ -241,7 +241,8 @@ function checkPoints(points: ScalingPoints) {
  *
  * @example
  * ```ts
- * import { dropHighestLoss, readFixture, readScalingCsv } from "toolkit";
+ * import { dropHighestLoss, readScalingCsv } from "toolkit/scaling";
+ * import { readFixture } from "toolkit/util";
  *
  * const pts = dropHighestLoss(readScalingCsv(await readFixture("chinchilla_fig4_points.csv")), 5);
  * const fit = fitChinchillaApproach3(pts); // ≈ Epoch's A 482, B 2085, E 1.817, α 0.348, β 0.366

@@ -33,7 +33,7 @@ export interface DatasetFitOptions {
  *
  * @example
  * ```ts
- * import type { ScalingPoints } from "toolkit";
+ * import type { ScalingPoints } from "toolkit/scaling";
  *
  * declare const points: ScalingPoints;
  * fitScalingDataset(points, { ...DEFAULT_DATASET_FIT_OPTIONS, dropHighestLoss: 5 });

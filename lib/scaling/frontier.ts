@@ -55,7 +55,7 @@ export interface FrontierConfig {
  *
  * @example
  * ```ts
- * import { EPOCH_COEFFS } from "toolkit";
+ * import { EPOCH_COEFFS } from "toolkit/scaling";
  *
  * simulateFrontier(EPOCH_COEFFS, { ...DEFAULT_FRONTIER_CONFIG, nModels: 40 });
  * ```
@@ -80,7 +80,7 @@ export const DEFAULT_FRONTIER_CONFIG: FrontierConfig = {
  *
  * @example
  * ```ts
- * import { EPOCH_COEFFS } from "toolkit";
+ * import { EPOCH_COEFFS } from "toolkit/scaling";
  *
  * simulateFrontier(EPOCH_COEFFS, { counting: "total", log10CMin: PAPER_LOG10_CMIN.total });
  * ```
@@ -168,7 +168,7 @@ export function resolveFrontierConfig(cfg: Partial<FrontierConfig> = {}): Fronti
  *
  * @example
  * ```ts
- * import { EPOCH_COEFFS } from "toolkit";
+ * import { EPOCH_COEFFS } from "toolkit/scaling";
  *
  * const f = simulateFrontier(EPOCH_COEFFS, { counting: "nonEmbedding" });
  * console.log(f.fit.exponent); // ≈ 0.78 (the paper's Figure 3)

@@ -22,7 +22,7 @@ import { fitScalingPowerLaw } from "./power_law.ts";
  *
  * @example
  * ```ts
- * import { EPOCH_COEFFS } from "toolkit";
+ * import { EPOCH_COEFFS } from "toolkit/scaling";
  *
  * localExponentG(1e3, EPOCH_COEFFS);  // ≈ 0.763 (near the small-N asymptote 0.759)
  * localExponentG(1e12, EPOCH_COEFFS); // ≈ 0.51 (towards β/(α+β))
@@ -45,7 +45,7 @@ export function localExponentG(
  *
  * @example
  * ```ts
- * import { EPOCH_COEFFS } from "toolkit";
+ * import { EPOCH_COEFFS } from "toolkit/scaling";
  *
  * localExponentAsymptotes(EPOCH_COEFFS); // { small: 0.759, large: 0.513 }
  * ```
@@ -62,7 +62,7 @@ export function localExponentAsymptotes(
  *
  * @example
  * ```ts
- * import { EPOCH_COEFFS } from "toolkit";
+ * import { EPOCH_COEFFS } from "toolkit/scaling";
  *
  * analyticOptimalCompute(1e6, EPOCH_COEFFS); // C_\E for which a 1M-non-embedding model is optimal
  * ```
@@ -86,7 +86,7 @@ export function analyticOptimalCompute(
  *
  * @example
  * ```ts
- * import { EPOCH_COEFFS } from "toolkit";
+ * import { EPOCH_COEFFS } from "toolkit/scaling";
  *
  * numericOptimalNonEmbedding(1e18, EPOCH_COEFFS);
  * ```
@@ -138,7 +138,7 @@ export interface LocalExponentCheck {
  *
  * @example
  * ```ts
- * import { EPOCH_COEFFS, simulateFrontier } from "toolkit";
+ * import { EPOCH_COEFFS, simulateFrontier } from "toolkit/scaling";
  *
  * const f = simulateFrontier(EPOCH_COEFFS, { counting: "nonEmbedding" });
  * const chk = checkLocalExponent(f); // chk.maxSlopeError < 1e-4

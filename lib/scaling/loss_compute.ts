@@ -23,7 +23,7 @@ export interface LossComputeSlopes {
  *
  * @example
  * ```ts
- * import { EPOCH_COEFFS, simulateFrontier } from "toolkit";
+ * import { EPOCH_COEFFS, simulateFrontier } from "toolkit/scaling";
  *
  * const s = lossComputeSlopes(simulateFrontier(EPOCH_COEFFS, { counting: "nonEmbedding" }));
  * // s.withoutOffset ≈ −0.07 (Kaplan measured −0.057 / −0.050), s.withOffset ≈ −0.13

@@ -14,7 +14,6 @@
 export * from "./laws.ts";
 export * from "./counting.ts";
 export * from "./omega_fit.ts";
-export * from "../numeric/lbfgs.ts"; // kept in the root API; L-BFGS lives in lib/numeric
 export * from "./power_law.ts";
 export * from "./frontier.ts";
 export * from "./local_exponent.ts";
@@ -29,11 +28,4 @@ export * from "./presets.ts";
 export * from "./reconcile.ts";
 export * from "./figures.ts";
 export * from "./comparisons.ts";
-export * from "./sweep.ts";
-export * from "./sweep_analysis.ts";
-export * from "./sweep_baseline.ts";
-export * from "./sweep_config.ts";
-export * from "./sweep_data.ts";
-export * from "./sweep_figures.ts";
-export * from "./sweep_loss.ts";
-export * from "./sweep_report.ts";
+export * from "./sweep/mod.ts";

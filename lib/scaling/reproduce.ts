@@ -26,7 +26,7 @@ import { type ChinchillaModelShape, fitOmega, loadChinchillaModelShapes } from "
 import { PAPER_SCALING_NUMBERS } from "./paper_numbers.ts";
 import { scalingPreset } from "./presets.ts";
 import { reconcileKaplanChinchilla, type ReconcileSummary } from "./reconcile.ts";
-import { sweepReport } from "./sweep_report.ts";
+import { sweepReport } from "./sweep/report.ts";
 
 /**
  * Runs paper 2's analysis (quick preset: Epoch's 4,500-start grid, 200 bootstrap resamples;

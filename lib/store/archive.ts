@@ -261,6 +261,8 @@ export interface ExportOptions {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * const db = openResults();
  * await exportRun(db, "icl_synthetic-cpu-fourBases-seed1-6d9465e5", { checkpoint: "results/checkpoints/icl_synthetic-cpu-fourBases-seed1-6d9465e5.safetensors" });
  * ```
@@ -373,6 +375,8 @@ export async function exportRun(
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * await restoreArchivedCheckpoint(openResults(), "icl_synthetic-cpu-fourBases-seed1-6d9465e5", { path: "results/checkpoints/x.safetensors" });
  * ```
  */

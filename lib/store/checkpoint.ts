@@ -167,6 +167,9 @@ export function decodeSafetensors(
  *
  * @example
  * ```ts
+ * import type { NamedArray } from "toolkit";
+ *
+ * declare const tensors: Record<string, NamedArray>;
  * await saveCheckpoint("results/ckpt/run.safetensors", { tensors, metadata: { step: "100" } });
  * ```
  */

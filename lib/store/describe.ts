@@ -13,6 +13,8 @@ import { summarizeProvenance } from "./provenance.ts";
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * console.log(runsProvenanceMarkdown(openResults(), ["icl_synthetic-cpu-fourBases-seed1-6d9465e5"]));
  * ```
  */
@@ -40,6 +42,9 @@ export function runsProvenanceMarkdown(store: ResultsStore, ids: string[]): stri
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * declare const sweepRunIds: string[];
  * console.log(runsProvenanceSentence(openResults(), sweepRunIds));
  * ```
  */

@@ -78,7 +78,11 @@ function tryCreate(path: string): boolean {
  * @example
  * ```ts
  * const lock = await lockRun("results/checkpoints/run.safetensors.lock", { label: "run" });
- * try { /* train *\/ } finally { lock.release(); }
+ * try {
+ *   // … train …
+ * } finally {
+ *   lock.release();
+ * }
  * ```
  */
 export async function lockRun(

@@ -190,6 +190,9 @@ export interface ProvenanceSummary {
  *
  * @example
  * ```ts
+ * import type { ResultsStore } from "toolkit";
+ *
+ * declare const db: ResultsStore, id: string;
  * const p = summarizeProvenance(db.provenance(id));
  * console.log(p.commits, p.wallSeconds);
  * ```

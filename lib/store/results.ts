@@ -41,7 +41,14 @@ create index if not exists metrics_by_name on metrics(run_id, name, step);
 // The same tables in the attached in-memory schema `archive`, filled from the committed archive.
 const ARCHIVE_SCHEMA_SQL = SCHEMA.replaceAll("exists ", "exists archive.");
 
-/** A stable short hash of a JSON-able value (FNV-1a over its canonical JSON), for run ids. */
+/**
+ * A stable short hash of a JSON-able value (FNV-1a over its canonical JSON), for run ids.
+ *
+ * @example
+ * ```ts
+ * configHash({ lr: 1e-3, layers: 2 }) === configHash({ layers: 2, lr: 1e-3 }); // true: key order is ignored
+ * ```
+ */
 export function configHash(value: unknown): string {
   const canon = (v: unknown): unknown =>
     v && typeof v === "object" && !Array.isArray(v)
@@ -58,6 +65,20 @@ export function configHash(value: unknown): string {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h.toString(16).padStart(8, "0");
+}
+
+/**
+ * The id a run is stored under: `<experiment>-<name>-<configHash(config)>`. The one rule for
+ * run ids ({@link ResultsStore.startRun} uses it), so that code which names a run before it
+ * starts (sweep cells, loaders) finds the same row.
+ *
+ * @example
+ * ```ts
+ * runIdOf({ experiment: "demo", name: "seed0", config: { lr: 1e-3 } }); // "demo-seed0-…"
+ * ```
+ */
+export function runIdOf(run: { experiment: string; name?: string; config: unknown }): string {
+  return `${run.experiment}-${run.name ?? "run"}-${configHash(run.config)}`;
 }
 
 /**
@@ -190,7 +211,7 @@ export class ResultsStore {
    */
   startRun(opts: { experiment: string; name?: string; config: unknown; id?: string }): string {
     const name = opts.name ?? "run";
-    const id = opts.id ?? `${opts.experiment}-${name}-${configHash(opts.config)}`;
+    const id = opts.id ?? runIdOf(opts);
     // Starting (resuming) a run that only the archive holds first copies it here, so that it
     // continues exactly where it was archived: a finished one is then just read back.
     if (this.#manifests.has(id) && !this.run(id, { localOnly: true })) this.#materialize(id);
@@ -228,6 +249,7 @@ export class ResultsStore {
    *
    * @example
    * ```ts
+   * declare const db: ResultsStore, id: string;
    * for (const s of db.provenance(id)) console.log(s.commit, s.command, s.wallSeconds);
    * ```
    */
@@ -338,6 +360,7 @@ export class ResultsStore {
    *
    * @example
    * ```ts
+   * declare const db: ResultsStore, id: string;
    * db.endSegment(id);
    * ```
    */
@@ -392,6 +415,7 @@ export class ResultsStore {
    *
    * @example
    * ```ts
+   * declare const db: ResultsStore;
    * db.copyRunData("exp-short-1a2b3c4d", "exp-long-5e6f7a8b");
    * ```
    */
@@ -501,7 +525,14 @@ function parseRun(r: any, source?: "local" | "archive"): RunRecord {
   };
 }
 
-/** The default results location: `$TOOLKIT_RESULTS` or `results/`. */
+/**
+ * The default results location: `$TOOLKIT_RESULTS` or `results/`.
+ *
+ * @example
+ * ```ts
+ * const db = `${resultsDir()}/results.sqlite`;
+ * ```
+ */
 export function resultsDir(): string {
   return Deno.env.get("TOOLKIT_RESULTS") ?? "results";
 }

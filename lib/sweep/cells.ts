@@ -31,6 +31,7 @@ export type StoredCellStatus = "done" | "running" | "failed" | "absent";
  *
  * @example
  * ```ts
+ * declare const cells: SweepCell[];
  * const st = storedCellStatus("results/results.sqlite", cells.map((c) => c.id), { archive: true });
  * console.log([...st.values()].filter((s) => s === "done").length);
  * ```

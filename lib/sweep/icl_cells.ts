@@ -5,15 +5,10 @@
  *
  * @module
  */
-import {
-  ICL_EXPERIMENT,
-  ICL_PRESETS,
-  type IclConfig,
-  iclConfig,
-  type IclVariant,
-} from "../icl/config.ts";
+import { ICL_PRESETS, type IclConfig, iclConfig, type IclVariant } from "../icl/config.ts";
 import { runIclExperiment } from "../icl/experiment.ts";
-import { configHash, type ResultsStore } from "../store/results.ts";
+import { iclRunId, iclRunName } from "../icl/names.ts";
+import type { ResultsStore } from "../store/results.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { SweepCell } from "./cells.ts";
 import { shardMask, type ShardSpec } from "./shard.ts";
@@ -46,11 +41,11 @@ function iclRuns(spec: IclSweepSpec): { cfg: IclConfig; cell: SweepCell }[] {
         const over: Partial<IclConfig> = { seed, variant };
         if (spec.steps !== undefined) over.train = { ...base.train, steps: spec.steps };
         const cfg = iclConfig(base, over);
-        const name = `${preset}-${cfg.variant}-seed${cfg.seed}`;
+        const name = iclRunName(cfg, { preset });
         out.push({
           cfg,
           cell: {
-            id: `${ICL_EXPERIMENT}-${name}-${configHash(cfg)}`,
+            id: iclRunId(cfg, name),
             name,
             weight: cfg.train.steps ?? 1,
           },
@@ -79,6 +74,8 @@ export function iclSweepCells(spec: IclSweepSpec): SweepCell[] {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * await runIclSweep({ presets: ["smoke"], variants: [], seeds: [0, 1] }, { store: openResults(), dir: "results/checkpoints" });
  * ```
  */

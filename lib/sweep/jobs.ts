@@ -100,6 +100,7 @@ export async function slurmJobStates(jobIds: readonly string[]): Promise<Map<str
  *
  * @example
  * ```ts
+ * declare const state: string;
  * const over = (SLURM_ENDED_STATES as readonly string[]).includes(state);
  * ```
  */

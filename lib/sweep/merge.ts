@@ -42,6 +42,8 @@ export interface SlurmMergeReport {
  *
  * @example
  * ```ts
+ * import { readSlurmPlan } from "toolkit/sweep";
+ *
  * const report = await mergeSlurmShards(readSlurmPlan("results/slurm/scaling_sweep-1a2b3c4d/plan.json"));
  * console.log(slurmMergeLines(report).join("\n"));
  * ```
@@ -106,6 +108,7 @@ export async function mergeSlurmShards(
  *
  * @example
  * ```ts
+ * declare const report: SlurmMergeReport;
  * console.log(slurmMergeLines(report).join("\n"));
  * ```
  */

@@ -75,6 +75,7 @@ export function slurmSweepDir(store: string, name: string): string {
  *
  * @example
  * ```ts
+ * declare const plan: SlurmSweepPlan;
  * shardResultsDir(plan, 2); // "<results>/slurm/<sweep>/shards/2"
  * ```
  */

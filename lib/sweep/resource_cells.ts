@@ -58,6 +58,8 @@ export function resourceGridCells(spec: ResourceGridSpec): SweepCell[] {
  *
  * @example
  * ```ts
+ * import { openResults } from "toolkit";
+ *
  * await runResourceShard({ experiment: "single", preset: "smoke" }, { index: 1, count: 2 }, { store: openResults() });
  * ```
  */

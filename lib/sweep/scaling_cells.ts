@@ -5,8 +5,8 @@
  * @module
  */
 import { initBackend } from "../backend/backend.ts";
-import { sweepPlan } from "../scaling/sweep.ts";
-import type { ScalingSweepConfig } from "../scaling/sweep_config.ts";
+import { sweepPlan } from "../scaling/sweep/run.ts";
+import type { ScalingSweepConfig } from "../scaling/sweep/config.ts";
 import type { SweepCell } from "./cells.ts";
 
 /**
@@ -15,6 +15,8 @@ import type { SweepCell } from "./cells.ts";
  *
  * @example
  * ```ts
+ * import { scalingSweepConfig } from "toolkit/scaling";
+ *
  * const cells = await scalingSweepCells(scalingSweepConfig("smoke")); // 6 cells
  * ```
  */

@@ -26,6 +26,9 @@ export function shellQuote(s: string): string {
  *
  * @example
  * ```ts
+ * import type { SlurmSweepPlan } from "toolkit/sweep";
+ *
+ * declare const plan: SlurmSweepPlan;
  * await Deno.writeTextFile("array.sbatch", arrayScript(plan, [1, 2, 3]));
  * ```
  */
@@ -61,6 +64,9 @@ export function arrayScript(plan: SlurmSweepPlan, shards: readonly number[]): st
  *
  * @example
  * ```ts
+ * import type { SlurmSweepPlan } from "toolkit/sweep";
+ *
+ * declare const plan: SlurmSweepPlan;
  * await Deno.writeTextFile("merge.sbatch", mergeScript(plan));
  * ```
  */

@@ -22,6 +22,8 @@ import { slurmSweepDir } from "./plan.ts";
  *
  * @example
  * ```ts
+ * import { parseFlags } from "toolkit/util";
+ *
  * const flags = parseFlags(Deno.args, { preset: { type: "string", help: "…" }, ...SLURM_FLAGS });
  * ```
  */
@@ -66,7 +68,8 @@ export type SlurmFlagValues = {
  *
  * @example
  * ```ts
- * if (slurmRequested(flags)) Deno.exit(await runSlurmCommand(flags, { … }));
+ * declare const flags: SlurmFlagValues, spec: SlurmCommandSpec;
+ * if (slurmRequested(flags)) Deno.exitCode = await runSlurmCommand(flags, spec);
  * ```
  */
 export function slurmRequested(flags: Pick<SlurmFlagValues, "slurm" | "submit">): boolean {
@@ -127,6 +130,8 @@ export interface SlurmCommandSpec {
  *
  * @example
  * ```ts
+ * import { ConfigError } from "toolkit";
+ *
  * configErrorLine(new ConfigError("mem", "e.g. 4G", "-1G")); // "error: mem: got -1G; allowed: e.g. 4G"
  * ```
  */
@@ -143,7 +148,12 @@ export function configErrorLine(e: ConfigError): string {
  *
  * @example
  * ```ts
- * Deno.exit(await runSlurmCommand(flags, { kind: "scaling_sweep", script: "tasks/scaling_sweep.ts", args: Deno.args, cells: () => scalingSweepCells(cfg), store: "results/results.sqlite" }));
+ * import { scalingSweepConfig } from "toolkit/scaling";
+ * import { scalingSweepCells } from "toolkit/sweep";
+ *
+ * declare const flags: SlurmFlagValues;
+ * const cfg = scalingSweepConfig("smoke");
+ * Deno.exitCode = await runSlurmCommand(flags, { kind: "scaling_sweep", script: "tasks/scaling_sweep.ts", args: Deno.args, cells: () => scalingSweepCells(cfg), store: "results/results.sqlite" });
  * ```
  */
 export async function runSlurmCommand(

@@ -37,6 +37,8 @@ export interface SlurmSweepStatus {
  *
  * @example
  * ```ts
+ * import { readSlurmPlan } from "toolkit/sweep";
+ *
  * const st = await slurmSweepStatus(readSlurmPlan("results/slurm/scaling_sweep-1a2b3c4d/plan.json"));
  * console.log(st.merged, "/", st.cells);
  * ```

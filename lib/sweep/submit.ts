@@ -78,6 +78,9 @@ export function slurmSweepName(spec: Pick<SlurmSweepSpec, "kind" | "script" | "a
  *
  * @example
  * ```ts
+ * import type { SweepCell } from "toolkit/sweep";
+ *
+ * declare const cells: SweepCell[];
  * const p = prepareSlurmSweep({ kind: "demo", script: "tasks/demo.ts", args: [], cells, store: "results/results.sqlite" });
  * console.log(p.arrayScript, p.pending);
  * ```
@@ -172,6 +175,9 @@ export function prepareSlurmSweep(
  *
  * @example
  * ```ts
+ * import { slurmSweepDir } from "toolkit/sweep";
+ *
+ * declare const store: string, name: string;
  * const { shards, jobs } = await activeSlurmShards(slurmSweepDir(store, name));
  * ```
  */
@@ -218,6 +224,7 @@ export interface SlurmSweepJobs {
  *
  * @example
  * ```ts
+ * declare const spec: SlurmSweepSpec;
  * const { arrayJob, mergeJob } = await submitSlurmSweep(prepareSlurmSweep(spec));
  * ```
  */

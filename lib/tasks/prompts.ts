@@ -136,7 +136,7 @@ export const DEFAULT_PROMPT_SET: PromptSetConfig = {
  *
  * @example
  * ```ts
- * import { makeBitwiseTask } from "toolkit";
+ * import { makeBitwiseTask } from "toolkit/data";
  *
  * const task = makeBitwiseTask();
  * const prompts = samplePrompts(task, { shots: [4], perConcept: 10 });
@@ -202,7 +202,7 @@ export const DEFAULT_PROMPT_TRAINING: PromptTrainingConfig = {
  *
  * @example
  * ```ts
- * import { makeBitwiseTask } from "toolkit";
+ * import { makeBitwiseTask } from "toolkit/data";
  *
  * const items = buildPromptTrainingSet(makeBitwiseTask(), { count: 1000 });
  * items[0].text; // "example:…->…\nexample:…->01011\n"
@@ -242,7 +242,8 @@ export function buildPromptTrainingSet(
  *
  * @example
  * ```ts
- * import { ByteTokenizer, makeBitwiseTask } from "toolkit";
+ * import { makeBitwiseTask } from "toolkit/data";
+ * import { ByteTokenizer } from "toolkit/text";
  *
  * const items = buildPromptTrainingSet(makeBitwiseTask(), { count: 10 });
  * const { ids, targetStart } = encodePromptItem(new ByteTokenizer(), items[0]);

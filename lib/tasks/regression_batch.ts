@@ -15,7 +15,7 @@ import { checkNumber, checkPositiveInt, ConfigError } from "../util/validate.ts"
  *
  * @example
  * ```ts
- * import { SparseRegressionTask } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const b = new SparseRegressionTask().sample(8);
  * const y0 = b.ys[0]; // first sequence, first point
@@ -70,7 +70,7 @@ export interface RegressionSampleOptions {
  *
  * @example
  * ```ts
- * import { SparseRegressionTask } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const task: RegressionTask = new SparseRegressionTask();
  * const test = task.testSet(); // 1,000 fixed sequences
@@ -102,7 +102,7 @@ export interface RegressionTask {
  *
  * @example
  * ```ts
- * import { SparseRegressionTask } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const task = new SparseRegressionTask();
  * const test = task.testSet({ size: DEFAULT_REGRESSION_TEST_SIZE });

@@ -202,7 +202,7 @@ export function textCorpusConfig(config: Partial<TextCorpusConfig> = {}): TextCo
  *
  * @example
  * ```ts
- * import { loadBrownDocuments } from "toolkit";
+ * import { loadBrownDocuments } from "toolkit/text";
  *
  * const docs = await loadBrownDocuments();
  * const c = splitTextCorpus(docs, textCorpusConfig({ categories: ["fiction"] }));

@@ -108,7 +108,7 @@ function gpt2TokenBytesTable(bpeRanks: string): Uint8Array[] {
  *
  * @example
  * ```ts
- * import { parseHfTokenizer } from "toolkit";
+ * import { parseHfTokenizer } from "toolkit/text";
  *
  * const gpt2 = await loadGpt2Tokenizer();
  * const hf = parseHfTokenizer(gpt2TokenizerJson(gpt2));

@@ -65,7 +65,7 @@ export interface TokenWindows {
  *
  * @example
  * ```ts
- * import { ByteTokenizer } from "toolkit";
+ * import { ByteTokenizer } from "toolkit/text";
  *
  * const ids = new ByteTokenizer().encode("some long text …");
  * const w = makeTokenWindows(ids, { context: 4 });
@@ -127,7 +127,7 @@ export function makeTokenWindows(
  *
  * @example
  * ```ts
- * import { ByteTokenizer, loadBrownDocuments, splitTextCorpus, textCorpusConfig } from "toolkit";
+ * import { ByteTokenizer, loadBrownDocuments, splitTextCorpus, textCorpusConfig } from "toolkit/text";
  *
  * const corpus = splitTextCorpus(await loadBrownDocuments(), textCorpusConfig({}));
  * const ids = encodeToInt32(new ByteTokenizer(), corpus.train);

@@ -95,7 +95,14 @@ export function trainConfig(over: Partial<TrainConfig> = {}): TrainConfig {
   return c;
 }
 
-/** The learning rate at a (1-based) step under the config's schedule. */
+/**
+ * The learning rate at a (1-based) step under the config's schedule.
+ *
+ * @example
+ * ```ts
+ * learningRate(trainConfig({ steps: 1000, lr: 1e-3, warmupSteps: 100 }), 50); // 5e-4 during warm-up
+ * ```
+ */
 export function learningRate(cfg: TrainConfig, step: number): number {
   const warm = cfg.warmupSteps > 0 && step <= cfg.warmupSteps ? step / cfg.warmupSteps : 1;
   if (cfg.schedule === "constant") return cfg.lr * warm;
@@ -171,7 +178,8 @@ export interface TrainResult {
  *
  * @example
  * ```ts
- * import { RegressionTransformer, Rng, SparseRegressionTask } from "toolkit";
+ * import { RegressionTransformer, Rng } from "toolkit";
+ * import { SparseRegressionTask } from "toolkit/data";
  *
  * const model = new RegressionTransformer({ nLayers: 2, dModel: 64, nHeads: 2 });
  * const task = new SparseRegressionTask({ seed: 1 });

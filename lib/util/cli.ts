@@ -59,7 +59,14 @@ export class UsageError extends Error {
   }
 }
 
-/** True when stack traces were asked for (`--debug` or `TOOLKIT_DEBUG=1`). */
+/**
+ * True when stack traces were asked for (`--debug` or `TOOLKIT_DEBUG=1`).
+ *
+ * @example
+ * ```ts
+ * if (debugEnabled()) console.error(new Error("where").stack);
+ * ```
+ */
 export function debugEnabled(args: readonly string[] = Deno.args): boolean {
   return args.includes("--debug") || Deno.env.get("TOOLKIT_DEBUG") === "1";
 }
@@ -75,6 +82,8 @@ function oneLine(s: string, max = 300): string {
  *
  * @example
  * ```ts
+ * import { ConfigError } from "toolkit";
+ *
  * errorLine(new ConfigError("preset", "smoke, cpu", "nope")); // { line: 'error: preset: got "nope"; allowed: smoke, cpu', code: 2 }
  * ```
  */

@@ -73,7 +73,14 @@ export function numericColumns(
   return out;
 }
 
-/** Loads a fixture shipped with the toolkit (works when imported by URL too). */
+/**
+ * Loads a fixture shipped with the toolkit (works when imported by URL too).
+ *
+ * @example
+ * ```ts
+ * const text = await readFixture("chinchilla_fig.csv");
+ * ```
+ */
 export async function readFixture(name: string): Promise<string> {
   const url = new URL(`../../fixtures/${name}`, import.meta.url);
   if (url.protocol === "file:") return await Deno.readTextFile(url);

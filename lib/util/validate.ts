@@ -20,7 +20,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** Throws a {@link ConfigError} unless `obj[field]` is an integer ≥ `min` (default 1). */
+/**
+ * Throws a {@link ConfigError} unless `obj[field]` is an integer ≥ `min` (default 1).
+ *
+ * @example
+ * ```ts
+ * checkPositiveInt({ nLayers: 4 }, "nLayers"); // ok; 0 or 2.5 would throw
+ * ```
+ */
 export function checkPositiveInt<T>(obj: T, field: keyof T & string, opts: { min?: number } = {}) {
   const v = obj[field] as unknown;
   const min = opts.min ?? 1;
@@ -29,7 +36,14 @@ export function checkPositiveInt<T>(obj: T, field: keyof T & string, opts: { min
   }
 }
 
-/** Throws a {@link ConfigError} unless `obj[field]` is a finite number in (lo, hi] or [lo, hi]. */
+/**
+ * Throws a {@link ConfigError} unless `obj[field]` is a finite number in (lo, hi] or [lo, hi].
+ *
+ * @example
+ * ```ts
+ * checkNumber({ lr: 1e-3 }, "lr", { min: 0, exclusiveMin: true }); // ok; 0 would throw
+ * ```
+ */
 export function checkNumber<T>(
   obj: T,
   field: keyof T & string,
@@ -45,7 +59,14 @@ export function checkNumber<T>(
   }
 }
 
-/** Throws a {@link ConfigError} unless `obj[field]` is one of `allowed`. */
+/**
+ * Throws a {@link ConfigError} unless `obj[field]` is one of `allowed`.
+ *
+ * @example
+ * ```ts
+ * checkOneOf({ mode: "shift" }, "mode", ["replace", "add", "shift"]); // ok
+ * ```
+ */
 export function checkOneOf<T>(obj: T, field: keyof T & string, allowed: readonly unknown[]) {
   const v = obj[field] as unknown;
   if (!allowed.includes(v)) {
@@ -56,6 +77,11 @@ export function checkOneOf<T>(obj: T, field: keyof T & string, allowed: readonly
 /**
  * Throws a {@link ConfigError} for any key of `given` that `defaults` lacks (catches typos such
  * as `nLayer` that would otherwise be silently ignored).
+ *
+ * @example
+ * ```ts
+ * checkKnownKeys({ nLayer: 4 }, { nLayers: 2 }, "model"); // throws: nLayer is not a field
+ * ```
  */
 export function checkKnownKeys(given: object, defaults: object, where: string) {
   for (const k of Object.keys(given)) {

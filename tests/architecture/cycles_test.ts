@@ -23,7 +23,7 @@ const KNOWN_UPWARD: Record<string, string> = {
     "type only: ReproduceOptions carries an optional ResultsStore",
   "lib/util/stats.ts -> lib/numeric/stats.ts":
     "re-export of median for lib/icl's imports; delete once they import lib/numeric",
-  "lib/scaling/sweep.ts -> lib/sweep/shard.ts":
+  "lib/scaling/sweep/run.ts -> lib/sweep/shard.ts":
     "the scaling sweep runs one shard of a Slurm array; shardMask belongs below both",
 };
 

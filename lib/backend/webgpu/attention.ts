@@ -18,7 +18,14 @@ import { dispatch, f32, flatGrid, type GpuBackend, output } from "./program.ts";
 
 const WG = 64;
 
-/** Whether the WGSL attention handles sequence length T and head size hd. */
+/**
+ * Whether the WGSL attention handles sequence length T and head size hd.
+ *
+ * @example
+ * ```ts
+ * gpuAttentionFits(128, 64); // true when the kernel handles T = 128, head size 64
+ * ```
+ */
 export function gpuAttentionFits(T: number, hd: number): boolean {
   return hd % 4 === 0 && T * (hd + 1) <= 2048;
 }
@@ -66,6 +73,11 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const qkv: tf.TensorInfo;
  * const [out, lse] = attentionForwardGpu(be, qkv, { batch: 2, heads: 4 });
  * ```
  */
@@ -132,6 +144,11 @@ ${prologue(g)}
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const dO: tf.TensorInfo, qkv: tf.TensorInfo, out: tf.TensorInfo, lse: tf.TensorInfo;
  * const dqkv = attentionBackwardGpu(be, dO, qkv, out, lse, { batch: 2, heads: 4 });
  * ```
  */

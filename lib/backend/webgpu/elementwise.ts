@@ -49,6 +49,11 @@ fn geluSigmoid(x : f32) -> f32 {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const u: tf.TensorInfo;
  * const [y, s] = geluForwardGpu(be, u);
  * ```
  */
@@ -74,6 +79,11 @@ export function geluForwardGpu(be: GpuBackend, u: tf.TensorInfo): [tf.TensorInfo
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const dy: tf.TensorInfo, u: tf.TensorInfo, s: tf.TensorInfo;
  * const du = geluBackwardGpu(be, dy, u, s);
  * ```
  */
@@ -117,6 +127,11 @@ export interface AdamStepConstants {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const p: tf.TensorInfo, m: tf.TensorInfo, v: tf.TensorInfo, g: tf.TensorInfo;
  * adamStepGpu(be, p, m, v, g, { b1: 0.9, b2: 0.999, eps: 1e-8, stepSize: 1e-3, sqrtBc2: 1, decay: null });
  * ```
  */

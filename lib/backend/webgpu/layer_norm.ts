@@ -38,6 +38,11 @@ fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : v
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const x: tf.TensorInfo, gamma: tf.TensorInfo, beta: tf.TensorInfo;
  * const [y, xhat, rstd] = layerNormForwardGpu(be, x, gamma, beta, 1e-5);
  * ```
  */
@@ -93,6 +98,11 @@ ${PROLOGUE}
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const dy: tf.TensorInfo, xhat: tf.TensorInfo, rstd: tf.TensorInfo, gamma: tf.TensorInfo;
  * const [dx, dgamma, dbeta] = layerNormBackwardGpu(be, dy, xhat, rstd, gamma);
  * ```
  */

@@ -114,6 +114,10 @@ export function chooseMatMulPlan(M: number, N: number, K: number): MatMulPlan {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * declare const x: tf.TensorInfo, dy: tf.TensorInfo;
  * const be = gpuBackend();
  * const dW = gpuMatMul(be, x, dy, { transA: true }); // xᵀ·dy
  * ```
@@ -166,6 +170,11 @@ function matMulProgram(
 /**
  * WGSL of one matmul variant. Thread (tx, ty) owns rows ty·4 + 64g + i and columns
  * tx·4 + 64h + j of the tile (g < TM/4, h < TN/4, i, j < 4).
+ *
+ * @example
+ * ```ts
+ * const wgsl = matMulSource(chooseMatMulPlan(256, 768, 512), false, true, false);
+ * ```
  */
 export function matMulSource(
   t: MatMulTile,

@@ -29,6 +29,9 @@ const denseBackward: GpuKernelFunc = ({ inputs: { dy, x, w }, backend, attrs }) 
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D;
  * const y = gpuDense(x, w, b);
  * ```
  */
@@ -70,6 +73,9 @@ const lnBackward: GpuKernelFunc = ({ inputs: { dy, xhat, rstd, gamma }, backend 
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D;
  * const y = gpuLayerNorm(x, gamma, beta, 1e-5);
  * ```
  */
@@ -113,6 +119,9 @@ const geluBackward: GpuKernelFunc = ({ inputs: { dy, u, s }, backend }) =>
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const u: tf.Tensor2D;
  * const y = gpuGelu(u);
  * ```
  */
@@ -144,6 +153,9 @@ const attnBackward: GpuKernelFunc = ({ inputs: { dout, qkv, out, lse }, backend,
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const qkv: tf.Tensor2D;
  * const out = gpuSelfAttention(qkv, 2, 4); // batch 2, 4 heads
  * ```
  */

@@ -75,7 +75,14 @@ export function gpuKernels(): boolean {
   return fusedKernelsEnabled() && tf.getBackend() === "webgpu";
 }
 
-/** The active backend as the webgpu backend (throws elsewhere). */
+/**
+ * The active backend as the webgpu backend (throws elsewhere).
+ *
+ * @example
+ * ```ts
+ * const be = gpuBackend(); // after initBackend({ backend: "webgpu" })
+ * ```
+ */
 export function gpuBackend(): GpuBackend {
   if (tf.getBackend() !== "webgpu") throw new Error("the webgpu backend is not active");
   return tf.backend() as unknown as GpuBackend;
@@ -87,6 +94,9 @@ export function gpuBackend(): GpuBackend {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const program: GpuProgram, x: tf.TensorInfo, n: number;
  * const be = gpuBackend();
  * const y = be.makeTensorInfo([n], "float32");
  * dispatch(be, program, [y], [x], [["u", n]]);
@@ -280,12 +290,26 @@ export function flatGrid(groups: number): [number, number, number] {
   return [Math.ceil(groups / y), y, 1];
 }
 
-/** Allocates a float32 output on the backend. */
+/**
+ * Allocates a float32 output on the backend.
+ *
+ * @example
+ * ```ts
+ * const y = output(gpuBackend(), [4, 8]);
+ * ```
+ */
 export function output(be: GpuBackend, shape: number[]): tf.TensorInfo {
   return be.makeTensorInfo(shape, "float32");
 }
 
-/** A WGSL f32 literal (always with a decimal point or exponent). */
+/**
+ * A WGSL f32 literal (always with a decimal point or exponent).
+ *
+ * @example
+ * ```ts
+ * f32(1); // "1.0"
+ * ```
+ */
 export function f32(x: number): string {
   const s = String(Math.fround(x));
   return /[.e]/.test(s) ? s : s + ".0";
@@ -297,6 +321,9 @@ export function f32(x: number): string {
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const geluKernel: GpuKernelFunc, u: tf.Tensor;
  * const [y] = runGpuKernel("ToolkitGelu", geluKernel, { u });
  * ```
  */

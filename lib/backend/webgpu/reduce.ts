@@ -21,6 +21,11 @@ const BLOCK = 64;
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const partials: tf.TensorInfo;
  * const c = sumLeading(be, partials); // [S, M, N] → [M, N]
  * ```
  */
@@ -41,6 +46,11 @@ export function sumLeading(
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const dy: tf.TensorInfo;
  * const db = columnSums(be, dy);
  * ```
  */
@@ -119,6 +129,11 @@ function blockSums(
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const dy: tf.TensorInfo, xhat: tf.TensorInfo;
  * const [dgamma, dbeta] = layerNormParamGrads(be, dy, xhat);
  * ```
  */

@@ -20,11 +20,11 @@
  *
  * @module
  */
-import { choleskySolveInPlace } from "../numeric/linalg.ts";
-import { tInterval95 } from "../numeric/stats.ts";
-import { ConfigError } from "../util/validate.ts";
-import type { ParamCounting } from "./frontier.ts";
-import { fitScalingPowerLaw, type ScalingPowerLawFit } from "./power_law.ts";
+import { choleskySolveInPlace } from "../../numeric/linalg.ts";
+import { tInterval95 } from "../../numeric/stats.ts";
+import { ConfigError } from "../../util/validate.ts";
+import type { ParamCounting } from "../frontier.ts";
+import { fitScalingPowerLaw, type ScalingPowerLawFit } from "../power_law.ts";
 
 /** One finished run (or the seed-mean of several): its size, tokens and validation loss. */
 export interface SweepPoint {
@@ -104,7 +104,17 @@ export function isoFlopMinimum(n: ArrayLike<number>, loss: ArrayLike<number>): I
   return { nOpt: n[best], lossOpt: loss[best], interior, coeffs, center };
 }
 
-/** Evaluates an IsoFLOP parabola at N. */
+/**
+ * Evaluates an IsoFLOP parabola at N.
+ *
+ * @example
+ * ```ts
+ * import type { IsoFlopFit } from "toolkit/scaling";
+ *
+ * declare const fit: IsoFlopFit;
+ * const loss = isoFlopParabola(fit, 1e7);
+ * ```
+ */
 export function isoFlopParabola(fit: Pick<IsoFlopFit, "coeffs" | "center">, n: number): number {
   const u = Math.log(n) - fit.center;
   return fit.coeffs[0] + fit.coeffs[1] * u + fit.coeffs[2] * u * u;

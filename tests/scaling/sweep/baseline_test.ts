@@ -1,7 +1,7 @@
-import { unigramLoss } from "../../lib/scaling/sweep_baseline.ts";
-import { makeTokenWindows } from "../../lib/text/windows.ts";
-import { ConfigError } from "../../lib/util/validate.ts";
-import { assertAlmostEquals, assertThrows } from "../assert.ts";
+import { unigramLoss } from "../../../lib/scaling/sweep/baseline.ts";
+import { makeTokenWindows } from "../../../lib/text/windows.ts";
+import { ConfigError } from "../../../lib/util/validate.ts";
+import { assertAlmostEquals, assertThrows } from "../../assert.ts";
 
 Deno.test("unigramLoss: add-k unigram cross-entropy on the windows' targets (not their first token)", () => {
   const train = Int32Array.from([0, 0, 0, 1]); // counts 3, 1, 0 over V = 3

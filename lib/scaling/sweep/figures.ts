@@ -12,12 +12,12 @@ import {
   scatterChart,
   type VegaLiteSpec,
   writeFigure,
-} from "../plot/mod.ts";
-import type { ParamCounting } from "./frontier.ts";
-import { evalScalingPowerLaw } from "./power_law.ts";
-import type { ScalingSweepResult } from "./sweep.ts";
-import { PAPER_SWEEP_EXPONENTS } from "./sweep.ts";
-import { isoFlopParabola, type SweepAnalysis, type SweepOptimum } from "./sweep_analysis.ts";
+} from "../../plot/mod.ts";
+import type { ParamCounting } from "../frontier.ts";
+import { evalScalingPowerLaw } from "../power_law.ts";
+import type { ScalingSweepResult } from "./run.ts";
+import { PAPER_SWEEP_EXPONENTS } from "./run.ts";
+import { isoFlopParabola, type SweepAnalysis, type SweepOptimum } from "./analysis.ts";
 
 const LABEL: Record<ParamCounting, { n: string; c: string }> = {
   total: { n: "N_T", c: "C_T" },
@@ -53,7 +53,7 @@ function finishSpec(spec: VegaLiteSpec, domain: string[]): VegaLiteSpec {
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { ScalingSweepResult } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit/scaling";
  *
  * declare const result: ScalingSweepResult;
  * await show(sweepIsoFlopFigure(result.analysis, "total"));
@@ -128,7 +128,7 @@ export function sweepIsoFlopFigure(analysis: SweepAnalysis, counting: ParamCount
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { ScalingSweepResult } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit/scaling";
  *
  * declare const result: ScalingSweepResult;
  * await show(sweepOptimaFigure(result.analysis));
@@ -225,7 +225,7 @@ export function sweepOptimaFigure(analysis: SweepAnalysis): VegaLiteSpec {
  *
  * @example
  * ```ts
- * import type { ScalingSweepResult } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit/scaling";
  *
  * declare const result: ScalingSweepResult;
  * await writeSweepFigures(result, "results/figures");

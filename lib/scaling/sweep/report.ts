@@ -7,20 +7,20 @@
  *
  * @module
  */
-import { initBackend } from "../backend/backend.ts";
-import { markdownTable } from "../plot/display.ts";
-import type { ReportSection, ReproduceOptions } from "../util/report.ts";
+import { initBackend } from "../../backend/backend.ts";
+import { markdownTable } from "../../plot/display.ts";
+import type { ReportSection, ReproduceOptions } from "../../util/report.ts";
 import {
   completeSeeds,
   runScalingSweep,
   type ScalingSweepResult,
   sweepComparisons,
   sweepPlan,
-} from "./sweep.ts";
-import { optimumTokens, plannedOptimumTokens, type SweepOptimumTokens } from "./sweep_analysis.ts";
-import { scalingSweepConfig } from "./sweep_config.ts";
-import { writeSweepFigures } from "./sweep_figures.ts";
-import { runsProvenanceSentence } from "../store/describe.ts";
+} from "./run.ts";
+import { optimumTokens, plannedOptimumTokens, type SweepOptimumTokens } from "./analysis.ts";
+import { scalingSweepConfig } from "./config.ts";
+import { writeSweepFigures } from "./figures.ts";
+import { runsProvenanceSentence } from "../../store/describe.ts";
 
 /**
  * Reads the stored `cpu-wide` (else `cpu`) sweep when it is complete; otherwise runs the
@@ -85,7 +85,7 @@ export async function sweepReport(
  *
  * @example
  * ```ts
- * import type { ScalingSweepResult } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit/scaling";
  *
  * declare const result: ScalingSweepResult;
  * console.log(sweepMarkdown(result));

@@ -1,22 +1,22 @@
-import { initBackend } from "../../lib/backend/backend.ts";
-import { openResults } from "../../lib/store/results.ts";
+import { initBackend } from "../../../lib/backend/backend.ts";
+import { openResults } from "../../../lib/store/results.ts";
 import {
   completeSeeds,
   runScalingSweep,
   sweepPlan,
   type SweepRunSummary,
   sweepSummary,
-} from "../../lib/scaling/sweep.ts";
+} from "../../../lib/scaling/sweep/run.ts";
 import {
   optimumTokens,
   plannedOptimumTokens,
   seedIntervals,
   type SweepOptimum,
-} from "../../lib/scaling/sweep_analysis.ts";
-import { scalingSweepConfig } from "../../lib/scaling/sweep_config.ts";
-import { sweepMarkdown, sweepTokensMarkdown } from "../../lib/scaling/sweep_report.ts";
-import { ConfigError } from "../../lib/util/validate.ts";
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
+} from "../../../lib/scaling/sweep/analysis.ts";
+import { scalingSweepConfig } from "../../../lib/scaling/sweep/config.ts";
+import { sweepMarkdown, sweepTokensMarkdown } from "../../../lib/scaling/sweep/report.ts";
+import { ConfigError } from "../../../lib/util/validate.ts";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../assert.ts";
 
 await initBackend({ backend: "wasm", quiet: true });
 const root = new URL("../../", import.meta.url).pathname;

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { tf } from "../deps.ts";
-import type { LanguageModel } from "../model/language_model.ts";
+import { tf } from "../../deps.ts";
+import type { LanguageModel } from "../../model/language_model.ts";
 
 const rowCrossEntropy = tf.customGrad(
   // deno-lint-ignore no-explicit-any

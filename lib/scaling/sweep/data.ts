@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { resultsDir } from "../store/results.ts";
-import { configHash } from "../store/results.ts";
-import { loadTextCorpus, type TextCorpusConfig, type TextCorpusName } from "../text/corpus.ts";
-import { GPT2_VOCAB_SIZE, loadGpt2Tokenizer } from "../text/gpt2.ts";
-import { encodeToInt32, makeTokenWindows, type TokenWindows } from "../text/windows.ts";
-import { checkPositiveInt, ConfigError } from "../util/validate.ts";
+import { resultsDir } from "../../store/results.ts";
+import { configHash } from "../../store/results.ts";
+import { loadTextCorpus, type TextCorpusConfig, type TextCorpusName } from "../../text/corpus.ts";
+import { GPT2_VOCAB_SIZE, loadGpt2Tokenizer } from "../../text/gpt2.ts";
+import { encodeToInt32, makeTokenWindows, type TokenWindows } from "../../text/windows.ts";
+import { checkPositiveInt, ConfigError } from "../../util/validate.ts";
 
 /** The encoded corpus. */
 export interface SweepTokens {

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { checkNumber } from "../util/validate.ts";
-import type { TokenWindows } from "../text/windows.ts";
-import { type ScalingSweepConfig, scalingSweepConfig } from "./sweep_config.ts";
-import { loadSweepTokens, validationWindows } from "./sweep_data.ts";
+import { checkNumber } from "../../util/validate.ts";
+import type { TokenWindows } from "../../text/windows.ts";
+import { type ScalingSweepConfig, scalingSweepConfig } from "./config.ts";
+import { loadSweepTokens, validationWindows } from "./data.ts";
 
 /**
  * Mean cross-entropy (nats per target token) of the add-k unigram model of `train` on the
@@ -17,8 +17,7 @@ import { loadSweepTokens, validationWindows } from "./sweep_data.ts";
  *
  * @example
  * ```ts
- * import { validationWindows } from "toolkit";
- * import type { SweepTokens } from "toolkit";
+ * import { type SweepTokens, validationWindows } from "toolkit/scaling";
  *
  * declare const tokens: SweepTokens; // loadSweepTokens(…)
  * const w = validationWindows(tokens.validation, { context: 16, count: 1024 });
@@ -59,7 +58,7 @@ export interface SweepBaselines {
  *
  * @example
  * ```ts
- * import { scalingSweepConfig } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * const b = await sweepBaselines(scalingSweepConfig("cpu")); // { uniform: 10.82, unigram: ≈7.42 }
  * ```

@@ -1,22 +1,22 @@
-import { tf } from "../../lib/deps.ts";
-import { initBackend } from "../../lib/backend/backend.ts";
-import { crossEntropyRows, LanguageModel } from "../../lib/model/language_model.ts";
-import { openResults } from "../../lib/store/results.ts";
-import { runScalingSweep, sweepPlan, sweepTokens } from "../../lib/scaling/sweep.ts";
+import { tf } from "../../../lib/deps.ts";
+import { initBackend } from "../../../lib/backend/backend.ts";
+import { crossEntropyRows, LanguageModel } from "../../../lib/model/language_model.ts";
+import { openResults } from "../../../lib/store/results.ts";
+import { runScalingSweep, sweepPlan, sweepTokens } from "../../../lib/scaling/sweep/run.ts";
 import {
   analyzeSweep,
   isoFlopMinimum,
   sizeJackknife,
   type SweepPoint,
-} from "../../lib/scaling/sweep_analysis.ts";
-import { scalingSweepConfig } from "../../lib/scaling/sweep_config.ts";
-import { SweepBatches } from "../../lib/scaling/sweep_data.ts";
-import { lmWindowLoss, softmaxCrossEntropyRows } from "../../lib/scaling/sweep_loss.ts";
-import { ConfigError } from "../../lib/util/validate.ts";
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
+} from "../../../lib/scaling/sweep/analysis.ts";
+import { scalingSweepConfig } from "../../../lib/scaling/sweep/config.ts";
+import { SweepBatches } from "../../../lib/scaling/sweep/data.ts";
+import { lmWindowLoss, softmaxCrossEntropyRows } from "../../../lib/scaling/sweep/loss.ts";
+import { ConfigError } from "../../../lib/util/validate.ts";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../assert.ts";
 
 await initBackend({ backend: "wasm", quiet: true });
-const root = new URL("../../", import.meta.url).pathname;
+const root = new URL("../../../", import.meta.url).pathname;
 
 Deno.test("sweep grid: every run's tokens satisfy C = 6·N_T·D up to whole steps", () => {
   for (const preset of ["smoke", "cpu"]) {

@@ -12,17 +12,17 @@
  *
  * @module
  */
-import { tf } from "../deps.ts";
-import { initBackend } from "../backend/backend.ts";
-import { LanguageModel } from "../model/language_model.ts";
-import { countParams } from "../model/params.ts";
-import { checkpointDir, checkpointPath as runCheckpointPath } from "../store/paths.ts";
-import { configHash, openResults, type ResultsStore } from "../store/results.ts";
-import { GPT2_VOCAB_SIZE } from "../text/gpt2.ts";
-import type { TokenWindows } from "../text/windows.ts";
-import { train } from "../train/trainer.ts";
-import { compare, type Comparison } from "../util/report.ts";
-import { shardMask } from "../sweep/shard.ts";
+import { tf } from "../../deps.ts";
+import { initBackend } from "../../backend/backend.ts";
+import { LanguageModel } from "../../model/language_model.ts";
+import { countParams } from "../../model/params.ts";
+import { checkpointDir, checkpointPath as runCheckpointPath } from "../../store/paths.ts";
+import { configHash, openResults, type ResultsStore } from "../../store/results.ts";
+import { GPT2_VOCAB_SIZE } from "../../text/gpt2.ts";
+import type { TokenWindows } from "../../text/windows.ts";
+import { train } from "../../train/trainer.ts";
+import { compare, type Comparison } from "../../util/report.ts";
+import { shardMask } from "../../sweep/shard.ts";
 import {
   analyzeSweep,
   optimumTokens,
@@ -33,19 +33,10 @@ import {
   type SweepOptimumTokens,
   type SweepPoint,
   type SweepSeedIntervals,
-} from "./sweep_analysis.ts";
-import {
-  type ScalingSweepConfig,
-  scalingSweepConfig,
-  type SweepModelShape,
-} from "./sweep_config.ts";
-import {
-  loadSweepTokens,
-  SweepBatches,
-  type SweepTokens,
-  validationWindows,
-} from "./sweep_data.ts";
-import { lmWindowLoss } from "./sweep_loss.ts";
+} from "./analysis.ts";
+import { type ScalingSweepConfig, scalingSweepConfig, type SweepModelShape } from "./config.ts";
+import { loadSweepTokens, SweepBatches, type SweepTokens, validationWindows } from "./data.ts";
+import { lmWindowLoss } from "./loss.ts";
 
 /**
  * The exponents of the paper's §4 experiment (Pearce & Song 2024): N_opt ∝ C^a with a ≈ 0.49
@@ -133,7 +124,7 @@ export interface RunScalingSweepOptions {
  *
  * @example
  * ```ts
- * import { scalingSweepConfig } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * const res = await runScalingSweep(scalingSweepConfig("smoke"), { preset: "smoke" });
  * console.log(res.analysis.fits.total?.exponent, res.analysis.fits.nonEmbedding?.exponent);
@@ -298,7 +289,7 @@ export interface SweepPlanCell {
  *
  * @example
  * ```ts
- * import { scalingSweepConfig } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * const cfg = scalingSweepConfig("smoke");
  * sweepTokens(cfg, 1e6, cfg.budgets[0]); // tokens of a 1M-parameter model at the first budget
@@ -323,7 +314,7 @@ export function sweepTokens(
  *
  * @example
  * ```ts
- * import { scalingSweepConfig } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * const { sizes, cells } = sweepPlan(scalingSweepConfig("cpu"));
  * console.log(sizes.map((s) => s.total), cells.length);
@@ -513,8 +504,8 @@ async function trainRun(
  *
  * @example
  * ```ts
- * import { validationWindows } from "toolkit";
- * import type { LanguageModel, SweepTokens } from "toolkit";
+ * import type { LanguageModel } from "toolkit";
+ * import { type SweepTokens, validationWindows } from "toolkit/scaling";
  *
  * declare const model: LanguageModel, tokens: SweepTokens;
  * const loss = await validationLoss(model, validationWindows(tokens.validation, { context: 16, count: 256 }), 32);
@@ -581,7 +572,7 @@ export interface ScalingSweepSummary {
  *
  * @example
  * ```ts
- * import { scalingSweepConfig } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * console.log(JSON.stringify(sweepSummary(await runScalingSweep(scalingSweepConfig("smoke")))));
  * ```

@@ -4,14 +4,14 @@
  *
  * @module
  */
-import { BROWN_CATEGORIES, TEXT_CORPORA, type TextCorpusName } from "../text/corpus.ts";
+import { BROWN_CATEGORIES, TEXT_CORPORA, type TextCorpusName } from "../../text/corpus.ts";
 import {
   checkKnownKeys,
   checkNumber,
   checkOneOf,
   checkPositiveInt,
   ConfigError,
-} from "../util/validate.ts";
+} from "../../util/validate.ts";
 
 /** One model shape of the sweep (GPT-2-style decoder, tied embeddings, MLP ratio 4). */
 export interface SweepModelShape {
