@@ -342,6 +342,7 @@ export class ResultsStore {
    *
    * @example
    * ```ts
+   * declare const db: ResultsStore, id: string;
    * db.startClock(id); // just before the run's first training step
    * ```
    */

@@ -163,7 +163,7 @@ function seedSentence(r: ScalingSweepResult): string {
  *
  * @example
  * ```ts
- * import type { ScalingSweepResult } from "toolkit";
+ * import type { ScalingSweepResult } from "toolkit/scaling";
  *
  * declare const result: ScalingSweepResult;
  * console.log(sweepTokensMarkdown(result));

@@ -378,7 +378,8 @@ export function sweepPlan(
  *
  * @example
  * ```ts
- * import { openResults, scalingSweepConfig } from "toolkit";
+ * import { openResults } from "toolkit";
+ * import { scalingSweepConfig } from "toolkit/scaling";
  *
  * const cfg = scalingSweepConfig("cpu-wide");
  * const seeds = completeSeeds(cfg, openResults()); // [0] with the archive alone

@@ -19,7 +19,7 @@ import { ConfigError } from "../../../lib/util/validate.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../assert.ts";
 
 await initBackend({ backend: "wasm", quiet: true });
-const root = new URL("../../", import.meta.url).pathname;
+const root = new URL("../../../", import.meta.url).pathname;
 
 Deno.test("cpu-wide run ids are the archived ones (a corpus other than brown changes them)", () => {
   const archived = [...Deno.readDirSync(`${root}fixtures/runs`)].map((e) => e.name)
