@@ -4,6 +4,7 @@ import { simdKernels } from "../backend/simd_kernels.ts";
 import { f32Index, markWritten, sizeOf, type WasmBackend } from "../backend/wasm_heap.ts";
 import { type AdamStepConstants, adamStepGpu } from "../backend/webgpu/elementwise.ts";
 import { type GpuBackend, gpuBackend, gpuKernels } from "../backend/webgpu/program.ts";
+import { disposeFlatAdam, flatAdamStepGpu, syncFlatAdam } from "../backend/webgpu/flat_adam.ts";
 import type { NamedArray } from "../store/checkpoint.ts";
 import type { Params } from "../model/transformer.ts";
 
@@ -83,6 +84,8 @@ export class Adam {
     };
     const be = fusedKernels() ? tf.backend() as unknown as WasmBackend : null;
     const gpu = gpuKernels() ? gpuBackend() : null;
+    // webgpu: every parameter in one launch when it can (lib/backend/webgpu/flat_adam.ts).
+    if (gpu && flatAdamStepGpu(gpu, this.params, { m: this.#m, v: this.#v }, grads, hyper)) return;
     tf.tidy(() => {
       for (const [name, g] of Object.entries(grads)) {
         const p = this.params[name], m = this.#m.get(name)!, v = this.#v.get(name)!;
@@ -106,6 +109,7 @@ export class Adam {
 
   /** The moment estimates as named arrays (`adam.m.NAME`, `adam.v.NAME`) for a checkpoint. */
   async state(): Promise<Record<string, NamedArray>> {
+    if (tf.getBackend() === "webgpu") syncFlatAdam(gpuBackend(), { m: this.#m, v: this.#v });
     const out: Record<string, NamedArray> = {};
     for (const [kind, map] of [["m", this.#m], ["v", this.#v]] as const) {
       for (const [name, t] of map) {
@@ -129,6 +133,7 @@ export class Adam {
 
   /** Frees the moment tensors. */
   dispose() {
+    disposeFlatAdam(tf.getBackend() === "webgpu" ? gpuBackend() : null, { m: this.#m, v: this.#v });
     for (const t of [...this.#m.values(), ...this.#v.values()]) t.dispose();
   }
 }
