@@ -14,7 +14,7 @@
  * @module
  */
 import type { tf } from "../../deps.ts";
-import { type AdamStepConstants } from "./elementwise.ts";
+import type { AdamStepConstants } from "./elementwise.ts";
 import { dispatch, flatGrid, type GpuBackend } from "./program.ts";
 
 const WG = 256;
