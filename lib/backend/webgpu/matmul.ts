@@ -18,7 +18,7 @@
  */
 import type { tf } from "../../deps.ts";
 import { dispatch, type GpuBackend, type GpuProgram, output } from "./program.ts";
-import { sumLeading } from "./reduce.ts";
+import { sumLeading, sumLeadingSplit } from "./reduce.ts";
 
 /** Tile shape of one matmul kernel. */
 export interface MatMulTile {
@@ -40,6 +40,13 @@ export interface GpuMatMulOptions {
   bias?: tf.TensorInfo;
   /** Tile and split-K; default {@link chooseMatMulPlan}. */
   plan?: MatMulPlan;
+  /**
+   * Append a row of ones to op(A), so C gets an extra last row Σ_k op(B)[k, ·] — with A = xᵀ
+   * and B = dy, the bias gradient Σ_tokens dy beside the weight gradient xᵀ·dy, from the same
+   * launch and the same split-K reduction (instead of two column-sum launches). C is then
+   * returned as [dW [M, N], db [N]] by {@link gpuMatMulWithColumnSums}. No bias with it.
+   */
+  onesRow?: boolean;
 }
 
 /** How one product is computed: the tile, and over how many workgroups K is split. */
@@ -124,26 +131,65 @@ export function gpuMatMul(
   b: tf.TensorInfo,
   opts: GpuMatMulOptions = {},
 ): tf.TensorInfo {
-  const { transA = false, transB = false, bias } = opts;
+  if (opts.onesRow) throw new Error("gpuMatMul: onesRow needs gpuMatMulWithColumnSums");
+  return matMul(be, a, b, opts) as tf.TensorInfo;
+}
+
+/**
+ * [op(A)·op(B), Σ_k op(B)[k, ·]] — a weight gradient xᵀ·dy and the bias gradient Σ dy — from
+ * one matmul launch over op(A) with a row of ones appended, and one reduction launch that
+ * sums the split-K partials and splits off the last row (two launches in all, where a separate
+ * bias gradient took two more).
+ *
+ * @example
+ * ```ts
+ * const [dW, db] = gpuMatMulWithColumnSums(be, x, dy, { transA: true });
+ * ```
+ */
+export function gpuMatMulWithColumnSums(
+  be: GpuBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  opts: Omit<GpuMatMulOptions, "onesRow" | "bias"> = {},
+): [tf.TensorInfo, tf.TensorInfo] {
+  return matMul(be, a, b, { ...opts, onesRow: true }) as [tf.TensorInfo, tf.TensorInfo];
+}
+
+function matMul(
+  be: GpuBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  opts: GpuMatMulOptions,
+): tf.TensorInfo | [tf.TensorInfo, tf.TensorInfo] {
+  const { transA = false, transB = false, bias, onesRow = false } = opts;
   const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (K !== K2) throw new Error(`gpuMatMul: inner sizes differ (${K} vs ${K2})`);
-  let plan = opts.plan ?? chooseMatMulPlan(M, N, K);
+  const Mo = onesRow ? M + 1 : M; // rows of C
+  let plan = opts.plan ?? chooseMatMulPlan(Mo, N, K);
   const shared = plan.bk * (plan.bm + plan.bn + 8) * 4;
   if (shared > be.device.limits.maxComputeWorkgroupStorageSize) plan = { ...plan, bk: 8 };
   const S = Math.max(1, Math.min(plan.splitK, Math.ceil(K / plan.bk)));
   const kChunk = Math.ceil(Math.ceil(K / S) / plan.bk) * plan.bk;
-  const slices = Math.ceil(K / kChunk);
-  const grid: [number, number, number] = [Math.ceil(N / plan.bn), Math.ceil(M / plan.bm), slices];
+  const slices = Math.max(1, Math.ceil(K / kChunk));
+  const grid: [number, number, number] = [Math.ceil(N / plan.bn), Math.ceil(Mo / plan.bm), slices];
   const uniforms = [["u", M], ["u", N], ["u", K], ["u", kChunk]] as ["u", number][];
+  const prog = (withBias: boolean) => matMulProgram(plan, transA, transB, withBias, grid, onesRow);
+  if (onesRow) {
+    // The partials [slices, M + 1, N] (slices may be 1: the reduction then only splits).
+    const partial = output(be, [slices, Mo, N]);
+    dispatch(be, prog(false), [partial], [a, b], uniforms);
+    const out = sumLeadingSplit(be, partial, [M, N]);
+    be.disposeData(partial.dataId);
+    return out;
+  }
   if (slices === 1) {
     const c = output(be, [M, N]);
-    const prog = matMulProgram(plan, transA, transB, bias !== undefined, grid);
-    dispatch(be, prog, [c], bias ? [a, b, bias] : [a, b], uniforms);
+    dispatch(be, prog(bias !== undefined), [c], bias ? [a, b, bias] : [a, b], uniforms);
     return c;
   }
   const partial = output(be, [slices, M, N]);
-  dispatch(be, matMulProgram(plan, transA, transB, false, grid), [partial], [a, b], uniforms);
+  dispatch(be, prog(false), [partial], [a, b], uniforms);
   const c = sumLeading(be, partial, { bias });
   be.disposeData(partial.dataId);
   return c;
@@ -156,22 +202,25 @@ function matMulProgram(
   transB: boolean,
   bias: boolean,
   grid: [number, number, number],
+  onesRow = false,
 ): GpuProgram {
   const key = `toolkit_matmul_${t.bm}x${t.bn}x${t.bk}_${transA ? "T" : "N"}${transB ? "T" : "N"}${
     bias ? "_bias" : ""
-  }`;
-  return { key, grid, code: () => matMulSource(t, transA, transB, bias) };
+  }${onesRow ? "_ones" : ""}`;
+  return { key, grid, code: () => matMulSource(t, transA, transB, bias, onesRow) };
 }
 
 /**
  * WGSL of one matmul variant. Thread (tx, ty) owns rows ty·4 + 64g + i and columns
- * tx·4 + 64h + j of the tile (g < TM/4, h < TN/4, i, j < 4).
+ * tx·4 + 64h + j of the tile (g < TM/4, h < TN/4, i, j < 4). With `onesRow`, op(A) has an
+ * extra row M of ones and C has M + 1 rows.
  */
 export function matMulSource(
   t: MatMulTile,
   transA: boolean,
   transB: boolean,
   bias: boolean,
+  onesRow = false,
 ): string {
   const { bm: BM, bn: BN, bk: BK } = t;
   const TM = BM / 16, TN = BN / 16, G = TM / 4, Hh = TN / 4;
@@ -193,6 +242,7 @@ export function matMulSource(
   L(`  let tx = lid.x; let ty = lid.y;`);
   L(`  let m0 = wid.y * ${BM}u; let n0 = wid.x * ${BN}u;`);
   L(`  let kStart = wid.z * u.kChunk; let kEnd = min(u.K, kStart + u.kChunk);`);
+  L(`  let Mo = u.M${onesRow ? " + 1u" : ""};`);
   for (let g = 0; g < G; g++) {
     for (let i = 0; i < 4; i++) {
       for (let h = 0; h < Hh; h++) L(`  var c_${g}_${i}_${h} = vec4<f32>(0.0);`);
@@ -209,6 +259,7 @@ export function matMulSource(
     L(`      var v = 0.0;`);
     if (transA) L(`      if (gm < u.M && gk < kEnd) { v = A[gk * u.M + gm]; }`);
     else L(`      if (gm < u.M && gk < kEnd) { v = A[gm * u.K + gk]; }`);
+    if (onesRow) L(`      if (gm == u.M && gk < kEnd) { v = 1.0; }`);
     L(`      let s = c * ${SA}u + r; As[s / 4u][s % 4u] = v;`);
     L(`    }`);
   }
@@ -240,12 +291,12 @@ export function matMulSource(
   }
   L(`    workgroupBarrier();`);
   L(`  }`);
-  L(`  let base = wid.z * u.M * u.N;`);
+  L(`  let base = wid.z * Mo * u.N;`);
   for (let g = 0; g < G; g++) {
     for (let i = 0; i < 4; i++) {
       L(`  {`);
       L(`    let m = m0 + ${64 * g + i}u + ty * 4u;`);
-      L(`    if (m < u.M) {`);
+      L(`    if (m < Mo) {`);
       for (let h = 0; h < Hh; h++) {
         for (let j = 0; j < 4; j++) {
           L(`      { let n = n0 + ${64 * h + j}u + tx * 4u;`);

@@ -37,6 +37,52 @@ export function sumLeading(
 }
 
 /**
+ * Σ over the leading axis of x [R, …] in one launch, the result split in two: its first
+ * `head` elements and the rest (the weight and bias gradients of
+ * `gpuMatMulWithColumnSums`, lib/backend/webgpu/matmul.ts).
+ *
+ * @example
+ * ```ts
+ * const [dW, db] = sumLeadingSplit(be, partials, [K, N]); // [S, K + 1, N] → [K, N], [N]
+ * ```
+ */
+export function sumLeadingSplit(
+  be: GpuBackend,
+  x: tf.TensorInfo,
+  headShape: number[],
+): [tf.TensorInfo, tf.TensorInfo] {
+  const [R, ...rest] = x.shape;
+  const C = rest.reduce((a, b) => a * b, 1);
+  const head = headShape.reduce((a, b) => a * b, 1);
+  const out = output(be, headShape), tail = output(be, [C - head]);
+  const grid = flatGrid(Math.ceil(C / WG));
+  const code = () => `
+struct U { R : u32, C : u32, head : u32 };
+@group(0) @binding(0) var<storage, read_write> out : array<f32>;
+@group(0) @binding(1) var<storage, read_write> tail : array<f32>;
+@group(0) @binding(2) var<storage, read> x : array<f32>;
+@group(0) @binding(3) var<uniform> u : U;
+@compute @workgroup_size(${WG}, 1, 1)
+fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>,
+        @builtin(local_invocation_index) li : u32) {
+  let c = (wid.y * nwg.x + wid.x) * ${WG}u + li;
+  if (c >= u.C) { return; }
+  var s0 = 0.0; var s1 = 0.0;
+  var r = 0u;
+  for (; r + 1u < u.R; r = r + 2u) { s0 = s0 + x[r * u.C + c]; s1 = s1 + x[(r + 1u) * u.C + c]; }
+  if (r < u.R) { s0 = s0 + x[r * u.C + c]; }
+  let s = s0 + s1;
+  if (c < u.head) { out[c] = s; } else { tail[c - u.head] = s; }
+}`;
+  dispatch(be, { key: "toolkit_sum_split", grid, code }, [out, tail], [x], [
+    ["u", R],
+    ["u", C],
+    ["u", head],
+  ]);
+  return [out, tail];
+}
+
+/**
  * Column sums Σ_r x[r, c] of a 2-D x [R, C] (the bias gradient: Σ over tokens of dy).
  *
  * @example

@@ -1,0 +1,53 @@
+/**
+ * Run as a subprocess by levers_test.ts: the kernels behind the dispatch levers of issue 18
+ * (lib/bench/README.md) against plain tfjs ops on the webgpu backend, on whatever adapter
+ * exists; prints the largest relative differences as JSON.
+ */
+import { tf } from "../../../lib/deps.ts";
+import { initBackend } from "../../../lib/backend/mod.ts";
+import { gpuBackend, gpuMatMulWithColumnSums } from "../../../lib/backend/webgpu/mod.ts";
+
+await initBackend({ backend: "webgpu", quiet: true });
+
+/** Largest |a − b| / (max |b| + 1e-6) over the values of a pair of tensor lists. */
+async function relErr(a: tf.Tensor[], b: tf.Tensor[]): Promise<number> {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [await a[i].data(), await b[i].data()];
+    if (x.length !== y.length) return Infinity;
+    let scale = 1e-6, diff = 0;
+    for (let j = 0; j < y.length; j++) {
+      scale = Math.max(scale, Math.abs(y[j]));
+      diff = Math.max(diff, Math.abs(x[j] - y[j]));
+      if (!Number.isFinite(x[j])) return Infinity;
+    }
+    worst = Math.max(worst, diff / scale);
+  }
+  return worst;
+}
+
+let seed = 11;
+const rand = (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", seed++);
+const results: Record<string, number> = {};
+const be = gpuBackend();
+
+// Weight and bias gradients from one matmul with a row of ones: xᵀ·dy and Σ_rows dy, with and
+// without split-K, odd sizes, both tiles.
+for (const [R, K, N] of [[150, 24, 36], [300, 70, 130], [7, 5, 3]]) {
+  const x = rand([R, K]), dy = rand([R, N]);
+  const refW = tf.matMul(x, dy, true, false), refB = tf.sum(dy, 0);
+  for (
+    const plan of [
+      undefined,
+      { bm: 64, bn: 64, bk: 16, splitK: 1 } as const,
+      { bm: 128, bn: 128, bk: 8, splitK: 3 } as const,
+    ]
+  ) {
+    const [dW, db] = gpuMatMulWithColumnSums(be, x, dy, { transA: true, plan });
+    const t = [dW, db].map((i) => tf.engine().makeTensorFromTensorInfo(i));
+    const key = `weight+bias grads ${R}x${K}x${N}`;
+    results[key] = Math.max(results[key] ?? 0, await relErr(t, [refW, refB]));
+    tf.dispose(t);
+  }
+}
+console.log(JSON.stringify(results));
