@@ -38,6 +38,8 @@ export interface GpuMatMulOptions {
   transB?: boolean;
   /** Added to every row of C ([N]). */
   bias?: tf.TensorInfo;
+  /** Added to C ([M, N]): a residual connection folded into the product's epilogue. */
+  residual?: tf.TensorInfo;
   /** Tile and split-K; default {@link chooseMatMulPlan}. */
   plan?: MatMulPlan;
   /**
@@ -161,7 +163,7 @@ function matMul(
   b: tf.TensorInfo,
   opts: GpuMatMulOptions,
 ): tf.TensorInfo | [tf.TensorInfo, tf.TensorInfo] {
-  const { transA = false, transB = false, bias, onesRow = false } = opts;
+  const { transA = false, transB = false, bias, residual, onesRow = false } = opts;
   const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (K !== K2) throw new Error(`gpuMatMul: inner sizes differ (${K} vs ${K2})`);
@@ -174,7 +176,8 @@ function matMul(
   const slices = Math.max(1, Math.ceil(K / kChunk));
   const grid: [number, number, number] = [Math.ceil(N / plan.bn), Math.ceil(Mo / plan.bm), slices];
   const uniforms = [["u", M], ["u", N], ["u", K], ["u", kChunk]] as ["u", number][];
-  const prog = (withBias: boolean) => matMulProgram(plan, transA, transB, withBias, grid, onesRow);
+  const prog = (withBias: boolean, withRes = false) =>
+    matMulProgram(plan, transA, transB, withBias, grid, onesRow, withRes);
   if (onesRow) {
     // The partials [slices, M + 1, N] (slices may be 1: the reduction then only splits).
     const partial = output(be, [slices, Mo, N]);
@@ -185,12 +188,13 @@ function matMul(
   }
   if (slices === 1) {
     const c = output(be, [M, N]);
-    dispatch(be, prog(bias !== undefined), [c], bias ? [a, b, bias] : [a, b], uniforms);
+    const extra = [...(bias ? [bias] : []), ...(residual ? [residual] : [])];
+    dispatch(be, prog(bias !== undefined, residual !== undefined), [c], [a, b, ...extra], uniforms);
     return c;
   }
   const partial = output(be, [slices, M, N]);
   dispatch(be, prog(false), [partial], [a, b], uniforms);
-  const c = sumLeading(be, partial, { bias });
+  const c = sumLeading(be, partial, { bias, residual });
   be.disposeData(partial.dataId);
   return c;
 }
@@ -203,17 +207,18 @@ function matMulProgram(
   bias: boolean,
   grid: [number, number, number],
   onesRow = false,
+  residual = false,
 ): GpuProgram {
   const key = `toolkit_matmul_${t.bm}x${t.bn}x${t.bk}_${transA ? "T" : "N"}${transB ? "T" : "N"}${
     bias ? "_bias" : ""
-  }${onesRow ? "_ones" : ""}`;
-  return { key, grid, code: () => matMulSource(t, transA, transB, bias, onesRow) };
+  }${onesRow ? "_ones" : ""}${residual ? "_res" : ""}`;
+  return { key, grid, code: () => matMulSource(t, transA, transB, bias, onesRow, residual) };
 }
 
 /**
  * WGSL of one matmul variant. Thread (tx, ty) owns rows ty·4 + 64g + i and columns
  * tx·4 + 64h + j of the tile (g < TM/4, h < TN/4, i, j < 4). With `onesRow`, op(A) has an
- * extra row M of ones and C has M + 1 rows.
+ * extra row M of ones and C has M + 1 rows; with `residual`, R [M, N] is added to C.
  */
 export function matMulSource(
   t: MatMulTile,
@@ -221,6 +226,7 @@ export function matMulSource(
   transB: boolean,
   bias: boolean,
   onesRow = false,
+  residual = false,
 ): string {
   const { bm: BM, bn: BN, bk: BK } = t;
   const TM = BM / 16, TN = BN / 16, G = TM / 4, Hh = TN / 4;
@@ -232,8 +238,10 @@ export function matMulSource(
   L(`@group(0) @binding(0) var<storage, read_write> C : array<f32>;`);
   L(`@group(0) @binding(1) var<storage, read> A : array<f32>;`);
   L(`@group(0) @binding(2) var<storage, read> B : array<f32>;`);
-  if (bias) L(`@group(0) @binding(3) var<storage, read> bias : array<f32>;`);
-  L(`@group(0) @binding(${bias ? 4 : 3}) var<uniform> u : U;`);
+  let binding = 3;
+  if (bias) L(`@group(0) @binding(${binding++}) var<storage, read> bias : array<f32>;`);
+  if (residual) L(`@group(0) @binding(${binding++}) var<storage, read> R : array<f32>;`);
+  L(`@group(0) @binding(${binding}) var<uniform> u : U;`);
   L(`var<workgroup> As : array<vec4<f32>, ${(BK * SA) / 4}>;`);
   L(`var<workgroup> Bs : array<vec4<f32>, ${(BK * SB) / 4}>;`);
   L(`@compute @workgroup_size(16, 16, 1)`);
@@ -302,7 +310,7 @@ export function matMulSource(
           L(`      { let n = n0 + ${64 * h + j}u + tx * 4u;`);
           L(`        if (n < u.N) { C[base + m * u.N + n] = c_${g}_${i}_${h}[${j}]${
             bias ? " + bias[n]" : ""
-          }; } }`);
+          }${residual ? " + R[m * u.N + n]" : ""}; } }`);
         }
       }
       L(`    }`);

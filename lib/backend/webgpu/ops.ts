@@ -13,8 +13,8 @@ import { layerNormBackwardGpu, layerNormForwardGpu } from "./layer_norm.ts";
 import { gpuMatMul, gpuMatMulWithColumnSums } from "./matmul.ts";
 import { type GpuKernelFunc, runGpuKernel } from "./program.ts";
 
-const denseForward: GpuKernelFunc = ({ inputs: { x, w, b }, backend }) =>
-  gpuMatMul(backend, x, w, { bias: b });
+const denseForward: GpuKernelFunc = ({ inputs: { x, w, b, r }, backend }) =>
+  gpuMatMul(backend, x, w, { bias: b, residual: r });
 
 const denseBackward: GpuKernelFunc = ({ inputs: { dy, x, w }, backend, attrs }) => {
   const dx = gpuMatMul(backend, dy, w, { transB: true });
@@ -25,38 +25,56 @@ const denseBackward: GpuKernelFunc = ({ inputs: { dy, x, w }, backend, attrs }) 
 };
 
 /**
- * y = x·W (+ b) on WebGPU; backward dx = dy·Wᵀ and dW = xᵀ·dy read the stored operands
- * transposed in place, db = column sums of dy.
+ * y = x·W (+ b) (+ r) on WebGPU; backward dx = dy·Wᵀ and dW = xᵀ·dy read the stored operands
+ * transposed in place, db comes out of dW's launches, dr = dy (no launch). The residual r is
+ * added in the product's epilogue, saving the separate add launch of a residual connection.
  *
  * @example
  * ```ts
  * const y = gpuDense(x, w, b);
+ * const h1 = gpuDense(x, w, b, h0); // h0 + x·W + b
  * ```
  */
-export function gpuDense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const bias = b !== undefined;
-  const op = cachedOp(`gpuDense:${bias}`, () =>
+export function gpuDense(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b?: tf.Tensor1D,
+  residual?: tf.Tensor2D,
+): tf.Tensor2D {
+  const bias = b !== undefined, res = residual !== undefined;
+  const op = cachedOp(`gpuDense:${bias}:${res}`, () =>
     tf.customGrad(
       // deno-lint-ignore no-explicit-any
       ((...args: any[]) => {
         const save = args.pop();
-        const [xi, wi, bi] = args as tf.Tensor[];
+        const [xi, wi] = args as tf.Tensor[];
+        const bi = bias ? args[2] as tf.Tensor : undefined;
+        const ri = res ? args[bias ? 3 : 2] as tf.Tensor : undefined;
         save([xi, wi]);
         const [value] = runGpuKernel(
           "ToolkitGpuDense",
           denseForward,
-          bi ? { x: xi, w: wi, b: bi } : { x: xi, w: wi },
+          { x: xi, w: wi, ...(bi ? { b: bi } : {}), ...(ri ? { r: ri } : {}) },
         );
         return {
           value,
-          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-            runGpuKernel("ToolkitGpuDenseGrad", denseBackward, { dy, x: saved[0], w: saved[1] }, {
-              bias,
-            }),
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            const g = runGpuKernel(
+              "ToolkitGpuDenseGrad",
+              denseBackward,
+              { dy, x: saved[0], w: saved[1] },
+              { bias },
+            );
+            // dr = dy: a reshape shares dy's buffer (no launch).
+            return res ? [...g, tf.reshape(dy, dy.shape)] : g;
+          },
         };
       }) as never,
     ) as unknown as (...a: tf.Tensor[]) => tf.Tensor2D);
-  return bias ? op(x, w, b!) : op(x, w);
+  const args: tf.Tensor[] = [x, w];
+  if (bias) args.push(b!);
+  if (res) args.push(residual!);
+  return op(...args);
 }
 
 const lnForward: GpuKernelFunc = ({ inputs: { x, gamma, beta }, backend, attrs }) =>

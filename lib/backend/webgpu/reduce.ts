@@ -17,7 +17,8 @@ const WG = 256;
 const BLOCK = 64;
 
 /**
- * Σ over the leading axis of x [R, …] → […] (+ bias), in one launch: for short R (split-K).
+ * Σ over the leading axis of x [R, …] → […] (+ bias per column, + a residual of the result's
+ * shape), in one launch: for short R (split-K).
  *
  * @example
  * ```ts
@@ -27,12 +28,12 @@ const BLOCK = 64;
 export function sumLeading(
   be: GpuBackend,
   x: tf.TensorInfo,
-  opts: { bias?: tf.TensorInfo } = {},
+  opts: { bias?: tf.TensorInfo; residual?: tf.TensorInfo } = {},
 ): tf.TensorInfo {
   const [R, ...rest] = x.shape;
   const C = rest.reduce((a, b) => a * b, 1);
   const out = output(be, rest);
-  blockSums(be, out, x, R, C, R, opts.bias ?? null);
+  blockSums(be, out, x, R, C, R, opts.bias ?? null, opts.residual ?? null);
   return out;
 }
 
@@ -115,11 +116,12 @@ function blockSums(
   C: number,
   block: number,
   bias: tf.TensorInfo | null,
+  residual: tf.TensorInfo | null = null,
 ) {
   const blocks = Math.ceil(R / block);
   const grid = flatGrid(Math.ceil((blocks * C) / WG));
-  const key = `toolkit_blocksum${bias ? "_bias" : ""}`;
-  const inputs = [x, ...(bias ? [bias] : [])];
+  const key = `toolkit_blocksum${bias ? "_bias" : ""}${residual ? "_res" : ""}`;
+  const inputs = [x, ...(bias ? [bias] : []), ...(residual ? [residual] : [])];
   const code = () => {
     const lines = [
       `struct U { R : u32, C : u32, block : u32, total : u32 };`,
@@ -128,6 +130,9 @@ function blockSums(
     ];
     let b = 2;
     if (bias) lines.push(`@group(0) @binding(${b++}) var<storage, read> bias : array<f32>;`);
+    if (residual) {
+      lines.push(`@group(0) @binding(${b++}) var<storage, read> res : array<f32>;`);
+    }
     lines.push(
       `@group(0) @binding(${b}) var<uniform> u : U;`,
       `@compute @workgroup_size(${WG}, 1, 1)`,
@@ -145,7 +150,7 @@ function blockSums(
       `    s2 = s2 + ${term("(r + 2u)")}; s3 = s3 + ${term("(r + 3u)")};`,
       `  }`,
       `  for (; r < r1; r = r + 1u) { s0 = s0 + ${term("r")}; }`,
-      `  out[t] = (s0 + s1) + (s2 + s3)${bias ? " + bias[c]" : ""};`,
+      `  out[t] = (s0 + s1) + (s2 + s3)${bias ? " + bias[c]" : ""}${residual ? " + res[t]" : ""};`,
       `}`,
     );
     return lines.join("\n");
