@@ -220,6 +220,41 @@ fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : v
       ["u", blocks * C],
     ],
   );
+  return layerNormParamTotals(be, partial);
+}
+
+/**
+ * [dγ, dβ] from per-block partial sums `partial` [blocks, 2C] (Σ dy·x̂ then Σ dy per block of
+ * rows, side by side), in one launch; frees `partial`. The second half of
+ * {@link layerNormParamGrads}, and what the one-launch LayerNorm backward (layer_norm.ts) ends
+ * with.
+ *
+ * @example
+ * ```ts
+ * const [dgamma, dbeta] = layerNormParamTotals(be, partial);
+ * ```
+ */
+export function layerNormParamTotals(
+  be: GpuBackend,
+  partial: tf.TensorInfo,
+): [tf.TensorInfo, tf.TensorInfo] {
+  const [blocks, C2] = partial.shape;
+  const C = C2 / 2;
+  const sums = (name: string, expr: (r: string) => string) => `
+  var ${name}0 = 0.0; var ${name}1 = 0.0;
+  var r = r0;
+  for (; r + 1u < r1; r = r + 2u) { ${name}0 = ${name}0 + ${expr("r")}; ${name}1 = ${name}1 + ${
+    expr("(r + 1u)")
+  }; }
+  if (r < r1) { ${name}0 = ${name}0 + ${expr("r")}; }`;
+  const head = (bindings: string) => `
+struct U { R : u32, C : u32, total : u32 };
+${bindings}
+@compute @workgroup_size(${WG}, 1, 1)
+fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>,
+        @builtin(local_invocation_index) li : u32) {
+  let t = (wid.y * nwg.x + wid.x) * ${WG}u + li;
+  if (t >= u.total) { return; }`;
   const dgamma = output(be, [C]), dbeta = output(be, [C]);
   const stage2 = () =>
     head(`@group(0) @binding(0) var<storage, read_write> dg : array<f32>;

@@ -4,7 +4,7 @@
  * exists; prints the largest relative differences as JSON.
  */
 import { tf } from "../../../lib/deps.ts";
-import { initBackend } from "../../../lib/backend/mod.ts";
+import { dense, initBackend, layerNorm, setFusedKernels } from "../../../lib/backend/mod.ts";
 import { gpuBackend, gpuMatMulWithColumnSums } from "../../../lib/backend/webgpu/mod.ts";
 
 await initBackend({ backend: "webgpu", quiet: true });
@@ -49,5 +49,41 @@ for (const [R, K, N] of [[150, 24, 36], [300, 70, 130], [7, 5, 3]]) {
     results[key] = Math.max(results[key] ?? 0, await relErr(t, [refW, refB]));
     tf.dispose(t);
   }
+}
+/** Values and input gradients of f with the WGSL kernels, then with tfjs ops. */
+function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): Promise<number> {
+  const run = (fused: boolean) => {
+    setFusedKernels(fused);
+    const y0 = f(...inputs);
+    const dy = tf.tidy(() => tf.sin(tf.reshape(tf.range(0, y0.size), y0.shape)));
+    const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), dy)))(
+      inputs,
+    );
+    return [value, ...grads, y0];
+  };
+  const gpu = run(true), ref = run(false);
+  setFusedKernels(true);
+  return relErr(gpu, ref);
+}
+
+// Dense with the residual added in the matmul's epilogue (and through split-K's reduction).
+for (const [M, K, N] of [[150, 24, 36], [9, 600, 5]]) {
+  results[`dense + residual ${M}x${K}x${N}`] = await compare(
+    (x, w, b, r) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, r as tf.Tensor2D),
+    [rand([M, K]), rand([K, N]), rand([N]), rand([M, N])],
+  );
+}
+results["dense + residual, no bias"] = await compare(
+  (x, w, r) => dense(x as tf.Tensor2D, w as tf.Tensor2D, undefined, r as tf.Tensor2D),
+  [rand([33, 8]), rand([8, 12]), rand([33, 12])],
+);
+
+// LayerNorm backward in one launch per block of rows: row counts off the block, widths below,
+// at and above one column per thread.
+for (const [M, d] of [[200, 72], [37, 256], [5, 300], [1, 8]]) {
+  results[`layerNorm ${M}x${d}`] = await compare(
+    (x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D),
+    [rand([M, d]), tf.add(1, rand([d])), rand([d])],
+  );
 }
 console.log(JSON.stringify(results));
