@@ -104,6 +104,18 @@ compare("dense 33×17·17×29, no bias", (x, w) => dense(x as tf.Tensor2D, w as 
   17,
 ], [17, 29]], { needsBlas: true });
 compare(
+  "dense 7×5·5×3 + b + residual",
+  (x, w, b, r) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, r as tf.Tensor2D),
+  [[7, 5], [5, 3], [3], [7, 3]],
+  { needsBlas: true },
+);
+compare(
+  "dense 9×4·4×2 + residual, no bias",
+  (x, w, r) => dense(x as tf.Tensor2D, w as tf.Tensor2D, undefined, r as tf.Tensor2D),
+  [[9, 4], [4, 2], [9, 2]],
+  { needsBlas: true },
+);
+compare(
   "layerNorm 5×8",
   (x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D),
   [[5, 8], [8], [8]],
