@@ -17,7 +17,7 @@
  * @module
  */
 import type { tf } from "../../deps.ts";
-import { dispatch, type GpuBackend, type GpuProgram, output } from "./program.ts";
+import { dispatch, flatGrid, type GpuBackend, type GpuProgram, output } from "./program.ts";
 import { sumLeading, sumLeadingSplit } from "./reduce.ts";
 
 /** Tile shape of one matmul kernel. */
@@ -157,12 +157,24 @@ export function gpuMatMulWithColumnSums(
   return matMul(be, a, b, { ...opts, onesRow: true }) as [tf.TensorInfo, tf.TensorInfo];
 }
 
-function matMul(
+/** One product ready to record: its launch's pieces, and what turns the output into results. */
+interface PreparedMatMul {
+  plan: MatMulPlan;
+  flags: MatMulFlags;
+  grid: [number, number, number];
+  outputs: tf.TensorInfo[];
+  inputs: tf.TensorInfo[];
+  uniforms: ["u", number][];
+  /** After the launch: the reduction of split-K partials, if any; the results. */
+  finish: () => tf.TensorInfo | [tf.TensorInfo, tf.TensorInfo];
+}
+
+function prepareMatMul(
   be: GpuBackend,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   opts: GpuMatMulOptions,
-): tf.TensorInfo | [tf.TensorInfo, tf.TensorInfo] {
+): PreparedMatMul {
   const { transA = false, transB = false, bias, residual, onesRow = false } = opts;
   const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
@@ -176,27 +188,142 @@ function matMul(
   const slices = Math.max(1, Math.ceil(K / kChunk));
   const grid: [number, number, number] = [Math.ceil(N / plan.bn), Math.ceil(Mo / plan.bm), slices];
   const uniforms = [["u", M], ["u", N], ["u", K], ["u", kChunk]] as ["u", number][];
-  const prog = (withBias: boolean, withRes = false) =>
-    matMulProgram(plan, transA, transB, withBias, grid, onesRow, withRes);
+  const base = { plan, grid, uniforms };
+  const flags = { transA, transB, bias: false, onesRow, residual: false };
   if (onesRow) {
     // The partials [slices, M + 1, N] (slices may be 1: the reduction then only splits).
     const partial = output(be, [slices, Mo, N]);
-    dispatch(be, prog(false), [partial], [a, b], uniforms);
-    const out = sumLeadingSplit(be, partial, [M, N]);
-    be.disposeData(partial.dataId);
-    return out;
+    return {
+      ...base,
+      flags,
+      outputs: [partial],
+      inputs: [a, b],
+      finish: () => {
+        const out = sumLeadingSplit(be, partial, [M, N]);
+        be.disposeData(partial.dataId);
+        return out;
+      },
+    };
   }
   if (slices === 1) {
     const c = output(be, [M, N]);
     const extra = [...(bias ? [bias] : []), ...(residual ? [residual] : [])];
-    dispatch(be, prog(bias !== undefined, residual !== undefined), [c], [a, b, ...extra], uniforms);
-    return c;
+    return {
+      ...base,
+      flags: { ...flags, bias: bias !== undefined, residual: residual !== undefined },
+      outputs: [c],
+      inputs: [a, b, ...extra],
+      finish: () => c,
+    };
   }
   const partial = output(be, [slices, M, N]);
-  dispatch(be, prog(false), [partial], [a, b], uniforms);
-  const c = sumLeading(be, partial, { bias, residual });
-  be.disposeData(partial.dataId);
-  return c;
+  return {
+    ...base,
+    flags,
+    outputs: [partial],
+    inputs: [a, b],
+    finish: () => {
+      const c = sumLeading(be, partial, { bias, residual });
+      be.disposeData(partial.dataId);
+      return c;
+    },
+  };
+}
+
+function matMul(
+  be: GpuBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  opts: GpuMatMulOptions,
+): tf.TensorInfo | [tf.TensorInfo, tf.TensorInfo] {
+  const p = prepareMatMul(be, a, b, opts);
+  const f = p.flags;
+  const prog = matMulProgram(p.plan, f.transA, f.transB, f.bias, p.grid, f.onesRow, f.residual);
+  dispatch(be, prog, p.outputs, p.inputs, p.uniforms);
+  return p.finish();
+}
+
+/**
+ * The gradients of a dense layer y = x·W (+ b): dx = dy·Wᵀ and dW = xᵀ·dy (and db = Σ dy,
+ * from a row of ones appended to xᵀ) computed by ONE launch — its first workgroups compute
+ * tiles of dx, the rest the split-K partials of dW — plus the reduction of those partials.
+ * Two launches per layer where three (and five with a separate bias gradient) were used:
+ * on a fast GPU each launch costs ~15 µs of CPU to record (lib/bench/README.md).
+ *
+ * @example
+ * ```ts
+ * const [dx, dW, db] = gpuDenseGrads(be, dy, x, w, true);
+ * ```
+ */
+export function gpuDenseGrads(
+  be: GpuBackend,
+  dy: tf.TensorInfo,
+  x: tf.TensorInfo,
+  w: tf.TensorInfo,
+  bias: boolean,
+): tf.TensorInfo[] {
+  const px = prepareMatMul(be, dy, w, { transB: true });
+  const pw = prepareMatMul(be, x, dy, { transA: true, onesRow: bias });
+  const [fx, fw] = [px.flags, pw.flags];
+  const groups = (g: [number, number, number]) => g[0] * g[1] * g[2];
+  const g0 = groups(px.grid), g1 = groups(pw.grid);
+  const key = `toolkit_matmul_pair_${tileKey(px.plan, fx)}_${tileKey(pw.plan, fw)}`;
+  const code = () => {
+    const b0 = matMulBindings(fx, "0", 0), b1 = matMulBindings(fw, "1", b0.next);
+    return [
+      `struct U { M0 : u32, N0 : u32, K0 : u32, kChunk0 : u32,`,
+      `           M1 : u32, N1 : u32, K1 : u32, kChunk1 : u32, g0 : u32, g1 : u32,`,
+      `           x0 : u32, y0 : u32, x1 : u32, y1 : u32 };`,
+      ...b0.lines,
+      ...b1.lines,
+      `@group(0) @binding(${b1.next}) var<uniform> u : U;`,
+      sharedTiles(px.plan, pw.plan),
+      matMulFn(px.plan, fx, "0"),
+      matMulFn(pw.plan, fw, "1"),
+      `@compute @workgroup_size(16, 16, 1)`,
+      `fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wid : vec3<u32>,`,
+      `        @builtin(num_workgroups) nwg : vec3<u32>, @builtin(local_invocation_index) li : u32) {`,
+      // The flat workgroup index picks the product and its tile; it is uniform over the
+      // workgroup, so each product's barriers stay in uniform control flow.
+      `  let id = wid.y * nwg.x + wid.x;`,
+      `  if (id < u.g0) {`,
+      `    mm0(lid, vec3<u32>(id % u.x0, (id / u.x0) % u.y0, id / (u.x0 * u.y0)), li);`,
+      `  } else if (id < u.g0 + u.g1) {`,
+      `    let j = id - u.g0;`,
+      `    mm1(lid, vec3<u32>(j % u.x1, (j / u.x1) % u.y1, j / (u.x1 * u.y1)), li);`,
+      `  }`,
+      `}`,
+    ].join("\n");
+  };
+  // dispatch() binds its outputs then its inputs in order; the shader binds each product's
+  // C, A, B … together, so all go in as "outputs" in that order (marking an input written
+  // only drops a CPU copy that uploading has dropped already).
+  dispatch(
+    be,
+    { key, grid: flatGrid(g0 + g1), code },
+    [...px.outputs, ...px.inputs, ...pw.outputs, ...pw.inputs],
+    [],
+    [
+      ...px.uniforms,
+      ...pw.uniforms,
+      ["u", g0],
+      ["u", g1],
+      ["u", px.grid[0]],
+      ["u", px.grid[1]],
+      ["u", pw.grid[0]],
+      ["u", pw.grid[1]],
+    ],
+  );
+  const dx = px.finish() as tf.TensorInfo;
+  const w2 = pw.finish();
+  return Array.isArray(w2) ? [dx, ...w2] : [dx, w2];
+}
+
+/** The part of a program key that names a tile and a variant. */
+function tileKey(t: MatMulTile, f: MatMulFlags): string {
+  return `${t.bm}x${t.bn}x${t.bk}${f.transA ? "T" : "N"}${f.transB ? "T" : "N"}${
+    f.bias ? "b" : ""
+  }${f.onesRow ? "o" : ""}${f.residual ? "r" : ""}`;
 }
 
 /** The program for one tile, layout and epilogue. */
@@ -215,6 +342,15 @@ function matMulProgram(
   return { key, grid, code: () => matMulSource(t, transA, transB, bias, onesRow, residual) };
 }
 
+/** The feature flags of one matmul variant. */
+interface MatMulFlags {
+  transA: boolean;
+  transB: boolean;
+  bias: boolean;
+  onesRow: boolean;
+  residual: boolean;
+}
+
 /**
  * WGSL of one matmul variant. Thread (tx, ty) owns rows ty·4 + 64g + i and columns
  * tx·4 + 64h + j of the tile (g < TM/4, h < TN/4, i, j < 4). With `onesRow`, op(A) has an
@@ -228,29 +364,58 @@ export function matMulSource(
   onesRow = false,
   residual = false,
 ): string {
+  const f = { transA, transB, bias, onesRow, residual };
+  return [
+    `struct U { M : u32, N : u32, K : u32, kChunk : u32 };`,
+    ...matMulBindings(f, "", 0).lines,
+    `@group(0) @binding(${matMulBindings(f, "", 0).next}) var<uniform> u : U;`,
+    sharedTiles(t),
+    matMulFn(t, f, ""),
+    `@compute @workgroup_size(16, 16, 1)`,
+    `fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wid : vec3<u32>,`,
+    `        @builtin(local_invocation_index) li : u32) {`,
+    `  mm(lid, wid, li);`,
+    `}`,
+  ].join("\n");
+}
+
+/** Storage bindings C, A, B (, bias, R) of one product, names suffixed by `x`, from `first`. */
+function matMulBindings(f: MatMulFlags, x: string, first: number) {
+  let b = first;
+  const lines = [
+    `@group(0) @binding(${b++}) var<storage, read_write> C${x} : array<f32>;`,
+    `@group(0) @binding(${b++}) var<storage, read> A${x} : array<f32>;`,
+    `@group(0) @binding(${b++}) var<storage, read> B${x} : array<f32>;`,
+  ];
+  if (f.bias) lines.push(`@group(0) @binding(${b++}) var<storage, read> bias${x} : array<f32>;`);
+  if (f.residual) lines.push(`@group(0) @binding(${b++}) var<storage, read> R${x} : array<f32>;`);
+  return { lines, next: b };
+}
+
+/** Workgroup tiles big enough for every tile in `tiles` (shared by the products of a pair). */
+function sharedTiles(...tiles: MatMulTile[]): string {
+  const a = Math.max(...tiles.map((t) => (t.bk * (t.bm + 4)) / 4));
+  const b = Math.max(...tiles.map((t) => (t.bk * (t.bn + 4)) / 4));
+  return `var<workgroup> As : array<vec4<f32>, ${a}>;\nvar<workgroup> Bs : array<vec4<f32>, ${b}>;`;
+}
+
+/**
+ * `fn mm{x}(lid, wid, li)`: one workgroup's tile of one product, reading C{x}, A{x}, B{x} …
+ * and the uniforms u.M{x}, u.N{x}, u.K{x}, u.kChunk{x}.
+ */
+function matMulFn(t: MatMulTile, f: MatMulFlags, x: string): string {
+  const { transA, transB, bias, onesRow, residual } = f;
   const { bm: BM, bn: BN, bk: BK } = t;
   const TM = BM / 16, TN = BN / 16, G = TM / 4, Hh = TN / 4;
   const PAD = 4, SA = BM + PAD, SB = BN + PAD; // padded row strides of the shared tiles
   const loadsA = (BM * BK) / 256, loadsB = (BN * BK) / 256;
   const lines: string[] = [];
   const L = (s: string) => lines.push(s);
-  L(`struct U { M : u32, N : u32, K : u32, kChunk : u32 };`);
-  L(`@group(0) @binding(0) var<storage, read_write> C : array<f32>;`);
-  L(`@group(0) @binding(1) var<storage, read> A : array<f32>;`);
-  L(`@group(0) @binding(2) var<storage, read> B : array<f32>;`);
-  let binding = 3;
-  if (bias) L(`@group(0) @binding(${binding++}) var<storage, read> bias : array<f32>;`);
-  if (residual) L(`@group(0) @binding(${binding++}) var<storage, read> R : array<f32>;`);
-  L(`@group(0) @binding(${binding}) var<uniform> u : U;`);
-  L(`var<workgroup> As : array<vec4<f32>, ${(BK * SA) / 4}>;`);
-  L(`var<workgroup> Bs : array<vec4<f32>, ${(BK * SB) / 4}>;`);
-  L(`@compute @workgroup_size(16, 16, 1)`);
-  L(`fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wid : vec3<u32>,`);
-  L(`        @builtin(local_invocation_index) li : u32) {`);
+  L(`fn mm${x}(lid : vec3<u32>, wid : vec3<u32>, li : u32) {`);
   L(`  let tx = lid.x; let ty = lid.y;`);
   L(`  let m0 = wid.y * ${BM}u; let n0 = wid.x * ${BN}u;`);
-  L(`  let kStart = wid.z * u.kChunk; let kEnd = min(u.K, kStart + u.kChunk);`);
-  L(`  let Mo = u.M${onesRow ? " + 1u" : ""};`);
+  L(`  let kStart = wid.z * u.kChunk${x}; let kEnd = min(u.K${x}, kStart + u.kChunk${x});`);
+  L(`  let Mo = u.M${x}${onesRow ? " + 1u" : ""};`);
   for (let g = 0; g < G; g++) {
     for (let i = 0; i < 4; i++) {
       for (let h = 0; h < Hh; h++) L(`  var c_${g}_${i}_${h} = vec4<f32>(0.0);`);
@@ -265,9 +430,9 @@ export function matMulSource(
     else L(`      let r = e / ${BK}u; let c = e % ${BK}u;`); // A stored [M, K]: along k
     L(`      let gm = m0 + r; let gk = k0 + c;`);
     L(`      var v = 0.0;`);
-    if (transA) L(`      if (gm < u.M && gk < kEnd) { v = A[gk * u.M + gm]; }`);
-    else L(`      if (gm < u.M && gk < kEnd) { v = A[gm * u.K + gk]; }`);
-    if (onesRow) L(`      if (gm == u.M && gk < kEnd) { v = 1.0; }`);
+    if (transA) L(`      if (gm < u.M${x} && gk < kEnd) { v = A${x}[gk * u.M${x} + gm]; }`);
+    else L(`      if (gm < u.M${x} && gk < kEnd) { v = A${x}[gm * u.K${x} + gk]; }`);
+    if (onesRow) L(`      if (gm == u.M${x} && gk < kEnd) { v = 1.0; }`);
     L(`      let s = c * ${SA}u + r; As[s / 4u][s % 4u] = v;`);
     L(`    }`);
   }
@@ -278,8 +443,8 @@ export function matMulSource(
     else L(`      let r = e % ${BN}u; let c = e / ${BN}u;`); // B stored [K, N]: along n
     L(`      let gn = n0 + r; let gk = k0 + c;`);
     L(`      var v = 0.0;`);
-    if (transB) L(`      if (gn < u.N && gk < kEnd) { v = B[gn * u.K + gk]; }`);
-    else L(`      if (gn < u.N && gk < kEnd) { v = B[gk * u.N + gn]; }`);
+    if (transB) L(`      if (gn < u.N${x} && gk < kEnd) { v = B${x}[gn * u.K${x} + gk]; }`);
+    else L(`      if (gn < u.N${x} && gk < kEnd) { v = B${x}[gk * u.N${x} + gn]; }`);
     L(`      let s = c * ${SB}u + r; Bs[s / 4u][s % 4u] = v;`);
     L(`    }`);
   }
@@ -299,7 +464,7 @@ export function matMulSource(
   }
   L(`    workgroupBarrier();`);
   L(`  }`);
-  L(`  let base = wid.z * Mo * u.N;`);
+  L(`  let base = wid.z * Mo * u.N${x};`);
   for (let g = 0; g < G; g++) {
     for (let i = 0; i < 4; i++) {
       L(`  {`);
@@ -308,9 +473,9 @@ export function matMulSource(
       for (let h = 0; h < Hh; h++) {
         for (let j = 0; j < 4; j++) {
           L(`      { let n = n0 + ${64 * h + j}u + tx * 4u;`);
-          L(`        if (n < u.N) { C[base + m * u.N + n] = c_${g}_${i}_${h}[${j}]${
-            bias ? " + bias[n]" : ""
-          }${residual ? " + R[m * u.N + n]" : ""}; } }`);
+          L(`        if (n < u.N${x}) { C${x}[base + m * u.N${x} + n] = c_${g}_${i}_${h}[${j}]${
+            bias ? ` + bias${x}[n]` : ""
+          }${residual ? ` + R${x}[m * u.N${x} + n]` : ""}; } }`);
         }
       }
       L(`    }`);

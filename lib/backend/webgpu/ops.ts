@@ -10,19 +10,16 @@ import { cachedOp } from "../kernel_registry.ts";
 import { attentionBackwardGpu, attentionForwardGpu } from "./attention.ts";
 import { geluBackwardGpu, geluForwardGpu } from "./elementwise.ts";
 import { layerNormBackwardGpu, layerNormForwardGpu } from "./layer_norm.ts";
-import { gpuMatMul, gpuMatMulWithColumnSums } from "./matmul.ts";
+import { gpuDenseGrads, gpuMatMul } from "./matmul.ts";
 import { type GpuKernelFunc, runGpuKernel } from "./program.ts";
 
 const denseForward: GpuKernelFunc = ({ inputs: { x, w, b, r }, backend }) =>
   gpuMatMul(backend, x, w, { bias: b, residual: r });
 
-const denseBackward: GpuKernelFunc = ({ inputs: { dy, x, w }, backend, attrs }) => {
-  const dx = gpuMatMul(backend, dy, w, { transB: true });
-  // The bias gradient Σ dy comes out of the weight gradient's own launches (a row of ones
-  // appended to xᵀ): 3 launches per dense layer instead of 5.
-  if (attrs?.bias) return [dx, ...gpuMatMulWithColumnSums(backend, x, dy, { transA: true })];
-  return [dx, gpuMatMul(backend, x, dy, { transA: true })];
-};
+const denseBackward: GpuKernelFunc = ({ inputs: { dy, x, w }, backend, attrs }) =>
+  // dx and dW (with db from a row of ones appended to xᵀ) in one launch, plus dW's split-K
+  // reduction: 2 launches per dense layer where 5 were (separate products and bias sums).
+  gpuDenseGrads(backend, dy, x, w, Boolean(attrs?.bias));
 
 /**
  * y = x·W (+ b) (+ r) on WebGPU; backward dx = dy·Wᵀ and dW = xᵀ·dy read the stored operands

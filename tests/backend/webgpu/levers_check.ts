@@ -67,7 +67,7 @@ function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): Pro
 }
 
 // Dense with the residual added in the matmul's epilogue (and through split-K's reduction).
-for (const [M, K, N] of [[150, 24, 36], [9, 600, 5]]) {
+for (const [M, K, N] of [[150, 24, 36], [9, 600, 5], [700, 24, 36]]) {
   results[`dense + residual ${M}x${K}x${N}`] = await compare(
     (x, w, b, r) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, r as tf.Tensor2D),
     [rand([M, K]), rand([K, N]), rand([N]), rand([M, N])],
