@@ -11,6 +11,7 @@ export * from "./backend.ts";
 export * from "./dense.ts";
 export * from "./layer_norm.ts";
 export * from "./gelu.ts";
+export * from "./mlp.ts";
 export * from "./attention.ts";
 export * from "./embedding.ts";
 export * from "./blas.ts";

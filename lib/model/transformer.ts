@@ -14,6 +14,7 @@ import { causalSelfAttention } from "../backend/attention.ts";
 import { dense } from "../backend/dense.ts";
 import { gelu } from "../backend/gelu.ts";
 import { layerNorm } from "../backend/layer_norm.ts";
+import { mlpResidual } from "../backend/mlp.ts";
 import type { Rng } from "../util/rng.ts";
 import type { TransformerConfig } from "./config.ts";
 import { type ForwardHooks, type HookResults, HookRunner } from "./hooks.ts";
@@ -171,28 +172,31 @@ export function runStack(
     // kernel (one launch fewer per add on webgpu; no extra tensor on wasm).
     const fuse = (point: "attn_out" | "mlp_out", w: string) =>
       !run.touches(i, point) && !opts.adapters?.has(w);
+    const w = (n: string) => params[p + n] as tf.Tensor2D;
+    const b = (n: string) => params[p + n] as tf.Tensor1D;
     h = run.stream(
       i,
       "resid_mid",
       fuse("attn_out", p + "attn.wo")
-        ? dense(
-          merged,
-          params[p + "attn.wo"] as tf.Tensor2D,
-          params[p + "attn.bo"] as tf.Tensor1D,
-          h,
-        )
+        ? dense(merged, w("attn.wo"), b("attn.bo"), h)
         : tf.add(h, run.stream(i, "attn_out", lin(merged, p + "attn.wo", p + "attn.bo"))),
     );
     const m = layerNorm(h, params[p + "ln2.g"] as tf.Tensor1D, params[p + "ln2.b"] as tf.Tensor1D, {
       eps: cfg.lnEps,
     });
-    const u = gelu(lin(m, p + "mlp.w1", p + "mlp.b1"));
     h = run.stream(
       i,
       "resid_post",
-      fuse("mlp_out", p + "mlp.w2")
-        ? dense(u, params[p + "mlp.w2"] as tf.Tensor2D, params[p + "mlp.b2"] as tf.Tensor1D, h)
-        : tf.add(h, run.stream(i, "mlp_out", lin(u, p + "mlp.w2", p + "mlp.b2"))),
+      fuse("mlp_out", p + "mlp.w2") && !opts.adapters?.has(p + "mlp.w1")
+        ? mlpResidual(m, w("mlp.w1"), b("mlp.b1"), w("mlp.w2"), b("mlp.b2"), h)
+        : tf.add(
+          h,
+          run.stream(
+            i,
+            "mlp_out",
+            lin(gelu(lin(m, p + "mlp.w1", p + "mlp.b1")), p + "mlp.w2", p + "mlp.b2"),
+          ),
+        ),
     );
   }
   const out = layerNorm(h, params["lnf.g"] as tf.Tensor1D, params["lnf.b"] as tf.Tensor1D, {

@@ -7,7 +7,7 @@ import { assert, assertEquals } from "../assert.ts";
  * included, with every lever on (lib/bench/README.md). The count is the same on any adapter;
  * raising it means a lever regressed.
  */
-const MAX_DISPATCHES = 89;
+const MAX_DISPATCHES = 66;
 
 // In a subprocess on the webgpu backend (this file's runner keeps its own backend), on
 // whatever adapter exists here (llvmpipe on the build machines).

@@ -19,6 +19,7 @@
 import type { tf } from "../../deps.ts";
 import { dispatch, flatGrid, type GpuBackend, type GpuProgram, output } from "./program.ts";
 import { sumLeading, sumLeadingSplit } from "./reduce.ts";
+import { GELU_WGSL } from "./elementwise.ts";
 
 /** Tile shape of one matmul kernel. */
 export interface MatMulTile {
@@ -49,6 +50,13 @@ export interface GpuMatMulOptions {
    * returned as [dW [M, N], db [N]] by {@link gpuMatMulWithColumnSums}. No bias with it.
    */
   onesRow?: boolean;
+  /**
+   * C = GELU(op(A)·op(B) + bias), returned with the pre-activation U as [C, U] (by
+   * {@link gpuMatMulGelu}): the MLP's first product and its activation in one launch.
+   */
+  gelu?: boolean;
+  /** C = (op(A)·op(B))·GELU′(U) for this U [M, N]: the gradient through GELU in the epilogue. */
+  geluGradOf?: tf.TensorInfo;
 }
 
 /** How one product is computed: the tile, and over how many workgroups K is split. */
@@ -133,7 +141,11 @@ export function gpuMatMul(
   b: tf.TensorInfo,
   opts: GpuMatMulOptions = {},
 ): tf.TensorInfo {
-  if (opts.onesRow) throw new Error("gpuMatMul: onesRow needs gpuMatMulWithColumnSums");
+  if (opts.onesRow || opts.gelu) {
+    throw new Error(
+      "gpuMatMul: onesRow and gelu return two tensors (gpuMatMulWithColumnSums, gpuMatMulGelu)",
+    );
+  }
   return matMul(be, a, b, opts) as tf.TensorInfo;
 }
 
@@ -181,6 +193,9 @@ function prepareMatMul(
   if (K !== K2) throw new Error(`gpuMatMul: inner sizes differ (${K} vs ${K2})`);
   const Mo = onesRow ? M + 1 : M; // rows of C
   let plan = opts.plan ?? chooseMatMulPlan(Mo, N, K);
+  const epilogue = opts.gelu ? "gelu" as const : opts.geluGradOf ? "geluGrad" as const : undefined;
+  // A GELU epilogue needs the whole sum: no split-K (the MLP's products reduce over d, short).
+  if (epilogue) plan = { ...plan, splitK: 1 };
   const shared = plan.bk * (plan.bm + plan.bn + 8) * 4;
   if (shared > be.device.limits.maxComputeWorkgroupStorageSize) plan = { ...plan, bk: 8 };
   const S = Math.max(1, Math.min(plan.splitK, Math.ceil(K / plan.bk)));
@@ -208,14 +223,18 @@ function prepareMatMul(
   if (slices === 1) {
     const c = output(be, [M, N]);
     const extra = [...(bias ? [bias] : []), ...(residual ? [residual] : [])];
+    const u = epilogue === "gelu" ? output(be, [M, N]) : opts.geluGradOf;
     return {
       ...base,
-      flags: { ...flags, bias: bias !== undefined, residual: residual !== undefined },
+      flags: { ...flags, bias: bias !== undefined, residual: residual !== undefined, epilogue },
       outputs: [c],
-      inputs: [a, b, ...extra],
-      finish: () => c,
+      // U goes last (after the shader's other bindings); as gelu's output it is new, so
+      // binding it among the inputs drops no CPU copy that matters.
+      inputs: [a, b, ...extra, ...(u ? [u] : [])],
+      finish: () => (epilogue === "gelu" ? [c, u!] : c),
     };
   }
+  if (epilogue) throw new Error("gpuMatMul: a GELU epilogue cannot take split-K");
   const partial = output(be, [slices, M, N]);
   return {
     ...base,
@@ -230,6 +249,24 @@ function prepareMatMul(
   };
 }
 
+/**
+ * [GELU(op(A)·op(B) + bias), op(A)·op(B) + bias] in one launch (the pre-activation is kept for
+ * the gradient).
+ *
+ * @example
+ * ```ts
+ * const [y, u] = gpuMatMulGelu(be, x, w1, { bias: b1 });
+ * ```
+ */
+export function gpuMatMulGelu(
+  be: GpuBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  opts: Omit<GpuMatMulOptions, "onesRow" | "gelu" | "geluGradOf" | "residual"> = {},
+): [tf.TensorInfo, tf.TensorInfo] {
+  return matMul(be, a, b, { ...opts, gelu: true }) as [tf.TensorInfo, tf.TensorInfo];
+}
+
 function matMul(
   be: GpuBackend,
   a: tf.TensorInfo,
@@ -237,9 +274,7 @@ function matMul(
   opts: GpuMatMulOptions,
 ): tf.TensorInfo | [tf.TensorInfo, tf.TensorInfo] {
   const p = prepareMatMul(be, a, b, opts);
-  const f = p.flags;
-  const prog = matMulProgram(p.plan, f.transA, f.transB, f.bias, p.grid, f.onesRow, f.residual);
-  dispatch(be, prog, p.outputs, p.inputs, p.uniforms);
+  dispatch(be, matMulProgram(p.plan, p.flags, p.grid), p.outputs, p.inputs, p.uniforms);
   return p.finish();
 }
 
@@ -261,8 +296,12 @@ export function gpuDenseGrads(
   x: tf.TensorInfo,
   w: tf.TensorInfo,
   bias: boolean,
+  opts: {
+    /** x = GELU(U): return dU = (dy·Wᵀ)·GELU′(U) in place of dx (the MLP's backward). */
+    geluOf?: tf.TensorInfo;
+  } = {},
 ): tf.TensorInfo[] {
-  const px = prepareMatMul(be, dy, w, { transB: true });
+  const px = prepareMatMul(be, dy, w, { transB: true, geluGradOf: opts.geluOf });
   const pw = prepareMatMul(be, x, dy, { transA: true, onesRow: bias });
   const [fx, fw] = [px.flags, pw.flags];
   const groups = (g: [number, number, number]) => g[0] * g[1] * g[2];
@@ -277,6 +316,7 @@ export function gpuDenseGrads(
       ...b0.lines,
       ...b1.lines,
       `@group(0) @binding(${b1.next}) var<uniform> u : U;`,
+      fx.epilogue || fw.epilogue ? GELU_WGSL : "",
       sharedTiles(px.plan, pw.plan),
       matMulFn(px.plan, fx, "0"),
       matMulFn(pw.plan, fw, "1"),
@@ -323,23 +363,21 @@ export function gpuDenseGrads(
 function tileKey(t: MatMulTile, f: MatMulFlags): string {
   return `${t.bm}x${t.bn}x${t.bk}${f.transA ? "T" : "N"}${f.transB ? "T" : "N"}${
     f.bias ? "b" : ""
-  }${f.onesRow ? "o" : ""}${f.residual ? "r" : ""}`;
+  }${f.onesRow ? "o" : ""}${f.residual ? "r" : ""}${f.epilogue ? "_" + f.epilogue : ""}`;
 }
 
 /** The program for one tile, layout and epilogue. */
 function matMulProgram(
   t: MatMulTile,
-  transA: boolean,
-  transB: boolean,
-  bias: boolean,
+  f: MatMulFlags,
   grid: [number, number, number],
-  onesRow = false,
-  residual = false,
 ): GpuProgram {
-  const key = `toolkit_matmul_${t.bm}x${t.bn}x${t.bk}_${transA ? "T" : "N"}${transB ? "T" : "N"}${
-    bias ? "_bias" : ""
-  }${onesRow ? "_ones" : ""}${residual ? "_res" : ""}`;
-  return { key, grid, code: () => matMulSource(t, transA, transB, bias, onesRow, residual) };
+  const key = `toolkit_matmul_${t.bm}x${t.bn}x${t.bk}_${f.transA ? "T" : "N"}${
+    f.transB ? "T" : "N"
+  }${f.bias ? "_bias" : ""}${f.onesRow ? "_ones" : ""}${f.residual ? "_res" : ""}${
+    f.epilogue ? "_" + f.epilogue : ""
+  }`;
+  return { key, grid, code: () => matMulSourceOf(t, f) };
 }
 
 /** The feature flags of one matmul variant. */
@@ -349,6 +387,11 @@ interface MatMulFlags {
   bias: boolean;
   onesRow: boolean;
   residual: boolean;
+  /**
+   * gelu: C = GELU(acc + bias) and U = acc + bias (an extra output, kept for the gradient);
+   * geluGrad: C = acc·GELU′(U) (U an extra input): the gradient through GELU of a product.
+   */
+  epilogue?: "gelu" | "geluGrad";
 }
 
 /**
@@ -364,8 +407,12 @@ export function matMulSource(
   onesRow = false,
   residual = false,
 ): string {
-  const f = { transA, transB, bias, onesRow, residual };
+  return matMulSourceOf(t, { transA, transB, bias, onesRow, residual });
+}
+
+function matMulSourceOf(t: MatMulTile, f: MatMulFlags): string {
   return [
+    f.epilogue ? GELU_WGSL : "",
     `struct U { M : u32, N : u32, K : u32, kChunk : u32 };`,
     ...matMulBindings(f, "", 0).lines,
     `@group(0) @binding(${matMulBindings(f, "", 0).next}) var<uniform> u : U;`,
@@ -389,6 +436,10 @@ function matMulBindings(f: MatMulFlags, x: string, first: number) {
   ];
   if (f.bias) lines.push(`@group(0) @binding(${b++}) var<storage, read> bias${x} : array<f32>;`);
   if (f.residual) lines.push(`@group(0) @binding(${b++}) var<storage, read> R${x} : array<f32>;`);
+  if (f.epilogue) {
+    const access = f.epilogue === "gelu" ? "read_write" : "read";
+    lines.push(`@group(0) @binding(${b++}) var<storage, ${access}> Pre${x} : array<f32>;`);
+  }
   return { lines, next: b };
 }
 
@@ -473,9 +524,16 @@ function matMulFn(t: MatMulTile, f: MatMulFlags, x: string): string {
       for (let h = 0; h < Hh; h++) {
         for (let j = 0; j < 4; j++) {
           L(`      { let n = n0 + ${64 * h + j}u + tx * 4u;`);
-          L(`        if (n < u.N${x}) { C${x}[base + m * u.N${x} + n] = c_${g}_${i}_${h}[${j}]${
-            bias ? ` + bias${x}[n]` : ""
-          }${residual ? ` + R${x}[m * u.N${x} + n]` : ""}; } }`);
+          const acc = `c_${g}_${i}_${h}[${j}]`, at = `base + m * u.N${x} + n`;
+          const v = `${acc}${bias ? ` + bias${x}[n]` : ""}${
+            residual ? ` + R${x}[m * u.N${x} + n]` : ""
+          }`;
+          const store = f.epilogue === "gelu"
+            ? `let v = ${v}; Pre${x}[${at}] = v; C${x}[${at}] = v * geluSigmoid(v);`
+            : f.epilogue === "geluGrad"
+            ? `C${x}[${at}] = ${v} * geluDeriv(Pre${x}[${at}]);`
+            : `C${x}[${at}] = ${v};`;
+          L(`        if (n < u.N${x}) { ${store} } }`);
         }
       }
       L(`    }`);

@@ -107,7 +107,11 @@ export function columnSums(be: GpuBackend, x: tf.TensorInfo): tf.TensorInfo {
   return out;
 }
 
-/** out[b, c] = Σ_{r in block b} x[r, c] (+ bias[c]) for blocks of `block` rows. */
+/**
+ * out[b, c] = Σ_{r in block b} x[r, c] (+ bias[c mod its length]) (+ residual[c]) for blocks
+ * of `block` rows. The bias is indexed modulo its length because a split-K matmul's [M, N]
+ * output is summed here as one flat row of M·N columns, and its bias is per column n = c mod N.
+ */
 function blockSums(
   be: GpuBackend,
   out: tf.TensorInfo,
@@ -124,7 +128,7 @@ function blockSums(
   const inputs = [x, ...(bias ? [bias] : []), ...(residual ? [residual] : [])];
   const code = () => {
     const lines = [
-      `struct U { R : u32, C : u32, block : u32, total : u32 };`,
+      `struct U { R : u32, C : u32, block : u32, total : u32, nb : u32 };`,
       `@group(0) @binding(0) var<storage, read_write> out : array<f32>;`,
       `@group(0) @binding(1) var<storage, read> x : array<f32>;`,
     ];
@@ -150,7 +154,9 @@ function blockSums(
       `    s2 = s2 + ${term("(r + 2u)")}; s3 = s3 + ${term("(r + 3u)")};`,
       `  }`,
       `  for (; r < r1; r = r + 1u) { s0 = s0 + ${term("r")}; }`,
-      `  out[t] = (s0 + s1) + (s2 + s3)${bias ? " + bias[c]" : ""}${residual ? " + res[t]" : ""};`,
+      `  out[t] = (s0 + s1) + (s2 + s3)${bias ? " + bias[c % u.nb]" : ""}${
+        residual ? " + res[t]" : ""
+      };`,
       `}`,
     );
     return lines.join("\n");
@@ -158,10 +164,13 @@ function blockSums(
   function term(r: string) {
     return `x[${r} * u.C + c]`;
   }
-  dispatch(be, { key, grid, code }, [out], inputs, [["u", R], ["u", C], ["u", block], [
-    "u",
-    blocks * C,
-  ]]);
+  dispatch(be, { key, grid, code }, [out], inputs, [
+    ["u", R],
+    ["u", C],
+    ["u", block],
+    ["u", blocks * C],
+    ["u", bias ? bias.shape.reduce((a, b) => a * b, 1) : 1],
+  ]);
 }
 
 /**

@@ -4,7 +4,13 @@
  * exists; prints the largest relative differences as JSON.
  */
 import { tf } from "../../../lib/deps.ts";
-import { dense, initBackend, layerNorm, setFusedKernels } from "../../../lib/backend/mod.ts";
+import {
+  dense,
+  initBackend,
+  layerNorm,
+  mlpResidual,
+  setFusedKernels,
+} from "../../../lib/backend/mod.ts";
 import { gpuBackend, gpuMatMulWithColumnSums } from "../../../lib/backend/webgpu/mod.ts";
 
 await initBackend({ backend: "webgpu", quiet: true });
@@ -73,6 +79,10 @@ for (const [M, K, N] of [[150, 24, 36], [9, 600, 5], [700, 24, 36]]) {
     [rand([M, K]), rand([K, N]), rand([N]), rand([M, N])],
   );
 }
+results["dense, split-K + bias 9x600x5"] = await compare(
+  (x, w, b) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+  [rand([9, 600]), rand([600, 5]), rand([5])],
+);
 results["dense + residual, no bias"] = await compare(
   (x, w, r) => dense(x as tf.Tensor2D, w as tf.Tensor2D, undefined, r as tf.Tensor2D),
   [rand([33, 8]), rand([8, 12]), rand([33, 12])],
@@ -84,6 +94,22 @@ for (const [M, d] of [[200, 72], [37, 256], [5, 300], [1, 8]]) {
   results[`layerNorm ${M}x${d}`] = await compare(
     (x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D),
     [rand([M, d]), tf.add(1, rand([d])), rand([d])],
+  );
+}
+// The MLP with its residual as one op: GELU in the first product's epilogue, GELU′ in the
+// backward product's; sizes off the tiles, and enough rows for split-K in the weight gradients.
+for (const [M, d, f] of [[10, 8, 32], [700, 24, 72]]) {
+  results[`mlp + residual ${M}x${d}x${f}`] = await compare(
+    (x, w1, b1, w2, b2, h) =>
+      mlpResidual(
+        x as tf.Tensor2D,
+        w1 as tf.Tensor2D,
+        b1 as tf.Tensor1D,
+        w2 as tf.Tensor2D,
+        b2 as tf.Tensor1D,
+        h as tf.Tensor2D,
+      ),
+    [rand([M, d]), rand([d, f]), rand([f]), rand([f, d]), rand([d]), rand([M, d])],
   );
 }
 console.log(JSON.stringify(results));
