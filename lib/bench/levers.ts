@@ -4,6 +4,7 @@ import { blasInUse, useBlasMatMul } from "../backend/blas_matmul.ts";
 import { setFusedKernels } from "../backend/fast_path.ts";
 import { setMatMulPlanner } from "../backend/webgpu/matmul.ts";
 import { gpuBackend, setBindGroupCache } from "../backend/webgpu/program.ts";
+import { setFlatAdam } from "../backend/webgpu/flat_adam.ts";
 import type { ModelShape } from "./config.ts";
 import { stepFixture } from "./step_fixture.ts";
 import { median } from "../numeric/stats.ts";
@@ -23,6 +24,8 @@ export interface Lever {
   submitBatch?: number;
   /** Reuse bind groups of the WGSL kernels (`setBindGroupCache`). Default false. */
   bindCache?: boolean;
+  /** One Adam launch over all parameters (`setFlatAdam`). Default true. */
+  flatAdam?: boolean;
 }
 
 /** The levers, from tfjs's own kernels to everything on. */
@@ -55,6 +58,12 @@ export const GPU_LEVERS: Lever[] = [
     gpu: { tile: 64, splitK: false },
   },
   { name: "WGSL kernels, 16-deep 128-tiles", blas: false, fused: true, gpu: { deep128: true } },
+  {
+    name: "WGSL kernels, one Adam launch per parameter",
+    blas: false,
+    fused: true,
+    flatAdam: false,
+  },
   { name: "WGSL kernels, default (planner, submit every 100)", blas: false, fused: true },
 ];
 
@@ -93,6 +102,7 @@ export async function measureLevers(
   const f = stepFixture(shape, { seq, inputDim });
   const planner = setMatMulPlanner({});
   const bindBefore = backend === "webgpu" ? setBindGroupCache(false) : false;
+  const flatBefore = setFlatAdam(true);
   // A webgpu flag: registered only once the webgpu backend module is loaded.
   const submitBatch = backend === "webgpu"
     ? tf.env().get("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE") as number
@@ -105,6 +115,7 @@ export async function measureLevers(
       setMatMulPlanner({ ...planner, ...l.gpu });
       tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", l.submitBatch ?? submitBatch);
       setBindGroupCache(l.bindCache ?? false);
+      setFlatAdam(l.flatAdam ?? true);
     }
     setFusedKernels(l.fused);
     // On a GPU, 5 steps back to back and one read (see timeQueuedSteps in train_step.ts).
@@ -123,6 +134,7 @@ export async function measureLevers(
       setMatMulPlanner(planner);
       tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", submitBatch);
       setBindGroupCache(bindBefore);
+      setFlatAdam(flatBefore);
     }
     if (blas && threadsBefore) blas.setThreads(threadsBefore);
     setFusedKernels(true);

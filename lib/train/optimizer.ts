@@ -4,7 +4,12 @@ import { simdKernels } from "../backend/simd_kernels.ts";
 import { f32Index, markWritten, sizeOf, type WasmBackend } from "../backend/wasm_heap.ts";
 import { type AdamStepConstants, adamStepGpu } from "../backend/webgpu/elementwise.ts";
 import { type GpuBackend, gpuBackend, gpuKernels } from "../backend/webgpu/program.ts";
-import { disposeFlatAdam, flatAdamStepGpu, syncFlatAdam } from "../backend/webgpu/flat_adam.ts";
+import {
+  disposeFlatAdam,
+  flatAdamStepGpu,
+  leaveFlatAdam,
+  syncFlatAdam,
+} from "../backend/webgpu/flat_adam.ts";
 import type { NamedArray } from "../store/checkpoint.ts";
 import type { Params } from "../model/transformer.ts";
 
@@ -84,8 +89,11 @@ export class Adam {
     };
     const be = fusedKernels() ? tf.backend() as unknown as WasmBackend : null;
     const gpu = gpuKernels() ? gpuBackend() : null;
-    // webgpu: every parameter in one launch when it can (lib/backend/webgpu/flat_adam.ts).
-    if (gpu && flatAdamStepGpu(gpu, this.params, { m: this.#m, v: this.#v }, grads, hyper)) return;
+    // webgpu: every parameter in one launch when it can (lib/backend/webgpu/flat_adam.ts);
+    // else the flat state, if any, goes back to the variables first.
+    const moments = { m: this.#m, v: this.#v }, webgpu = webgpuBackend();
+    if (gpu && flatAdamStepGpu(gpu, this.params, moments, grads, hyper)) return;
+    if (webgpu) leaveFlatAdam(webgpu, moments);
     tf.tidy(() => {
       for (const [name, g] of Object.entries(grads)) {
         const p = this.params[name], m = this.#m.get(name)!, v = this.#v.get(name)!;
@@ -109,7 +117,8 @@ export class Adam {
 
   /** The moment estimates as named arrays (`adam.m.NAME`, `adam.v.NAME`) for a checkpoint. */
   async state(): Promise<Record<string, NamedArray>> {
-    if (tf.getBackend() === "webgpu") syncFlatAdam(gpuBackend(), { m: this.#m, v: this.#v });
+    const webgpu = webgpuBackend();
+    if (webgpu) syncFlatAdam(webgpu, { m: this.#m, v: this.#v });
     const out: Record<string, NamedArray> = {};
     for (const [kind, map] of [["m", this.#m], ["v", this.#v]] as const) {
       for (const [name, t] of map) {
@@ -133,7 +142,7 @@ export class Adam {
 
   /** Frees the moment tensors. */
   dispose() {
-    disposeFlatAdam(tf.getBackend() === "webgpu" ? gpuBackend() : null, { m: this.#m, v: this.#v });
+    disposeFlatAdam(webgpuBackend(), { m: this.#m, v: this.#v });
     for (const t of [...this.#m.values(), ...this.#v.values()]) t.dispose();
   }
 }
@@ -178,6 +187,16 @@ function adamInPlace(
   }
   for (const t of [p, m, v]) markWritten(be, t);
   return true;
+}
+
+/**
+ * The webgpu backend when it has been created (active or not: a flat Adam state may live on
+ * it while another backend runs), else null.
+ */
+function webgpuBackend(): GpuBackend | null {
+  return tf.engine().registryFactory["webgpu"] && tf.engine().registry["webgpu"]
+    ? tf.engine().registry["webgpu"] as unknown as GpuBackend
+    : null;
 }
 
 /** Whether none of the tensors shares its GPU buffer (safe to update in place). */

@@ -179,11 +179,30 @@ export function syncFlatAdam(be: GpuBackend, owner: FlatAdamOwner) {
   const enc = encoder(be);
   for (const s of st.slots) {
     const m = owner.m.get(s.name), v = owner.v.get(s.name);
-    // A moment assigned since the last step is newer than the flat copy: leave it.
-    if (m && m.dataId === s.m) copy(be, enc, st.M, s.offset, m, 0, s.size);
-    if (v && v.dataId === s.v) copy(be, enc, st.V, s.offset, v, 0, s.size);
+    // A moment assigned since the last step is newer than the flat copy: leave it; one moved
+    // to another backend is no longer this backend's to write.
+    if (m && m.dataId === s.m && dataOf(be, m)) copy(be, enc, st.M, s.offset, m, 0, s.size);
+    if (v && v.dataId === s.v && dataOf(be, v)) copy(be, enc, st.V, s.offset, v, 0, s.size);
   }
   st.momentsAhead = false;
+}
+
+/**
+ * Hands the state back to the optimiser's own variables before a step that does not take the
+ * flat path (fused kernels turned off, a parameter shared, another backend): the moments are
+ * copied out, and the next flat step copies parameters and moments in afresh — the other paths
+ * may update them in place, which leaves their dataIds unchanged. A no-op without flat state.
+ *
+ * @example
+ * ```ts
+ * leaveFlatAdam(gpuBackend(), { m, v }); // then update parameter by parameter
+ * ```
+ */
+export function leaveFlatAdam(be: GpuBackend, owner: FlatAdamOwner) {
+  const st = states.get(owner.m);
+  if (!st) return;
+  syncFlatAdam(be, owner);
+  for (const s of st.slots) s.p = s.m = s.v = null;
 }
 
 /**

@@ -11,7 +11,12 @@ import {
   mlpResidual,
   setFusedKernels,
 } from "../../../lib/backend/mod.ts";
-import { gpuBackend, gpuMatMulWithColumnSums } from "../../../lib/backend/webgpu/mod.ts";
+import {
+  gpuBackend,
+  gpuMatMulWithColumnSums,
+  setFlatAdam,
+} from "../../../lib/backend/webgpu/mod.ts";
+import { Adam } from "../../../lib/train/optimizer.ts";
 
 await initBackend({ backend: "webgpu", quiet: true });
 
@@ -111,5 +116,35 @@ for (const [M, d, f] of [[10, 8, 32], [700, 24, 72]]) {
       ),
     [rand([M, d]), rand([d, f]), rand([f]), rand([f, d]), rand([d]), rand([M, d])],
   );
+}
+// One Adam launch over all parameters, interleaved with steps on the other paths (tfjs ops
+// with the fused kernels off; one launch per parameter): the same numbers as the per-parameter
+// path throughout, moments read back for a checkpoint included.
+{
+  const inits = [rand([5, 7]), rand([3]), rand([4, 2])];
+  const gradSeq = [0, 1, 2, 3, 4].map(() => inits.map((t) => rand(t.shape)));
+  const run = async (flat: boolean) => {
+    setFlatAdam(flat);
+    const params = Object.fromEntries(inits.map((t, i) => [`p${i}`, tf.variable(tf.clone(t))]));
+    const opt = new Adam(params, { lr: 0.01, betas: [0.9, 0.99] });
+    const states = [];
+    for (const [s, gs] of gradSeq.entries()) {
+      if (s === 2) setFlatAdam(false); // one launch per parameter, in place, for this step
+      if (s === 3) setFusedKernels(false); // tfjs ops for this one
+      opt.apply(Object.fromEntries(gs.map((g, i) => [`p${i}`, g])));
+      setFusedKernels(true);
+      setFlatAdam(flat);
+      if (s === 4) states.push(...Object.values(await opt.state()));
+    }
+    const out = [
+      ...Object.values(params).map((p) => tf.clone(p)),
+      ...states.map((a) => tf.tensor(a.data, a.shape)),
+    ];
+    opt.dispose();
+    tf.dispose(Object.values(params));
+    return out;
+  };
+  results["adam, flat mixed with other paths"] = await relErr(await run(true), await run(false));
+  setFlatAdam(true);
 }
 console.log(JSON.stringify(results));
