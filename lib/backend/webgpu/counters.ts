@@ -93,6 +93,9 @@ export function diffGpuWork(a: GpuWorkCounts, b: GpuWorkCounts, per = 1): GpuWor
  *
  * @example
  * ```ts
+ * import type { tf } from "toolkit";
+ *
+ * declare const fixture: { enqueue(): tf.Scalar }; // e.g. lib/bench's stepFixture
  * const before = gpuWorkCounts();
  * recordOnly(() => fixture.enqueue().dispose());
  * const step = diffGpuWork(gpuWorkCounts(), before);

@@ -85,7 +85,14 @@ function dataOf(be: GpuBackend, t: tf.TensorInfo) {
  *
  * @example
  * ```ts
- * if (!flatAdamStepGpu(be, params, { m, v }, grads, hyper)) {
+ * import { tf } from "toolkit";
+ * import type { AdamStepConstants } from "./elementwise.ts";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * declare const params: Record<string, tf.Variable>, grads: tf.NamedTensorMap;
+ * declare const m: Map<string, tf.Variable>, v: Map<string, tf.Variable>;
+ * declare const hyper: AdamStepConstants;
+ * if (!flatAdamStepGpu(gpuBackend(), params, { m, v }, grads, hyper)) {
  *   // one launch per parameter
  * }
  * ```
@@ -169,6 +176,10 @@ fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : v
  *
  * @example
  * ```ts
+ * import type { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * declare const m: Map<string, tf.Variable>, v: Map<string, tf.Variable>;
  * syncFlatAdam(gpuBackend(), { m, v });
  * const m0 = await m.get("w")!.data();
  * ```
@@ -195,6 +206,10 @@ export function syncFlatAdam(be: GpuBackend, owner: FlatAdamOwner) {
  *
  * @example
  * ```ts
+ * import type { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * declare const m: Map<string, tf.Variable>, v: Map<string, tf.Variable>;
  * leaveFlatAdam(gpuBackend(), { m, v }); // then update parameter by parameter
  * ```
  */
@@ -210,6 +225,10 @@ export function leaveFlatAdam(be: GpuBackend, owner: FlatAdamOwner) {
  *
  * @example
  * ```ts
+ * import type { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * declare const m: Map<string, tf.Variable>, v: Map<string, tf.Variable>;
  * disposeFlatAdam(gpuBackend(), { m, v });
  * ```
  */
