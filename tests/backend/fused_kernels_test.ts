@@ -140,6 +140,9 @@ const ATTENTION_CASES: [string, number, number, number[]][] = [
   ["B 1, T 1, d 4, 1 head", 1, 1, [1, 12]],
   ["B 2, T 7, d 6, 2 heads (hd 3)", 2, 2, [14, 18]],
   ["B 2, T 9, d 10, 5 heads (hd 2)", 2, 5, [18, 30]],
+  // T a multiple of 4: the SIMD causal softmax and its gradient (simd_kernels.ts)
+  ["B 2, T 8, d 16, 2 heads (hd 8)", 2, 2, [16, 48]],
+  ["B 2, T 40, d 64, 2 heads (hd 32)", 2, 2, [80, 192]],
 ];
 for (const [label, B, H, shape] of ATTENTION_CASES) {
   compare(`self-attention ${label}, OpenBLAS`, attention(B, H), [shape], { needsBlas: true });
