@@ -598,6 +598,26 @@ function causalSoftmaxGrad(): Code {
   return c;
 }
 
+let softmaxEnabled = true;
+try {
+  softmaxEnabled = Deno.env.get("TOOLKIT_SIMD_SOFTMAX") !== "0";
+} catch { /* no env permission */ }
+
+/**
+ * Turns the SIMD causal softmax of the wasm attention on or off (benchmark lever;
+ * `TOOLKIT_SIMD_SOFTMAX=0` starts off: JavaScript loops). Returns the previous setting.
+ *
+ * @example
+ * ```ts
+ * const was = setSimdSoftmax(false);
+ * ```
+ */
+export function setSimdSoftmax(on: boolean): boolean {
+  const was = softmaxEnabled;
+  softmaxEnabled = on;
+  return was;
+}
+
 let softmaxModule: WebAssembly.Module | undefined;
 const softmaxInstances = new WeakMap<WebAssembly.Memory, SoftmaxKernels>();
 
@@ -615,7 +635,7 @@ const softmaxInstances = new WeakMap<WebAssembly.Memory, SoftmaxKernels>();
  * ```
  */
 export function softmaxKernels(memory: WebAssembly.Memory, T: number): SoftmaxKernels | null {
-  if (T % 4 !== 0 || !simdKernels(memory)) return null;
+  if (!softmaxEnabled || T % 4 !== 0 || !simdKernels(memory)) return null;
   let k = softmaxInstances.get(memory);
   if (k) return k;
   softmaxModule ??= new WebAssembly.Module(assemble({
