@@ -42,9 +42,10 @@ export const DEFAULT_ADAM: AdamConfig = {
  *
  * On wasm the update is one SIMD loop per parameter over the heap that rewrites p, m and v in
  * place (instead of ~12 tfjs kernels and 3 new tensors per parameter), bit for bit the tfjs-op
- * result; on webgpu it is one WGSL launch per parameter, also in place (float32 GPU arithmetic,
- * equal to the tfjs path to rounding). A tensor whose memory is shared (refCount > 1, e.g. a
- * live clone) takes the tfjs path.
+ * result; on webgpu it is ONE WGSL launch over all parameters, kept with both moments in flat
+ * buffers (lib/backend/webgpu/flat_adam.ts; else one launch per parameter, in place; float32 GPU
+ * arithmetic, equal to the tfjs path to rounding). A tensor whose memory is shared (refCount >
+ * 1, e.g. a live clone) takes the tfjs path.
  *
  * @example
  * ```ts
