@@ -4,8 +4,9 @@
  *
  * On wasm the update is one SIMD loop per parameter over the heap that rewrites p, m and v in
  * place (instead of ~12 tfjs kernels and 3 new tensors per parameter), bit for bit the tfjs-op
- * result; on webgpu it is one WGSL launch per parameter, also in place (float32 GPU arithmetic,
- * equal to the tfjs path to rounding). A tensor whose memory is shared (refCount > 1, e.g. a
+ * result; on webgpu it is ONE WGSL launch over all parameters, kept with both moments in flat
+ * buffers (lib/backend/webgpu/flat_adam.ts; else one launch per parameter, in place; float32 GPU
+ * arithmetic, equal to the tfjs path to rounding). A tensor whose memory is shared (refCount > 1, e.g. a
  * live clone) takes the tfjs path.
  *
  * @module
@@ -16,6 +17,12 @@ import { simdKernels } from "./simd_kernels.ts";
 import { f32Index, markWritten, sizeOf, type WasmBackend } from "./wasm_heap.ts";
 import { type AdamStepConstants, adamStepGpu } from "./webgpu/elementwise.ts";
 import { type GpuBackend, gpuBackend, gpuKernels } from "./webgpu/program.ts";
+import {
+  disposeFlatAdam,
+  flatAdamStepGpu,
+  leaveFlatAdam,
+  syncFlatAdam,
+} from "./webgpu/flat_adam.ts";
 
 export type { AdamStepConstants };
 
@@ -51,6 +58,11 @@ export function adamUpdate(
   const { b1, b2, eps, stepSize, sqrtBc2, decay } = hyper;
   const be = fusedKernels() ? tf.backend() as unknown as WasmBackend : null;
   const gpu = gpuKernels() ? gpuBackend() : null;
+  // webgpu: every parameter in one launch when it can; else the flat state, if any, goes back
+  // to the variables first.
+  const moments = { m: slots.m, v: slots.v }, webgpu = webgpuBackend();
+  if (gpu && flatAdamStepGpu(gpu, slots.params, moments, grads, hyper)) return;
+  if (webgpu) leaveFlatAdam(webgpu, moments);
   tf.tidy(() => {
     for (const [name, g] of Object.entries(grads)) {
       const p = slots.params[name], m = slots.m.get(name)!, v = slots.v.get(name)!;
@@ -117,4 +129,47 @@ function adamInPlace(
 /** Whether none of the tensors shares its GPU buffer (safe to update in place). */
 function unshared(be: GpuBackend, ts: tf.Tensor[]): boolean {
   return ts.every((t) => t.dtype === "float32" && be.tensorMap.get(t.dataId)?.refCount === 1);
+}
+
+/**
+ * Brings Adam's moments back into their variables when the backend keeps them elsewhere (the
+ * webgpu flat buffers): before reading them, e.g. for a checkpoint.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const m = new Map([["p", tf.variable(tf.zeros([4]))]]), v = new Map([["p", tf.variable(tf.zeros([4]))]]);
+ * syncAdamState({ m, v });
+ * ```
+ */
+export function syncAdamState(moments: Pick<AdamSlots, "m" | "v">): void {
+  const webgpu = webgpuBackend();
+  if (webgpu) syncFlatAdam(webgpu, moments);
+}
+
+/**
+ * Frees what the backend holds for Adam's moments (the webgpu flat buffers), before the moment
+ * variables themselves are disposed.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const m = new Map([["p", tf.variable(tf.zeros([4]))]]), v = new Map([["p", tf.variable(tf.zeros([4]))]]);
+ * disposeAdamState({ m, v });
+ * ```
+ */
+export function disposeAdamState(moments: Pick<AdamSlots, "m" | "v">): void {
+  disposeFlatAdam(webgpuBackend(), moments);
+}
+
+/**
+ * The webgpu backend when it has been created (active or not: a flat Adam state may live on
+ * it while another backend runs), else null.
+ */
+function webgpuBackend(): GpuBackend | null {
+  return tf.engine().registryFactory["webgpu"] && tf.engine().registry["webgpu"]
+    ? tf.engine().registry["webgpu"] as unknown as GpuBackend
+    : null;
 }

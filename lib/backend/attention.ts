@@ -1,7 +1,7 @@
 import { tf } from "../deps.ts";
 import { fusedBlas, fusedKernels } from "./fast_path.ts";
 import { cachedOp } from "./kernel_registry.ts";
-import { attentionKernels } from "./simd_kernels.ts";
+import { attentionKernels, softmaxKernels } from "./simd_kernels.ts";
 import { expFast } from "./fast_math.ts";
 import {
   byteOffset,
@@ -220,12 +220,19 @@ const forwardKernel: WasmKernelFunc = ({ inputs: { qkv }, backend: be, attrs }) 
   const { B, H, T, d, hd, scale } = geometry(qkv.shape, attrs);
   const out = be.makeOutput([B * T, d], "float32"), probs = be.makeOutput([B * H, T, T], "float32");
   const ops = headProducts(be, T, hd)!, F = be.wasm.HEAPF32;
+  const sm = softmaxKernels(be.wasm.asm.memory, T);
   const pq = byteOffset(be, qkv), po = byteOffset(be, out), pp = byteOffset(be, probs);
   const ld = 3 * d;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       const q = pq + 4 * (b * T * ld + h * hd), p = pp + 4 * (b * H + h) * T * T;
       ops.scores(q, ld, q + 4 * d, ld, p, scale);
+      if (sm) {
+        // SIMD causal softmax (the JavaScript loop below was ~40% of attention's CPU time).
+        sm.softmax(p, T);
+        ops.rows(p, q + 8 * d, ld, po + 4 * (b * T * d + h * hd), d, 1);
+        continue;
+      }
       const f = p >>> 2;
       for (let i = 0; i < T; i++) {
         const row = f + i * T;
@@ -257,6 +264,10 @@ const backwardKernel: WasmKernelFunc = ({ inputs: { dout, qkv, probs }, backend:
   const ops = headProducts(be, T, hd)!, F = be.wasm.HEAPF32;
   const pq = byteOffset(be, qkv), pd = byteOffset(be, dout), pp = byteOffset(be, probs);
   const pg = byteOffset(be, dqkv), ps = byteOffset(be, tmp), fs = f32Index(be, tmp);
+  const sm = softmaxKernels(be.wasm.asm.memory, T);
+  // The SIMD dS kernel reads whole rows of dP: zeros above the diagonal where a scores kernel
+  // writes only the lower triangle (uninitialised memory could hold NaNs).
+  if (sm) F.fill(0, fs, fs + T * T);
   const ld = 3 * d;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
@@ -264,12 +275,15 @@ const backwardKernel: WasmKernelFunc = ({ inputs: { dout, qkv, probs }, backend:
       const dO = pd + 4 * (b * T * d + h * hd), p = pp + 4 * (b * H + h) * T * T, fp = p >>> 2;
       ops.scores(dO, d, q + 8 * d, ld, ps, 1);
       ops.cols(p, dO, d, g + 8 * d, ld, 1);
-      for (let i = 0; i < T; i++) {
-        const rs = fs + i * T, rp = fp + i * T;
-        let dot = 0;
-        for (let j = 0; j <= i; j++) dot += F[rs + j] * F[rp + j];
-        for (let j = 0; j <= i; j++) F[rs + j] = F[rp + j] * (F[rs + j] - dot);
-        for (let j = i + 1; j < T; j++) F[rs + j] = 0;
+      if (sm) sm.softmaxGrad(ps, p, T);
+      else {
+        for (let i = 0; i < T; i++) {
+          const rs = fs + i * T, rp = fp + i * T;
+          let dot = 0;
+          for (let j = 0; j <= i; j++) dot += F[rs + j] * F[rp + j];
+          for (let j = 0; j <= i; j++) F[rs + j] = F[rp + j] * (F[rs + j] - dot);
+          for (let j = i + 1; j < T; j++) F[rs + j] = 0;
+        }
       }
       ops.rows(ps, q + 4 * d, ld, g, ld, scale);
       ops.cols(ps, q, ld, g + 4 * d, ld, scale);

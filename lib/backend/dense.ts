@@ -12,8 +12,10 @@ import { gpuDense } from "./webgpu/ops.ts";
 import { gpuKernels } from "./webgpu/program.ts";
 
 /**
- * y = x·W + b for 2-D x [M, K], W [K, N], b [N], with a hand-written gradient that stays on
- * the backend's fast path.
+ * y = x·W + b (+ residual) for 2-D x [M, K], W [K, N], b [N], residual [M, N], with a
+ * hand-written gradient that stays on the backend's fast path. The residual connection is
+ * added inside the kernel (webgpu: the matmul's epilogue; wasm: the sgemm accumulates onto
+ * it), saving a separate add and its tensor.
  *
  * On wasm with OpenBLAS: one kernel each way (forward: bias rows then one sgemm; backward:
  * dx = dy·Wᵀ and dW = xᵀ·dy as sgemm with transpose arguments, db = column sums by sgemv).
@@ -28,25 +30,45 @@ import { gpuKernels } from "./webgpu/program.ts";
  * const y = dense(tf.ones([4, 3]), tf.ones([3, 2]), tf.zeros([2])); // [4, 2] of 3s
  * ```
  */
-export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  if (gpuKernels()) return gpuDense(x, w, b);
-  const op = denseOp(b !== undefined, fusedBlas() !== null);
-  return b ? op(x, w, b) : op(x, w);
+export function dense(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b?: tf.Tensor1D,
+  residual?: tf.Tensor2D,
+): tf.Tensor2D {
+  if (gpuKernels()) return gpuDense(x, w, b, residual);
+  const fused = fusedBlas() !== null;
+  if (residual && !fused) return tf.add(residual, dense(x, w, b));
+  const op = denseOp(b !== undefined, fused, residual !== undefined);
+  const args: tf.Tensor[] = [x, w];
+  if (b) args.push(b);
+  if (residual) args.push(residual);
+  return op(...args);
 }
 
-type DenseOp = (x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D) => tf.Tensor2D;
+type DenseOp = (...args: tf.Tensor[]) => tf.Tensor2D;
 
-/** The custom-gradient op with or without bias, fused (wasm + OpenBLAS) or of tfjs ops. */
-function denseOp(bias: boolean, fused: boolean): DenseOp {
-  return cachedOp(`dense:${bias}:${fused}`, () =>
+/**
+ * The custom-gradient op with or without bias (and residual: fused only), fused (wasm +
+ * OpenBLAS) or of tfjs ops.
+ */
+function denseOp(bias: boolean, fused: boolean, res = false): DenseOp {
+  return cachedOp(`dense:${bias}:${fused}:${res}`, () =>
     tf.customGrad(
       // deno-lint-ignore no-explicit-any
       ((...args: any[]) => {
         const save = args.pop();
-        const [x, w, b] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D | undefined];
+        const [x, w] = args as [tf.Tensor2D, tf.Tensor2D];
+        const b = bias ? args[2] as tf.Tensor1D : undefined;
+        const r = res ? args[bias ? 3 : 2] as tf.Tensor2D : undefined;
         save([x, w]);
         const value = fused
-          ? runWasmKernel("ToolkitDense", denseForward, bias ? { x, w, b: b! } : { x, w })[0]
+          ? runWasmKernel("ToolkitDense", denseForward, {
+            x,
+            w,
+            ...(b ? { b } : {}),
+            ...(r ? { r } : {}),
+          })[0]
           : bias
           ? tf.add(tf.matMul(x, w), b!)
           : tf.matMul(x, w);
@@ -55,9 +77,11 @@ function denseOp(bias: boolean, fused: boolean): DenseOp {
           gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
             const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
             if (fused) {
-              return runWasmKernel("ToolkitDenseGrad", denseBackward, { dy, x: xs, w: ws }, {
+              const g = runWasmKernel("ToolkitDenseGrad", denseBackward, { dy, x: xs, w: ws }, {
                 bias,
               });
+              // dr = dy: a reshape shares dy's memory.
+              return res ? [...g, tf.reshape(dy, dy.shape)] : g;
             }
             return bias ? [...matmulGrads(dy, xs, ws), tf.sum(dy, 0)] : matmulGrads(dy, xs, ws);
           },
@@ -75,13 +99,26 @@ function matmulGrads(dy: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D): [tf.Tenso
 }
 
 // ---- wasm + OpenBLAS kernels ----------------------------------------------------------------
-/** y = x·W (+ b): the bias is written into every row of y, then one sgemm with beta = 1. */
-const denseForward: WasmKernelFunc = ({ inputs: { x, w, b }, backend: be }) => {
+/**
+ * y = x·W (+ b) (+ r): the bias (or the residual, plus the bias) is written into y, then one
+ * sgemm with beta = 1 accumulates the product onto it.
+ */
+const denseForward: WasmKernelFunc = ({ inputs: { x, w, b, r }, backend: be }) => {
   const [M, K] = x.shape, N = w.shape[1];
   const y = be.makeOutput([M, N], "float32");
   if (M * N === 0) return y;
   const H = be.wasm.HEAPF32, yo = f32Index(be, y);
-  if (b) {
+  if (r) {
+    const ro = f32Index(be, r);
+    H.copyWithin(yo, ro, ro + M * N);
+    if (b) {
+      const bo = f32Index(be, b);
+      for (let m = 0; m < M; m++) {
+        const o = yo + m * N;
+        for (let n = 0; n < N; n++) H[o + n] += H[bo + n];
+      }
+    }
+  } else if (b) {
     const bo = f32Index(be, b);
     H.copyWithin(yo, bo, bo + N);
     for (let rows = 1; rows < M; rows *= 2) {
@@ -101,7 +138,7 @@ const denseForward: WasmKernelFunc = ({ inputs: { x, w, b }, backend: be }) => {
       K,
       byteOffset(be, w),
       N,
-      b ? 1 : 0,
+      b || r ? 1 : 0,
       yo * 4,
       N,
     );

@@ -20,6 +20,7 @@ export {
 export * from "./dense.ts";
 export * from "./layer_norm.ts";
 export * from "./gelu.ts";
+export * from "./mlp.ts";
 export * from "./attention.ts";
 export * from "./embedding.ts";
 export { type Blas, loadBlas } from "./blas.ts";

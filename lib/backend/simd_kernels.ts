@@ -507,6 +507,159 @@ function attnCombine(chunks: number, cols: boolean): Code {
   return c;
 }
 
+/**
+ * The causal softmax of one head's scores and its gradient, on T×T row-major blocks (T a
+ * multiple of 4, pointers in bytes). They replace the JavaScript loops of the wasm attention
+ * kernels, ~40% of attention's CPU time at T 40 (lib/bench/README.md).
+ */
+export interface SoftmaxKernels {
+  /** Row i of p: softmax over columns j ≤ i in place, 0 for j > i. */
+  softmax(p: number, T: number): void;
+  /** s ← p ⊙ (s − Σ_j s⊙p) row by row (dS from dP = s and P = p; p is 0 above the diagonal). */
+  softmaxGrad(s: number, p: number, T: number): void;
+}
+
+function causalSoftmax(): Code {
+  const c = new Code(params(2)); // p, T
+  const [p, T] = [0, 1];
+  const i = c.local("i32"), j = c.local("i32"), row = c.local("i32"), rowBytes = c.local("i32");
+  const used = c.local("i32"); // bytes of the chunks that hold columns ≤ i
+  const x = c.local("v128"), e = c.local("v128"), vmax = c.local("v128"), vsum = c.local("v128");
+  const lanes = c.local("v128"), idx = c.local("v128"), n = c.local("v128"), mask = c.local("v128");
+  const mx = c.local("f32");
+  const k = expConstants(c);
+  const four = c.constant(4), neg = c.constant(-3.0e38), zero = c.zero();
+  // lanes = [0, 1, 2, 3]: the column index of each lane within a chunk; a lane takes part
+  // where its column < n (f32x4.lt mask), others are −3e38 for the max and 0 after exp.
+  c.vconst([0, 1, 2, 3]).set(lanes);
+  c.get(T).i32(4).i32Mul().set(rowBytes);
+  c.get(p).set(row);
+  c.loop(i, T, 1, () => {
+    // n = i + 1 valid columns; the chunks up to and including column i.
+    c.get(i).f32FromU32().f32(1).f32Add().splat().set(n);
+    c.get(i).i32(4).i32Add().i32(2).i32ShrU().i32(4).i32Mul().i32(4).i32Mul().set(used);
+    // max over columns ≤ i
+    c.get(neg).set(vmax);
+    c.get(lanes).set(idx);
+    c.loop(j, used, 16, () => {
+      c.get(idx).get(n).lt().set(mask);
+      c.get(row).get(j).i32Add().load().get(neg).get(mask).bitselect().get(vmax).max().set(vmax);
+      c.get(idx).get(four).add().set(idx);
+    });
+    c.get(vmax).lane(0).get(vmax).lane(1).f32Max().get(vmax).lane(2).f32Max().get(vmax).lane(3)
+      .f32Max().set(mx);
+    // e = exp(x − max) on columns ≤ i (0 elsewhere), their sum
+    c.get(mx).splat().set(vmax);
+    c.get(zero).set(vsum);
+    c.get(lanes).set(idx);
+    c.loop(j, used, 16, () => {
+      c.get(idx).get(n).lt().set(mask);
+      c.get(row).get(j).i32Add().load().get(vmax).sub().set(x);
+      emitExp(c, x, e, k);
+      c.get(e).get(mask).and().set(e);
+      c.get(row).get(j).i32Add().get(e).store();
+      c.get(vsum).get(e).add().set(vsum);
+      c.get(idx).get(four).add().set(idx);
+    });
+    c.f32(1).hsum(vsum).f32Div().splat().set(x);
+    c.loop(j, used, 16, () => {
+      c.get(row).get(j).i32Add().get(row).get(j).i32Add().load().get(x).mul().store();
+    });
+    c.loop(j, rowBytes, 16, () => {
+      c.get(row).get(j).i32Add().get(zero).store();
+    }, { local: used });
+    c.get(row).get(rowBytes).i32Add().set(row);
+  });
+  return c;
+}
+
+function causalSoftmaxGrad(): Code {
+  const c = new Code(params(3)); // s, p, T
+  const [s, p, T] = [0, 1, 2];
+  const i = c.local("i32"), j = c.local("i32"), off = c.local("i32"), rowBytes = c.local("i32");
+  const acc = c.local("v128"), dot = c.local("v128"), pv = c.local("v128");
+  c.get(T).i32(4).i32Mul().set(rowBytes);
+  c.i32(0).set(off);
+  // P is 0 above the diagonal, so whole rows give the causal sums and zeros there.
+  c.loop(i, T, 1, () => {
+    c.f32(0).splat().set(acc);
+    c.loop(j, rowBytes, 16, () => {
+      c.get(s).get(off).i32Add().get(j).i32Add().load();
+      c.get(p).get(off).i32Add().get(j).i32Add().load().mul().get(acc).add().set(acc);
+    });
+    c.hsum(acc).splat().set(dot);
+    c.loop(j, rowBytes, 16, () => {
+      c.get(p).get(off).i32Add().get(j).i32Add().load().set(pv);
+      c.get(s).get(off).i32Add().get(j).i32Add();
+      c.get(s).get(off).i32Add().get(j).i32Add().load().get(dot).sub().get(pv).mul().store();
+    });
+    c.get(off).get(rowBytes).i32Add().set(off);
+  });
+  return c;
+}
+
+let softmaxEnabled = true;
+try {
+  softmaxEnabled = Deno.env.get("TOOLKIT_SIMD_SOFTMAX") !== "0";
+} catch { /* no env permission */ }
+
+/**
+ * Turns the SIMD causal softmax of the wasm attention on or off (benchmark lever;
+ * `TOOLKIT_SIMD_SOFTMAX=0` starts off: JavaScript loops). Returns the previous setting.
+ *
+ * @example
+ * ```ts
+ * const was = setSimdSoftmax(false);
+ * ```
+ */
+export function setSimdSoftmax(on: boolean): boolean {
+  const was = softmaxEnabled;
+  softmaxEnabled = on;
+  return was;
+}
+
+let softmaxModule: WebAssembly.Module | undefined;
+const softmaxInstances = new WeakMap<WebAssembly.Memory, SoftmaxKernels>();
+
+/**
+ * The causal softmax kernels on this memory, or null where SIMD is off or T is not a multiple
+ * of 4 (the callers' JavaScript loops then run).
+ *
+ * @example
+ * ```ts
+ * import { tf } from "toolkit";
+ *
+ * const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } })
+ *   .wasm.asm.memory;
+ * const k = softmaxKernels(memory, 40);
+ * ```
+ */
+export function softmaxKernels(memory: WebAssembly.Memory, T: number): SoftmaxKernels | null {
+  if (!softmaxEnabled || T % 4 !== 0 || !simdKernels(memory)) return null;
+  let k = softmaxInstances.get(memory);
+  if (k) return k;
+  softmaxModule ??= new WebAssembly.Module(assemble({
+    softmax: causalSoftmax(),
+    softmaxGrad: causalSoftmaxGrad(),
+  }) as BufferSource);
+  const raw = new WebAssembly.Instance(softmaxModule, { env: { memory } })
+    .exports as unknown as SoftmaxKernels;
+  k = {
+    softmax(pp, TT) {
+      guard(memory, "softmax", { T: TT }, [["p", pp, TT * TT * 4]], ["T"]);
+      raw.softmax(pp, TT);
+    },
+    softmaxGrad(sp, pp, TT) {
+      guard(memory, "softmaxGrad", { T: TT }, [["s", sp, TT * TT * 4], ["p", pp, TT * TT * 4]], [
+        "T",
+      ]);
+      raw.softmaxGrad(sp, pp, TT);
+    },
+  };
+  softmaxInstances.set(memory, k);
+  return k;
+}
+
 const attention = new Map<number, WebAssembly.Module>();
 const attentionInstances = new WeakMap<WebAssembly.Memory, Map<number, AttentionKernels>>();
 

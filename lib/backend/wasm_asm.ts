@@ -42,6 +42,9 @@ const SIMD = {
   i32x4Splat: 0x11,
   f32x4Splat: 0x13,
   f32x4ExtractLane: 0x1f,
+  f32x4Lt: 0x43,
+  v128And: 0x4e,
+  v128Bitselect: 0x52,
   f32x4Nearest: 0x6a,
   i32x4Shl: 0xab,
   i32x4Add: 0xae,
@@ -135,6 +138,16 @@ export class Code {
   f32Sqrt() {
     return this.#op(0x91);
   }
+  f32Max() {
+    return this.#op(0x97);
+  }
+  i32ShrU() {
+    return this.#op(0x76);
+  }
+  /** v128.const of four f32 lanes. */
+  vconst(lanes: [number, number, number, number]) {
+    return this.#simd(0x0c, ...lanes.flatMap(f32Bytes));
+  }
   /** f32.convert_i32_u. */
   f32FromU32() {
     return this.#op(0xb3);
@@ -210,6 +223,18 @@ export class Code {
   }
   i32x4Shl() {
     return this.#simd(SIMD.i32x4Shl);
+  }
+  /** f32x4.lt: all-ones lanes where a < b, else zero. */
+  lt() {
+    return this.#simd(SIMD.f32x4Lt);
+  }
+  /** v128.and (bitwise): with a lt() mask, zeroes the lanes where it is false. */
+  and() {
+    return this.#simd(SIMD.v128And);
+  }
+  /** v128.bitselect(a, b, mask): a's bits where the mask is set, else b's. */
+  bitselect() {
+    return this.#simd(SIMD.v128Bitselect);
   }
   /** A v128 local holding `x` in every lane. */
   constant(x: number): number {

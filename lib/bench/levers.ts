@@ -4,6 +4,8 @@ import { blasInUse, useBlasMatMul } from "../backend/blas_matmul.ts";
 import { setFusedKernels } from "../backend/fast_path.ts";
 import { setMatMulPlanner } from "../backend/webgpu/matmul.ts";
 import { gpuBackend, setBindGroupCache } from "../backend/webgpu/program.ts";
+import { setFlatAdam } from "../backend/webgpu/flat_adam.ts";
+import { setSimdSoftmax } from "../backend/simd_kernels.ts";
 import type { ModelShape } from "./config.ts";
 import { stepFixture } from "./step_fixture.ts";
 import { median } from "../numeric/stats.ts";
@@ -23,6 +25,10 @@ export interface Lever {
   submitBatch?: number;
   /** Reuse bind groups of the WGSL kernels (`setBindGroupCache`). Default false. */
   bindCache?: boolean;
+  /** One Adam launch over all parameters (`setFlatAdam`). Default true. */
+  flatAdam?: boolean;
+  /** wasm attention's causal softmax as SIMD kernels (`setSimdSoftmax`). Default true. */
+  simdSoftmax?: boolean;
 }
 
 /** The levers, from tfjs's own kernels to everything on. */
@@ -30,6 +36,13 @@ export const WASM_LEVERS: Lever[] = [
   { name: "tfjs-wasm kernels (XNNPACK), tfjs ops", blas: false, fused: false },
   { name: "OpenBLAS matmul ×2, tfjs ops", blas: true, fused: false, threads: 2 },
   { name: "OpenBLAS ×1 + fused kernels", blas: true, fused: true, threads: 1 },
+  {
+    name: "OpenBLAS ×2 + fused kernels, softmax in JavaScript",
+    blas: true,
+    fused: true,
+    threads: 2,
+    simdSoftmax: false,
+  },
   { name: "OpenBLAS ×2 + fused kernels", blas: true, fused: true, threads: 2 },
 ];
 
@@ -55,6 +68,12 @@ export const GPU_LEVERS: Lever[] = [
     gpu: { tile: 64, splitK: false },
   },
   { name: "WGSL kernels, 16-deep 128-tiles", blas: false, fused: true, gpu: { deep128: true } },
+  {
+    name: "WGSL kernels, one Adam launch per parameter",
+    blas: false,
+    fused: true,
+    flatAdam: false,
+  },
   { name: "WGSL kernels, default (planner, submit every 100)", blas: false, fused: true },
 ];
 
@@ -93,6 +112,8 @@ export async function measureLevers(
   const f = stepFixture(shape, { seq, inputDim });
   const planner = setMatMulPlanner({});
   const bindBefore = backend === "webgpu" ? setBindGroupCache(false) : false;
+  const flatBefore = setFlatAdam(true);
+  const softmaxBefore = setSimdSoftmax(true);
   // A webgpu flag: registered only once the webgpu backend module is loaded.
   const submitBatch = backend === "webgpu"
     ? tf.env().get("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE") as number
@@ -101,10 +122,12 @@ export async function measureLevers(
     if (backend === "wasm") {
       useBlasMatMul(l.blas ? blas : null);
       if (l.blas && l.threads) blas!.setThreads(l.threads);
+      setSimdSoftmax(l.simdSoftmax ?? true);
     } else {
       setMatMulPlanner({ ...planner, ...l.gpu });
       tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", l.submitBatch ?? submitBatch);
       setBindGroupCache(l.bindCache ?? false);
+      setFlatAdam(l.flatAdam ?? true);
     }
     setFusedKernels(l.fused);
     // On a GPU, 5 steps back to back and one read (see timeQueuedSteps in train_step.ts).
@@ -118,11 +141,14 @@ export async function measureLevers(
       for (let i = 0; i < levers.length; i++) samples[i].push(await step(levers[i]));
     }
   } finally {
-    if (backend === "wasm") useBlasMatMul(blas);
-    else {
+    if (backend === "wasm") {
+      useBlasMatMul(blas);
+      setSimdSoftmax(softmaxBefore);
+    } else {
       setMatMulPlanner(planner);
       tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", submitBatch);
       setBindGroupCache(bindBefore);
+      setFlatAdam(flatBefore);
     }
     if (blas && threadsBefore) blas.setThreads(threadsBefore);
     setFusedKernels(true);

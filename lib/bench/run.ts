@@ -1,11 +1,25 @@
 import { type BackendInfo, backendInfo, initBackend } from "../backend/backend.ts";
 import { markdownTable } from "../plot/display.ts";
-import { type BenchConfig, benchConfig, benchShapes, shapeName } from "./config.ts";
+import {
+  type BenchConfig,
+  benchConfig,
+  benchShapes,
+  PAPER_SHAPE,
+  parseShapes,
+  shapeName,
+} from "./config.ts";
 import { type LeverTiming, measureLevers } from "./levers.ts";
 import { profileStep, type StepProfile } from "./profile.ts";
 import { gpuKernels } from "../backend/webgpu/program.ts";
 import { runTorchReference } from "./torch_reference.ts";
-import { type MatmulRate, matmulRate, timeTrainingSteps } from "./train_step.ts";
+import {
+  countStepWork,
+  type MatmulRate,
+  matmulRate,
+  type StepTiming,
+  type StepWork,
+  timeTrainingSteps,
+} from "./train_step.ts";
 import { median } from "../numeric/stats.ts";
 
 /** One shape's row of the report. */
@@ -23,6 +37,15 @@ export interface BenchResult {
   /** Per repeat: [ours, PyTorch] ms per step. */
   repeats: [number, number | null][];
   final_loss: number;
+  /**
+   * WebGPU work per training step (webgpu backend; null elsewhere): compute dispatches (every
+   * kernel, tfjs's and the toolkit's), buffer copies and queue submits. Adapter-independent.
+   */
+  dispatches_per_step: number | null;
+  copies_per_step: number | null;
+  submits_per_step: number | null;
+  /** GPU bytes tfjs holds after the timed steps (webgpu; null elsewhere). */
+  gpu_bytes: number | null;
   /** Round-robin lever timings (with `levers`). */
   levers?: LeverTiming[];
 }
@@ -49,6 +72,12 @@ export interface BenchReport {
   date: string;
   /** Where one step of the largest shape spends its time (with `profile`). */
   profile?: StepProfile;
+  /**
+   * webgpu: WebGPU work of one training step of every shape run and of paper 1's model
+   * (12x256x8x128), counted by recording a step without running it (adapter-independent; a
+   * software adapter counts what an H100 would), with the GPU bytes in use after it.
+   */
+  dispatch_counts?: StepWork[];
 }
 
 /** CPU model and core count (Linux), else the platform. */
@@ -113,6 +142,7 @@ export async function runBench(
     const repeats: [number, number | null][] = [];
     const samples: number[] = [];
     let finalLoss = NaN, params = 0;
+    let work: Pick<StepTiming, "gpuWork" | "gpuBytes"> = {};
     for (let r = 0; r < cfg.repeats; r++) {
       log(
         `[bench] ${shapeName(shape)}: timing ${cfg.warmup} + ${cfg.steps} steps${
@@ -129,6 +159,7 @@ export async function runBench(
       samples.push(...ours.samples.map((x) => round(x)));
       finalLoss = ours.finalLoss;
       params = ours.params;
+      if (ours.gpuWork) work = { gpuWork: ours.gpuWork, gpuBytes: ours.gpuBytes };
       let torchMs: number | null = null;
       if (cfg.torch) {
         log(`[bench] ${shapeName(shape)}: ours ${round(oursMs)} ms/step; PyTorch reference…`);
@@ -171,6 +202,10 @@ export async function runBench(
       ratio: paired.length ? round(median(paired.map(([a, b]) => a / b)), 3) : null,
       repeats,
       final_loss: finalLoss,
+      dispatches_per_step: work.gpuWork ? round(work.gpuWork.dispatches) : null,
+      copies_per_step: work.gpuWork ? round(work.gpuWork.copies) : null,
+      submits_per_step: work.gpuWork ? round(work.gpuWork.submits) : null,
+      gpu_bytes: work.gpuBytes ?? null,
       ...(levers ? { levers } : {}),
     });
   }
@@ -196,6 +231,24 @@ export async function runBench(
   const profile = cfg.profile
     ? await profileStep(shapes[shapes.length - 1], { seq: cfg.seq, inputDim: cfg.inputDim })
     : undefined;
+  let counts: StepWork[] | undefined;
+  if (info.backend === "webgpu") {
+    log("[bench] dispatches per step (recorded, not run)…");
+    counts = [];
+    const names = new Set(shapes.map(shapeName));
+    names.add(PAPER_SHAPE);
+    for (const name of names) {
+      counts.push(
+        await countStepWork(parseShapes(name)[0], {
+          seq: cfg.seq,
+          inputDim: cfg.inputDim,
+          steps: 1,
+          warmup: 1,
+          dry: true,
+        }),
+      );
+    }
+  }
   const now = backendInfo() ?? info;
   return {
     measure: cfg.cpuTime ? "cpu" : "wall",
@@ -214,6 +267,7 @@ export async function runBench(
     load_avg: load0 === null ? null : [load0, loadAvg() ?? load0],
     date: new Date().toISOString().slice(0, 10),
     ...(profile ? { profile } : {}),
+    ...(counts ? { dispatch_counts: counts } : {}),
   };
 }
 
@@ -249,6 +303,14 @@ export function formatBench(r: BenchReport): string {
     [`ours ${unit}`]: x.ms_per_step.toFixed(1),
     [`${torch} ${unit}`]: x.torch_ms_per_step?.toFixed(1) ?? "n/a",
     "ours / PyTorch": x.ratio?.toFixed(2) ?? "n/a",
+    ...(x.dispatches_per_step !== null
+      ? {
+        "dispatches/step": String(x.dispatches_per_step),
+        "copies/step": String(x.copies_per_step),
+        "submits/step": String(x.submits_per_step),
+        "GPU MiB": ((x.gpu_bytes ?? 0) / 2 ** 20).toFixed(1),
+      }
+      : {}),
   })));
   const note = r.torch && "error" in r.torch ? `\nPyTorch: ${r.torch.error}\n` : "";
   const lev = r.results.filter((x) => x.levers).map((x) =>
@@ -277,5 +339,16 @@ export function formatBench(r: BenchReport): string {
         })),
       )
     : "";
-  return head + "\n" + steps + note + lev + mm + prof;
+  const work = r.dispatch_counts
+    ? "\n\nWebGPU work of one training step (recorded without running; adapter-independent):\n\n" +
+      markdownTable(r.dispatch_counts.map((w) => ({
+        config: w.config,
+        dispatches: String(w.dispatches),
+        copies: String(w.copies),
+        submits: String(w.submits),
+        "GPU MiB in use": (w.gpuBytes[w.gpuBytes.length - 1] / 2 ** 20).toFixed(1),
+        tensors: String(w.numTensors[w.numTensors.length - 1]),
+      })))
+    : "";
+  return head + "\n" + steps + note + lev + mm + prof + work;
 }

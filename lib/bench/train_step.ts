@@ -1,6 +1,12 @@
 import { tf } from "../deps.ts";
 import { gpuMatMul } from "../backend/webgpu/matmul.ts";
 import { gpuBackend } from "../backend/webgpu/program.ts";
+import {
+  diffGpuWork,
+  type GpuWorkCounts,
+  gpuWorkCounts,
+  recordOnly,
+} from "../backend/webgpu/counters.ts";
 import { stepFixture } from "./step_fixture.ts";
 import { RegressionTransformer } from "../model/regression_transformer.ts";
 import { train } from "../train/trainer.ts";
@@ -23,6 +29,13 @@ export interface StepTiming {
    * the idle machine's wall time when everything runs on one thread, whatever else loads it.
    */
   cpuMsPerStep: number | null;
+  /**
+   * WebGPU work recorded per timed step (webgpu backend only): compute dispatches, buffer
+   * copies and queue submits, counted at the WebGPU API (lib/backend/webgpu/counters.ts).
+   */
+  gpuWork?: GpuWorkCounts;
+  /** GPU bytes tfjs holds after the timed steps (webgpu backend only). */
+  gpuBytes?: number;
 }
 
 /**
@@ -118,16 +131,118 @@ async function timeQueuedSteps(
   const f = stepFixture(shape, { seq: opts.seq, inputDim: opts.inputDim });
   try {
     for (let i = 0; i < opts.warmup; i++) await f.run(1);
+    const work0 = gpuWorkCounts();
     const cpu0 = processCpuMs();
     const { msPerStep, loss } = await f.run(opts.steps);
     const cpu1 = processCpuMs();
+    // Counting costs one increment per call, inside the timed steps: noise, not a bias.
+    const gpuWork = diffGpuWork(gpuWorkCounts(), work0, opts.steps);
     return {
       msPerStep,
       samples: [msPerStep],
       params: f.params,
       finalLoss: loss,
       cpuMsPerStep: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / opts.steps : null,
+      gpuWork,
+      gpuBytes: gpuBytesInUse(),
     };
+  } finally {
+    f.dispose();
+  }
+}
+
+/** The GPU bytes tfjs-backend-webgpu holds now (0 elsewhere). */
+export function gpuBytesInUse(): number {
+  return (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? 0;
+}
+
+/** What one training step records on the GPU, and what it leaves allocated. */
+export interface StepWork extends GpuWorkCounts {
+  /** `LAYERSxDMODELxHEADSxBATCH`. */
+  config: string;
+  /** tf.memory().numTensors after each counted step (flat: no leak). */
+  numTensors: number[];
+  /** GPU bytes in use after each counted step (flat: no leak). */
+  gpuBytes: number[];
+  /** The last counted step's loss (NaN when `dry`: nothing ran). */
+  loss: number;
+  /** Counted by recording only (nothing ran on the GPU). */
+  dry: boolean;
+}
+
+/**
+ * Counts the WebGPU work of training steps of the regression transformer (webgpu backend):
+ * `warmup` steps (pipelines compiled, optimiser state made), then `steps` steps one at a time,
+ * each read back; dispatches, copies and submits per step are the mean over the counted steps.
+ * The count does not depend on the adapter (a software one counts what an H100 would), but it
+ * does on the shapes: the matmul planner splits long reductions by the output's tile count.
+ *
+ * @example
+ * ```ts
+ * const w = await countStepWork({ layers: 2, dModel: 32, heads: 2, batch: 2 }, { seq: 12 });
+ * console.log(w.dispatches);
+ * ```
+ */
+export async function countStepWork(
+  shape: ModelShape,
+  opts: {
+    steps?: number;
+    warmup?: number;
+    seq?: number;
+    inputDim?: number;
+    /**
+     * Record the steps without running them ({@link recordOnly}): the count of a model too big
+     * for the adapter at hand (the paper model on llvmpipe) in the time it takes to record it.
+     */
+    dry?: boolean;
+  } = {},
+): Promise<StepWork> {
+  const { steps = 2, warmup = 1, seq = 40, inputDim = 16, dry = false } = opts;
+  if (tf.getBackend() !== "webgpu") throw new Error("countStepWork needs the webgpu backend");
+  const f = stepFixture(shape, { seq, inputDim });
+  const config = `${shape.layers}x${shape.dModel}x${shape.heads}x${shape.batch}`;
+  try {
+    if (dry) {
+      const numTensors: number[] = [], gpuBytes: number[] = [];
+      const be = gpuBackend();
+      const step = () => {
+        f.enqueue().dispose();
+        // End the step as its read-back would, with a submit (swallowed: dropped); that also
+        // returns the step's freed buffers to the pool before the memory reading, and leaves
+        // nothing recorded for a later submit to carry.
+        be.endComputePassEncoder();
+        if (be.commandEncoder) be.submitQueue();
+        numTensors.push(tf.memory().numTensors);
+        gpuBytes.push(gpuBytesInUse());
+      };
+      let w0 = gpuWorkCounts();
+      recordOnly(() => {
+        for (let i = 0; i < warmup; i++) step();
+        numTensors.length = gpuBytes.length = 0;
+        w0 = gpuWorkCounts();
+        for (let i = 0; i < steps; i++) step();
+      });
+      return {
+        config,
+        ...diffGpuWork(gpuWorkCounts(), w0, steps),
+        numTensors,
+        gpuBytes,
+        loss: NaN,
+        dry,
+      };
+    }
+    for (let i = 0; i < warmup; i++) await f.run(1);
+    const numTensors: number[] = [], gpuBytes: number[] = [];
+    let loss = NaN;
+    const w0 = gpuWorkCounts();
+    for (let i = 0; i < steps; i++) {
+      loss = (await f.run(1)).loss;
+      numTensors.push(tf.memory().numTensors);
+      gpuBytes.push(gpuBytesInUse());
+    }
+    // A read-back's own submit (mapping the loss) is part of every step here, as in train().
+    const w = diffGpuWork(gpuWorkCounts(), w0, steps);
+    return { config, ...w, numTensors, gpuBytes, loss, dry };
   } finally {
     f.dispose();
   }

@@ -326,6 +326,19 @@ export class HookRunner {
   }
 
   /**
+   * Whether {@link stream} at this point does anything (else it returns x itself, and the
+   * model may fuse the point away, e.g. an output projection and its residual add).
+   */
+  touches(block: number, point: Exclude<HookPoint, "attn.head_out">): boolean {
+    const layer = point === "resid_post"
+      ? block + 1
+      : point === "resid_pre" && block === 0
+      ? 0
+      : -1;
+    return this.#points.has(`blocks.${block}.${point}`) || this.#layerHooked(layer);
+  }
+
+  /**
    * The residual stream, attention or MLP output x [B·T, d] of block `block` (0-based) at `point`,
    * after the hooks there: layer patches and captures first (at `resid_pre` of block 0 and
    * `resid_post`), then the point's functions.

@@ -1,5 +1,5 @@
 import { tf } from "../deps.ts";
-import { adamUpdate } from "../backend/adam.ts";
+import { adamUpdate, disposeAdamState, syncAdamState } from "../backend/adam.ts";
 import type { NamedArray } from "../store/checkpoint.ts";
 import type { Params } from "../model/transformer.ts";
 
@@ -31,7 +31,8 @@ export const DEFAULT_ADAM: AdamConfig = {
  * p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + eps).
  *
  * The update itself is the backend's op `adamUpdate` (lib/backend/adam.ts), which picks the
- * wasm, webgpu or tfjs kernel.
+ * kernel: on wasm one SIMD loop per parameter, in place; on webgpu ONE launch over all
+ * parameters, kept with both moments in flat buffers; else tfjs ops.
  *
  * @example
  * ```ts
@@ -80,6 +81,8 @@ export class Adam {
 
   /** The moment estimates as named arrays (`adam.m.NAME`, `adam.v.NAME`) for a checkpoint. */
   async state(): Promise<Record<string, NamedArray>> {
+    // The moments may live in the backend's flat buffers: bring them back first.
+    syncAdamState({ m: this.#m, v: this.#v });
     const out: Record<string, NamedArray> = {};
     for (const [kind, map] of [["m", this.#m], ["v", this.#v]] as const) {
       for (const [name, t] of map) {
@@ -103,6 +106,7 @@ export class Adam {
 
   /** Frees the moment tensors. */
   dispose() {
+    disposeAdamState({ m: this.#m, v: this.#v });
     for (const t of [...this.#m.values(), ...this.#v.values()]) t.dispose();
   }
 }

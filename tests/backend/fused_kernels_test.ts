@@ -104,6 +104,18 @@ compare("dense 33×17·17×29, no bias", (x, w) => dense(x as tf.Tensor2D, w as 
   17,
 ], [17, 29]], { needsBlas: true });
 compare(
+  "dense 7×5·5×3 + b + residual",
+  (x, w, b, r) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, r as tf.Tensor2D),
+  [[7, 5], [5, 3], [3], [7, 3]],
+  { needsBlas: true },
+);
+compare(
+  "dense 9×4·4×2 + residual, no bias",
+  (x, w, r) => dense(x as tf.Tensor2D, w as tf.Tensor2D, undefined, r as tf.Tensor2D),
+  [[9, 4], [4, 2], [9, 2]],
+  { needsBlas: true },
+);
+compare(
   "layerNorm 5×8",
   (x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D),
   [[5, 8], [8], [8]],
@@ -128,6 +140,9 @@ const ATTENTION_CASES: [string, number, number, number[]][] = [
   ["B 1, T 1, d 4, 1 head", 1, 1, [1, 12]],
   ["B 2, T 7, d 6, 2 heads (hd 3)", 2, 2, [14, 18]],
   ["B 2, T 9, d 10, 5 heads (hd 2)", 2, 5, [18, 30]],
+  // T a multiple of 4: the SIMD causal softmax and its gradient (simd_kernels.ts)
+  ["B 2, T 8, d 16, 2 heads (hd 8)", 2, 2, [16, 48]],
+  ["B 2, T 40, d 64, 2 heads (hd 32)", 2, 2, [80, 192]],
 ];
 for (const [label, B, H, shape] of ATTENTION_CASES) {
   compare(`self-attention ${label}, OpenBLAS`, attention(B, H), [shape], { needsBlas: true });

@@ -44,6 +44,17 @@ fn geluSigmoid(x : f32) -> f32 {
 }`;
 
 /**
+ * WGSL functions `geluSigmoid(u)` (GELU(u) = u·geluSigmoid(u)) and `geluDeriv(u)` (GELU′(u)),
+ * the arithmetic of the GELU kernels below, for kernels that fuse GELU into a matmul's
+ * epilogue (lib/backend/webgpu/matmul.ts) and must give the same numbers.
+ */
+export const GELU_WGSL = SIGMOID_FN + `
+fn geluDeriv(v : f32) -> f32 {
+  let g = geluSigmoid(v);
+  return g + v * g * (1.0 - g) * ${f32(2 * SQRT_2_OVER_PI)} * (1.0 + ${f32(3 * GELU_K)} * v * v);
+}`;
+
+/**
  * [y, s] of GELU (tanh form) over u: y = u·s with s = σ(2c·(u + 0.044715u³)) kept for the
  * gradient (the same formula as the tfjs and wasm paths).
  *

@@ -7,7 +7,7 @@
  */
 import type { tf } from "../../deps.ts";
 import { dispatch, flatGrid, type GpuBackend, output } from "./program.ts";
-import { layerNormParamGrads } from "./reduce.ts";
+import { layerNormParamTotals } from "./reduce.ts";
 
 const WG = 64;
 
@@ -93,8 +93,14 @@ ${PROLOGUE}
   return [y, xhat, rstd];
 }
 
+/** Rows per workgroup of the LayerNorm backward (its parameter partial sums are per block). */
+const ROWS = 16;
+
 /**
  * [dx, dγ, dβ]: with g = dy·γ, dx = rstd·(g − mean(g) − x̂·mean(g·x̂)); dγ = Σ dy·x̂; dβ = Σ dy.
+ * Two launches: one workgroup per block of 16 rows computes dx row by row and the block's
+ * partial sums of dy·x̂ and dy (in registers, each thread its columns); then the partials are
+ * summed (`layerNormParamTotals`). One launch fewer than a row kernel plus two reductions.
  *
  * @example
  * ```ts
@@ -114,36 +120,70 @@ export function layerNormBackwardGpu(
   gamma: tf.TensorInfo,
 ): tf.TensorInfo[] {
   const [M, d] = dy.shape;
-  const dx = output(be, [M, d]);
+  const J = Math.max(1, Math.ceil(d / WG)); // columns per thread
+  const blocks = Math.ceil(M / ROWS);
+  const dx = output(be, [M, d]), partial = output(be, [blocks, 2 * d]);
   const code = () => `
 @group(0) @binding(0) var<storage, read_write> dx : array<f32>;
-@group(0) @binding(1) var<storage, read> dy : array<f32>;
-@group(0) @binding(2) var<storage, read> xh : array<f32>;
-@group(0) @binding(3) var<storage, read> rs : array<f32>;
-@group(0) @binding(4) var<storage, read> gamma : array<f32>;
-struct U { M : u32, d : u32 };
-@group(0) @binding(5) var<uniform> u : U;
+@group(0) @binding(1) var<storage, read_write> part : array<f32>;
+@group(0) @binding(2) var<storage, read> dy : array<f32>;
+@group(0) @binding(3) var<storage, read> xh : array<f32>;
+@group(0) @binding(4) var<storage, read> rs : array<f32>;
+@group(0) @binding(5) var<storage, read> gamma : array<f32>;
+struct U { M : u32, d : u32, blocks : u32 };
+@group(0) @binding(6) var<uniform> u : U;
 var<workgroup> red : array<f32, ${WG}>;
-${PROLOGUE}
-  var s = 0.0;
-  var sx = 0.0;
-  for (var c = li; c < u.d; c = c + ${WG}u) {
-    let g = dy[o + c] * gamma[c];
-    s = s + g;
-    sx = sx + g * xh[o + c];
+@compute @workgroup_size(${WG}, 1, 1)
+fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>,
+        @builtin(local_invocation_index) li : u32) {
+  let blk = wid.y * nwg.x + wid.x;
+  // Whole workgroups leave together, so the barriers below stay in uniform control flow.
+  if (blk >= u.blocks) { return; }
+  var aG : array<f32, ${J}>;
+  var aB : array<f32, ${J}>;
+  let r1 = min(u.M, (blk + 1u) * ${ROWS}u);
+  for (var row = blk * ${ROWS}u; row < r1; row = row + 1u) {
+    let o = row * u.d;
+    var s = 0.0;
+    var sx = 0.0;
+    for (var j = 0u; j < ${J}u; j = j + 1u) {
+      let c = li + j * ${WG}u;
+      if (c < u.d) {
+        let g = dy[o + c] * gamma[c];
+        s = s + g;
+        sx = sx + g * xh[o + c];
+      }
+    }
+    ${workgroupSum("s", "sg")}
+    ${workgroupSum("sx", "sgx")}
+    let mg = sg / f32(u.d);
+    let mgx = sgx / f32(u.d);
+    let r = rs[row];
+    for (var j = 0u; j < ${J}u; j = j + 1u) {
+      let c = li + j * ${WG}u;
+      if (c < u.d) {
+        let gy = dy[o + c];
+        let h = xh[o + c];
+        dx[o + c] = r * (gy * gamma[c] - mg - h * mgx);
+        aG[j] = aG[j] + gy * h;
+        aB[j] = aB[j] + gy;
+      }
+    }
   }
-  ${workgroupSum("s", "sg")}
-  ${workgroupSum("sx", "sgx")}
-  let mg = sg / f32(u.d);
-  let mgx = sgx / f32(u.d);
-  let r = rs[row];
-  for (var c = li; c < u.d; c = c + ${WG}u) {
-    dx[o + c] = r * (dy[o + c] * gamma[c] - mg - xh[o + c] * mgx);
+  for (var j = 0u; j < ${J}u; j = j + 1u) {
+    let c = li + j * ${WG}u;
+    if (c < u.d) {
+      part[blk * 2u * u.d + c] = aG[j];
+      part[blk * 2u * u.d + u.d + c] = aB[j];
+    }
   }
 }`;
-  dispatch(be, { key: "toolkit_ln_bwd", grid: flatGrid(M), code }, [dx], [dy, xhat, rstd, gamma], [
-    ["u", M],
-    ["u", d],
-  ]);
-  return [dx, ...layerNormParamGrads(be, dy, xhat)];
+  dispatch(
+    be,
+    { key: `toolkit_ln_bwd_rows${ROWS}_j${J}`, grid: flatGrid(blocks), code },
+    [dx, partial],
+    [dy, xhat, rstd, gamma],
+    [["u", M], ["u", d], ["u", blocks]],
+  );
+  return [dx, ...layerNormParamTotals(be, partial)];
 }

@@ -17,8 +17,9 @@
  * @module
  */
 import type { tf } from "../../deps.ts";
-import { dispatch, type GpuBackend, type GpuProgram, output } from "./program.ts";
-import { sumLeading } from "./reduce.ts";
+import { dispatch, flatGrid, type GpuBackend, type GpuProgram, output } from "./program.ts";
+import { sumLeading, sumLeadingSplit } from "./reduce.ts";
+import { GELU_WGSL } from "./elementwise.ts";
 
 /** Tile shape of one matmul kernel. */
 export interface MatMulTile {
@@ -38,8 +39,24 @@ export interface GpuMatMulOptions {
   transB?: boolean;
   /** Added to every row of C ([N]). */
   bias?: tf.TensorInfo;
+  /** Added to C ([M, N]): a residual connection folded into the product's epilogue. */
+  residual?: tf.TensorInfo;
   /** Tile and split-K; default {@link chooseMatMulPlan}. */
   plan?: MatMulPlan;
+  /**
+   * Append a row of ones to op(A), so C gets an extra last row Σ_k op(B)[k, ·] — with A = xᵀ
+   * and B = dy, the bias gradient Σ_tokens dy beside the weight gradient xᵀ·dy, from the same
+   * launch and the same split-K reduction (instead of two column-sum launches). C is then
+   * returned as [dW [M, N], db [N]] by {@link gpuMatMulWithColumnSums}. No bias with it.
+   */
+  onesRow?: boolean;
+  /**
+   * C = GELU(op(A)·op(B) + bias), returned with the pre-activation U as [C, U] (by
+   * {@link gpuMatMulGelu}): the MLP's first product and its activation in one launch.
+   */
+  gelu?: boolean;
+  /** C = (op(A)·op(B))·GELU′(U) for this U [M, N]: the gradient through GELU in the epilogue. */
+  geluGradOf?: tf.TensorInfo;
 }
 
 /** How one product is computed: the tile, and over how many workgroups K is split. */
@@ -128,48 +145,263 @@ export function gpuMatMul(
   b: tf.TensorInfo,
   opts: GpuMatMulOptions = {},
 ): tf.TensorInfo {
-  const { transA = false, transB = false, bias } = opts;
+  if (opts.onesRow || opts.gelu) {
+    throw new Error(
+      "gpuMatMul: onesRow and gelu return two tensors (gpuMatMulWithColumnSums, gpuMatMulGelu)",
+    );
+  }
+  return matMul(be, a, b, opts) as tf.TensorInfo;
+}
+
+/**
+ * [op(A)·op(B), Σ_k op(B)[k, ·]] — a weight gradient xᵀ·dy and the bias gradient Σ dy — from
+ * one matmul launch over op(A) with a row of ones appended, and one reduction launch that
+ * sums the split-K partials and splits off the last row (two launches in all, where a separate
+ * bias gradient took two more).
+ *
+ * @example
+ * ```ts
+ * const [dW, db] = gpuMatMulWithColumnSums(be, x, dy, { transA: true });
+ * ```
+ */
+export function gpuMatMulWithColumnSums(
+  be: GpuBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  opts: Omit<GpuMatMulOptions, "onesRow" | "bias"> = {},
+): [tf.TensorInfo, tf.TensorInfo] {
+  return matMul(be, a, b, { ...opts, onesRow: true }) as [tf.TensorInfo, tf.TensorInfo];
+}
+
+/** One product ready to record: its launch's pieces, and what turns the output into results. */
+interface PreparedMatMul {
+  plan: MatMulPlan;
+  flags: MatMulFlags;
+  grid: [number, number, number];
+  outputs: tf.TensorInfo[];
+  inputs: tf.TensorInfo[];
+  uniforms: ["u", number][];
+  /** After the launch: the reduction of split-K partials, if any; the results. */
+  finish: () => tf.TensorInfo | [tf.TensorInfo, tf.TensorInfo];
+}
+
+function prepareMatMul(
+  be: GpuBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  opts: GpuMatMulOptions,
+): PreparedMatMul {
+  const { transA = false, transB = false, bias, residual, onesRow = false } = opts;
   const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (K !== K2) throw new Error(`gpuMatMul: inner sizes differ (${K} vs ${K2})`);
-  let plan = opts.plan ?? chooseMatMulPlan(M, N, K);
+  const Mo = onesRow ? M + 1 : M; // rows of C
+  let plan = opts.plan ?? chooseMatMulPlan(Mo, N, K);
+  const epilogue = opts.gelu ? "gelu" as const : opts.geluGradOf ? "geluGrad" as const : undefined;
+  // A GELU epilogue needs the whole sum: no split-K (the MLP's products reduce over d, short).
+  if (epilogue) plan = { ...plan, splitK: 1 };
   const shared = plan.bk * (plan.bm + plan.bn + 8) * 4;
   if (shared > be.device.limits.maxComputeWorkgroupStorageSize) plan = { ...plan, bk: 8 };
   const S = Math.max(1, Math.min(plan.splitK, Math.ceil(K / plan.bk)));
   const kChunk = Math.ceil(Math.ceil(K / S) / plan.bk) * plan.bk;
-  const slices = Math.ceil(K / kChunk);
-  const grid: [number, number, number] = [Math.ceil(N / plan.bn), Math.ceil(M / plan.bm), slices];
+  const slices = Math.max(1, Math.ceil(K / kChunk));
+  const grid: [number, number, number] = [Math.ceil(N / plan.bn), Math.ceil(Mo / plan.bm), slices];
   const uniforms = [["u", M], ["u", N], ["u", K], ["u", kChunk]] as ["u", number][];
+  const base = { plan, grid, uniforms };
+  const flags = { transA, transB, bias: false, onesRow, residual: false };
+  if (onesRow) {
+    // The partials [slices, M + 1, N] (slices may be 1: the reduction then only splits).
+    const partial = output(be, [slices, Mo, N]);
+    return {
+      ...base,
+      flags,
+      outputs: [partial],
+      inputs: [a, b],
+      finish: () => {
+        const out = sumLeadingSplit(be, partial, [M, N]);
+        be.disposeData(partial.dataId);
+        return out;
+      },
+    };
+  }
   if (slices === 1) {
     const c = output(be, [M, N]);
-    const prog = matMulProgram(plan, transA, transB, bias !== undefined, grid);
-    dispatch(be, prog, [c], bias ? [a, b, bias] : [a, b], uniforms);
-    return c;
+    const extra = [...(bias ? [bias] : []), ...(residual ? [residual] : [])];
+    const u = epilogue === "gelu" ? output(be, [M, N]) : opts.geluGradOf;
+    return {
+      ...base,
+      flags: { ...flags, bias: bias !== undefined, residual: residual !== undefined, epilogue },
+      outputs: [c],
+      // U goes last (after the shader's other bindings); as gelu's output it is new, so
+      // binding it among the inputs drops no CPU copy that matters.
+      inputs: [a, b, ...extra, ...(u ? [u] : [])],
+      finish: () => (epilogue === "gelu" ? [c, u!] : c),
+    };
   }
+  if (epilogue) throw new Error("gpuMatMul: a GELU epilogue cannot take split-K");
   const partial = output(be, [slices, M, N]);
-  dispatch(be, matMulProgram(plan, transA, transB, false, grid), [partial], [a, b], uniforms);
-  const c = sumLeading(be, partial, { bias });
-  be.disposeData(partial.dataId);
-  return c;
+  return {
+    ...base,
+    flags,
+    outputs: [partial],
+    inputs: [a, b],
+    finish: () => {
+      const c = sumLeading(be, partial, { bias, residual });
+      be.disposeData(partial.dataId);
+      return c;
+    },
+  };
+}
+
+/**
+ * [GELU(op(A)·op(B) + bias), op(A)·op(B) + bias] in one launch (the pre-activation is kept for
+ * the gradient).
+ *
+ * @example
+ * ```ts
+ * const [y, u] = gpuMatMulGelu(be, x, w1, { bias: b1 });
+ * ```
+ */
+export function gpuMatMulGelu(
+  be: GpuBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  opts: Omit<GpuMatMulOptions, "onesRow" | "gelu" | "geluGradOf" | "residual"> = {},
+): [tf.TensorInfo, tf.TensorInfo] {
+  return matMul(be, a, b, { ...opts, gelu: true }) as [tf.TensorInfo, tf.TensorInfo];
+}
+
+function matMul(
+  be: GpuBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  opts: GpuMatMulOptions,
+): tf.TensorInfo | [tf.TensorInfo, tf.TensorInfo] {
+  const p = prepareMatMul(be, a, b, opts);
+  dispatch(be, matMulProgram(p.plan, p.flags, p.grid), p.outputs, p.inputs, p.uniforms);
+  return p.finish();
+}
+
+/**
+ * The gradients of a dense layer y = x·W (+ b): dx = dy·Wᵀ and dW = xᵀ·dy (and db = Σ dy,
+ * from a row of ones appended to xᵀ) computed by ONE launch — its first workgroups compute
+ * tiles of dx, the rest the split-K partials of dW — plus the reduction of those partials.
+ * Two launches per layer where three (and five with a separate bias gradient) were used:
+ * on a fast GPU each launch costs ~15 µs of CPU to record (lib/bench/README.md).
+ *
+ * @example
+ * ```ts
+ * const [dx, dW, db] = gpuDenseGrads(be, dy, x, w, true);
+ * ```
+ */
+export function gpuDenseGrads(
+  be: GpuBackend,
+  dy: tf.TensorInfo,
+  x: tf.TensorInfo,
+  w: tf.TensorInfo,
+  bias: boolean,
+  opts: {
+    /** x = GELU(U): return dU = (dy·Wᵀ)·GELU′(U) in place of dx (the MLP's backward). */
+    geluOf?: tf.TensorInfo;
+  } = {},
+): tf.TensorInfo[] {
+  const px = prepareMatMul(be, dy, w, { transB: true, geluGradOf: opts.geluOf });
+  const pw = prepareMatMul(be, x, dy, { transA: true, onesRow: bias });
+  const [fx, fw] = [px.flags, pw.flags];
+  const groups = (g: [number, number, number]) => g[0] * g[1] * g[2];
+  const g0 = groups(px.grid), g1 = groups(pw.grid);
+  const key = `toolkit_matmul_pair_${tileKey(px.plan, fx)}_${tileKey(pw.plan, fw)}`;
+  const code = () => {
+    const b0 = matMulBindings(fx, "0", 0), b1 = matMulBindings(fw, "1", b0.next);
+    return [
+      `struct U { M0 : u32, N0 : u32, K0 : u32, kChunk0 : u32,`,
+      `           M1 : u32, N1 : u32, K1 : u32, kChunk1 : u32, g0 : u32, g1 : u32,`,
+      `           x0 : u32, y0 : u32, x1 : u32, y1 : u32 };`,
+      ...b0.lines,
+      ...b1.lines,
+      `@group(0) @binding(${b1.next}) var<uniform> u : U;`,
+      fx.epilogue || fw.epilogue ? GELU_WGSL : "",
+      sharedTiles(px.plan, pw.plan),
+      matMulFn(px.plan, fx, "0"),
+      matMulFn(pw.plan, fw, "1"),
+      `@compute @workgroup_size(16, 16, 1)`,
+      `fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wid : vec3<u32>,`,
+      `        @builtin(num_workgroups) nwg : vec3<u32>, @builtin(local_invocation_index) li : u32) {`,
+      // The flat workgroup index picks the product and its tile; it is uniform over the
+      // workgroup, so each product's barriers stay in uniform control flow.
+      `  let id = wid.y * nwg.x + wid.x;`,
+      `  if (id < u.g0) {`,
+      `    mm0(lid, vec3<u32>(id % u.x0, (id / u.x0) % u.y0, id / (u.x0 * u.y0)), li);`,
+      `  } else if (id < u.g0 + u.g1) {`,
+      `    let j = id - u.g0;`,
+      `    mm1(lid, vec3<u32>(j % u.x1, (j / u.x1) % u.y1, j / (u.x1 * u.y1)), li);`,
+      `  }`,
+      `}`,
+    ].join("\n");
+  };
+  // dispatch() binds its outputs then its inputs in order; the shader binds each product's
+  // C, A, B … together, so all go in as "outputs" in that order (marking an input written
+  // only drops a CPU copy that uploading has dropped already).
+  dispatch(
+    be,
+    { key, grid: flatGrid(g0 + g1), code },
+    [...px.outputs, ...px.inputs, ...pw.outputs, ...pw.inputs],
+    [],
+    [
+      ...px.uniforms,
+      ...pw.uniforms,
+      ["u", g0],
+      ["u", g1],
+      ["u", px.grid[0]],
+      ["u", px.grid[1]],
+      ["u", pw.grid[0]],
+      ["u", pw.grid[1]],
+    ],
+  );
+  const dx = px.finish() as tf.TensorInfo;
+  const w2 = pw.finish();
+  return Array.isArray(w2) ? [dx, ...w2] : [dx, w2];
+}
+
+/** The part of a program key that names a tile and a variant. */
+function tileKey(t: MatMulTile, f: MatMulFlags): string {
+  return `${t.bm}x${t.bn}x${t.bk}${f.transA ? "T" : "N"}${f.transB ? "T" : "N"}${
+    f.bias ? "b" : ""
+  }${f.onesRow ? "o" : ""}${f.residual ? "r" : ""}${f.epilogue ? "_" + f.epilogue : ""}`;
 }
 
 /** The program for one tile, layout and epilogue. */
 function matMulProgram(
   t: MatMulTile,
-  transA: boolean,
-  transB: boolean,
-  bias: boolean,
+  f: MatMulFlags,
   grid: [number, number, number],
 ): GpuProgram {
-  const key = `toolkit_matmul_${t.bm}x${t.bn}x${t.bk}_${transA ? "T" : "N"}${transB ? "T" : "N"}${
-    bias ? "_bias" : ""
+  const key = `toolkit_matmul_${t.bm}x${t.bn}x${t.bk}_${f.transA ? "T" : "N"}${
+    f.transB ? "T" : "N"
+  }${f.bias ? "_bias" : ""}${f.onesRow ? "_ones" : ""}${f.residual ? "_res" : ""}${
+    f.epilogue ? "_" + f.epilogue : ""
   }`;
-  return { key, grid, code: () => matMulSource(t, transA, transB, bias) };
+  return { key, grid, code: () => matMulSourceOf(t, f) };
+}
+
+/** The feature flags of one matmul variant. */
+interface MatMulFlags {
+  transA: boolean;
+  transB: boolean;
+  bias: boolean;
+  onesRow: boolean;
+  residual: boolean;
+  /**
+   * gelu: C = GELU(acc + bias) and U = acc + bias (an extra output, kept for the gradient);
+   * geluGrad: C = acc·GELU′(U) (U an extra input): the gradient through GELU of a product.
+   */
+  epilogue?: "gelu" | "geluGrad";
 }
 
 /**
  * WGSL of one matmul variant. Thread (tx, ty) owns rows ty·4 + 64g + i and columns
- * tx·4 + 64h + j of the tile (g < TM/4, h < TN/4, i, j < 4).
+ * tx·4 + 64h + j of the tile (g < TM/4, h < TN/4, i, j < 4). With `onesRow`, op(A) has an
+ * extra row M of ones and C has M + 1 rows; with `residual`, R [M, N] is added to C.
  *
  * @example
  * ```ts
@@ -181,27 +413,69 @@ export function matMulSource(
   transA: boolean,
   transB: boolean,
   bias: boolean,
+  onesRow = false,
+  residual = false,
 ): string {
+  return matMulSourceOf(t, { transA, transB, bias, onesRow, residual });
+}
+
+function matMulSourceOf(t: MatMulTile, f: MatMulFlags): string {
+  return [
+    f.epilogue ? GELU_WGSL : "",
+    `struct U { M : u32, N : u32, K : u32, kChunk : u32 };`,
+    ...matMulBindings(f, "", 0).lines,
+    `@group(0) @binding(${matMulBindings(f, "", 0).next}) var<uniform> u : U;`,
+    sharedTiles(t),
+    matMulFn(t, f, ""),
+    `@compute @workgroup_size(16, 16, 1)`,
+    `fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wid : vec3<u32>,`,
+    `        @builtin(local_invocation_index) li : u32) {`,
+    `  mm(lid, wid, li);`,
+    `}`,
+  ].join("\n");
+}
+
+/** Storage bindings C, A, B (, bias, R) of one product, names suffixed by `x`, from `first`. */
+function matMulBindings(f: MatMulFlags, x: string, first: number) {
+  let b = first;
+  const lines = [
+    `@group(0) @binding(${b++}) var<storage, read_write> C${x} : array<f32>;`,
+    `@group(0) @binding(${b++}) var<storage, read> A${x} : array<f32>;`,
+    `@group(0) @binding(${b++}) var<storage, read> B${x} : array<f32>;`,
+  ];
+  if (f.bias) lines.push(`@group(0) @binding(${b++}) var<storage, read> bias${x} : array<f32>;`);
+  if (f.residual) lines.push(`@group(0) @binding(${b++}) var<storage, read> R${x} : array<f32>;`);
+  if (f.epilogue) {
+    const access = f.epilogue === "gelu" ? "read_write" : "read";
+    lines.push(`@group(0) @binding(${b++}) var<storage, ${access}> Pre${x} : array<f32>;`);
+  }
+  return { lines, next: b };
+}
+
+/** Workgroup tiles big enough for every tile in `tiles` (shared by the products of a pair). */
+function sharedTiles(...tiles: MatMulTile[]): string {
+  const a = Math.max(...tiles.map((t) => (t.bk * (t.bm + 4)) / 4));
+  const b = Math.max(...tiles.map((t) => (t.bk * (t.bn + 4)) / 4));
+  return `var<workgroup> As : array<vec4<f32>, ${a}>;\nvar<workgroup> Bs : array<vec4<f32>, ${b}>;`;
+}
+
+/**
+ * `fn mm{x}(lid, wid, li)`: one workgroup's tile of one product, reading C{x}, A{x}, B{x} …
+ * and the uniforms u.M{x}, u.N{x}, u.K{x}, u.kChunk{x}.
+ */
+function matMulFn(t: MatMulTile, f: MatMulFlags, x: string): string {
+  const { transA, transB, bias, onesRow, residual } = f;
   const { bm: BM, bn: BN, bk: BK } = t;
   const TM = BM / 16, TN = BN / 16, G = TM / 4, Hh = TN / 4;
   const PAD = 4, SA = BM + PAD, SB = BN + PAD; // padded row strides of the shared tiles
   const loadsA = (BM * BK) / 256, loadsB = (BN * BK) / 256;
   const lines: string[] = [];
   const L = (s: string) => lines.push(s);
-  L(`struct U { M : u32, N : u32, K : u32, kChunk : u32 };`);
-  L(`@group(0) @binding(0) var<storage, read_write> C : array<f32>;`);
-  L(`@group(0) @binding(1) var<storage, read> A : array<f32>;`);
-  L(`@group(0) @binding(2) var<storage, read> B : array<f32>;`);
-  if (bias) L(`@group(0) @binding(3) var<storage, read> bias : array<f32>;`);
-  L(`@group(0) @binding(${bias ? 4 : 3}) var<uniform> u : U;`);
-  L(`var<workgroup> As : array<vec4<f32>, ${(BK * SA) / 4}>;`);
-  L(`var<workgroup> Bs : array<vec4<f32>, ${(BK * SB) / 4}>;`);
-  L(`@compute @workgroup_size(16, 16, 1)`);
-  L(`fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wid : vec3<u32>,`);
-  L(`        @builtin(local_invocation_index) li : u32) {`);
+  L(`fn mm${x}(lid : vec3<u32>, wid : vec3<u32>, li : u32) {`);
   L(`  let tx = lid.x; let ty = lid.y;`);
   L(`  let m0 = wid.y * ${BM}u; let n0 = wid.x * ${BN}u;`);
-  L(`  let kStart = wid.z * u.kChunk; let kEnd = min(u.K, kStart + u.kChunk);`);
+  L(`  let kStart = wid.z * u.kChunk${x}; let kEnd = min(u.K${x}, kStart + u.kChunk${x});`);
+  L(`  let Mo = u.M${x}${onesRow ? " + 1u" : ""};`);
   for (let g = 0; g < G; g++) {
     for (let i = 0; i < 4; i++) {
       for (let h = 0; h < Hh; h++) L(`  var c_${g}_${i}_${h} = vec4<f32>(0.0);`);
@@ -216,8 +490,9 @@ export function matMulSource(
     else L(`      let r = e / ${BK}u; let c = e % ${BK}u;`); // A stored [M, K]: along k
     L(`      let gm = m0 + r; let gk = k0 + c;`);
     L(`      var v = 0.0;`);
-    if (transA) L(`      if (gm < u.M && gk < kEnd) { v = A[gk * u.M + gm]; }`);
-    else L(`      if (gm < u.M && gk < kEnd) { v = A[gm * u.K + gk]; }`);
+    if (transA) L(`      if (gm < u.M${x} && gk < kEnd) { v = A${x}[gk * u.M${x} + gm]; }`);
+    else L(`      if (gm < u.M${x} && gk < kEnd) { v = A${x}[gm * u.K${x} + gk]; }`);
+    if (onesRow) L(`      if (gm == u.M${x} && gk < kEnd) { v = 1.0; }`);
     L(`      let s = c * ${SA}u + r; As[s / 4u][s % 4u] = v;`);
     L(`    }`);
   }
@@ -228,8 +503,8 @@ export function matMulSource(
     else L(`      let r = e % ${BN}u; let c = e / ${BN}u;`); // B stored [K, N]: along n
     L(`      let gn = n0 + r; let gk = k0 + c;`);
     L(`      var v = 0.0;`);
-    if (transB) L(`      if (gn < u.N && gk < kEnd) { v = B[gn * u.K + gk]; }`);
-    else L(`      if (gn < u.N && gk < kEnd) { v = B[gk * u.N + gn]; }`);
+    if (transB) L(`      if (gn < u.N${x} && gk < kEnd) { v = B${x}[gn * u.K${x} + gk]; }`);
+    else L(`      if (gn < u.N${x} && gk < kEnd) { v = B${x}[gk * u.N${x} + gn]; }`);
     L(`      let s = c * ${SB}u + r; Bs[s / 4u][s % 4u] = v;`);
     L(`    }`);
   }
@@ -249,18 +524,25 @@ export function matMulSource(
   }
   L(`    workgroupBarrier();`);
   L(`  }`);
-  L(`  let base = wid.z * u.M * u.N;`);
+  L(`  let base = wid.z * Mo * u.N${x};`);
   for (let g = 0; g < G; g++) {
     for (let i = 0; i < 4; i++) {
       L(`  {`);
       L(`    let m = m0 + ${64 * g + i}u + ty * 4u;`);
-      L(`    if (m < u.M) {`);
+      L(`    if (m < Mo) {`);
       for (let h = 0; h < Hh; h++) {
         for (let j = 0; j < 4; j++) {
           L(`      { let n = n0 + ${64 * h + j}u + tx * 4u;`);
-          L(`        if (n < u.N) { C[base + m * u.N + n] = c_${g}_${i}_${h}[${j}]${
-            bias ? " + bias[n]" : ""
-          }; } }`);
+          const acc = `c_${g}_${i}_${h}[${j}]`, at = `base + m * u.N${x} + n`;
+          const v = `${acc}${bias ? ` + bias${x}[n]` : ""}${
+            residual ? ` + R${x}[m * u.N${x} + n]` : ""
+          }`;
+          const store = f.epilogue === "gelu"
+            ? `let v = ${v}; Pre${x}[${at}] = v; C${x}[${at}] = v * geluSigmoid(v);`
+            : f.epilogue === "geluGrad"
+            ? `C${x}[${at}] = ${v} * geluDeriv(Pre${x}[${at}]);`
+            : `C${x}[${at}] = ${v};`;
+          L(`        if (n < u.N${x}) { ${store} } }`);
         }
       }
       L(`    }`);

@@ -12,3 +12,5 @@ export * from "./elementwise.ts";
 export * from "./layer_norm.ts";
 export * from "./attention.ts";
 export * from "./ops.ts";
+export * from "./flat_adam.ts";
+export * from "./counters.ts";

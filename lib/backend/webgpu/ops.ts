@@ -10,22 +10,21 @@ import { cachedOp } from "../kernel_registry.ts";
 import { attentionBackwardGpu, attentionForwardGpu } from "./attention.ts";
 import { geluBackwardGpu, geluForwardGpu } from "./elementwise.ts";
 import { layerNormBackwardGpu, layerNormForwardGpu } from "./layer_norm.ts";
-import { gpuMatMul } from "./matmul.ts";
+import { gpuDenseGrads, gpuMatMul, gpuMatMulGelu } from "./matmul.ts";
 import { type GpuKernelFunc, runGpuKernel } from "./program.ts";
-import { columnSums } from "./reduce.ts";
 
-const denseForward: GpuKernelFunc = ({ inputs: { x, w, b }, backend }) =>
-  gpuMatMul(backend, x, w, { bias: b });
+const denseForward: GpuKernelFunc = ({ inputs: { x, w, b, r }, backend }) =>
+  gpuMatMul(backend, x, w, { bias: b, residual: r });
 
-const denseBackward: GpuKernelFunc = ({ inputs: { dy, x, w }, backend, attrs }) => {
-  const dx = gpuMatMul(backend, dy, w, { transB: true });
-  const dw = gpuMatMul(backend, x, dy, { transA: true });
-  return attrs?.bias ? [dx, dw, columnSums(backend, dy)] : [dx, dw];
-};
+const denseBackward: GpuKernelFunc = ({ inputs: { dy, x, w }, backend, attrs }) =>
+  // dx and dW (with db from a row of ones appended to xᵀ) in one launch, plus dW's split-K
+  // reduction: 2 launches per dense layer where 5 were (separate products and bias sums).
+  gpuDenseGrads(backend, dy, x, w, Boolean(attrs?.bias));
 
 /**
- * y = x·W (+ b) on WebGPU; backward dx = dy·Wᵀ and dW = xᵀ·dy read the stored operands
- * transposed in place, db = column sums of dy.
+ * y = x·W (+ b) (+ r) on WebGPU; backward dx = dy·Wᵀ and dW = xᵀ·dy read the stored operands
+ * transposed in place, db comes out of dW's launches, dr = dy (no launch). The residual r is
+ * added in the product's epilogue, saving the separate add launch of a residual connection.
  *
  * @example
  * ```ts
@@ -33,32 +32,115 @@ const denseBackward: GpuKernelFunc = ({ inputs: { dy, x, w }, backend, attrs }) 
  *
  * declare const x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D;
  * const y = gpuDense(x, w, b);
+ * const h1 = gpuDense(x, w, b, h0); // h0 + x·W + b
  * ```
  */
-export function gpuDense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const bias = b !== undefined;
-  const op = cachedOp(`gpuDense:${bias}`, () =>
+export function gpuDense(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b?: tf.Tensor1D,
+  residual?: tf.Tensor2D,
+): tf.Tensor2D {
+  const bias = b !== undefined, res = residual !== undefined;
+  const op = cachedOp(`gpuDense:${bias}:${res}`, () =>
     tf.customGrad(
       // deno-lint-ignore no-explicit-any
       ((...args: any[]) => {
         const save = args.pop();
-        const [xi, wi, bi] = args as tf.Tensor[];
+        const [xi, wi] = args as tf.Tensor[];
+        const bi = bias ? args[2] as tf.Tensor : undefined;
+        const ri = res ? args[bias ? 3 : 2] as tf.Tensor : undefined;
         save([xi, wi]);
         const [value] = runGpuKernel(
           "ToolkitGpuDense",
           denseForward,
-          bi ? { x: xi, w: wi, b: bi } : { x: xi, w: wi },
+          { x: xi, w: wi, ...(bi ? { b: bi } : {}), ...(ri ? { r: ri } : {}) },
         );
         return {
           value,
-          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-            runGpuKernel("ToolkitGpuDenseGrad", denseBackward, { dy, x: saved[0], w: saved[1] }, {
-              bias,
-            }),
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            const g = runGpuKernel(
+              "ToolkitGpuDenseGrad",
+              denseBackward,
+              { dy, x: saved[0], w: saved[1] },
+              { bias },
+            );
+            // dr = dy: a reshape shares dy's buffer (no launch).
+            return res ? [...g, tf.reshape(dy, dy.shape)] : g;
+          },
         };
       }) as never,
     ) as unknown as (...a: tf.Tensor[]) => tf.Tensor2D);
-  return bias ? op(x, w, b!) : op(x, w);
+  const args: tf.Tensor[] = [x, w];
+  if (bias) args.push(b!);
+  if (res) args.push(residual!);
+  return op(...args);
+}
+
+const mlpForward: GpuKernelFunc = ({ inputs: { x, w1, b1, w2, b2, r }, backend }) => {
+  const [y, u] = gpuMatMulGelu(backend, x, w1, { bias: b1 });
+  return [gpuMatMul(backend, y, w2, { bias: b2, residual: r }), y, u];
+};
+
+const mlpBackward: GpuKernelFunc = ({ inputs: { dout, x, w1, w2, y, u }, backend }) => {
+  // dU = (dout·W2ᵀ)·GELU′(U) in the same launch as dW2, db2; then dx, dW1, db1 from dU.
+  const [du, dw2, db2] = gpuDenseGrads(backend, dout, y, w2, true, { geluOf: u });
+  const [dx, dw1, db1] = gpuDenseGrads(backend, du, x, w1, true);
+  backend.disposeData(du.dataId);
+  return [dx, dw1, db1, dw2, db2];
+};
+
+/**
+ * The transformer MLP with its residual, r + GELU(x·W1 + b1)·W2 + b2, on WebGPU in 2 launches
+ * forward (GELU in the first product's epilogue; bias and residual in the second's) and 4
+ * backward (GELU′ in the epilogue of dW2's paired launch; two split-K reductions) — 7 and 3
+ * more launches as separate dense, GELU and add ops.
+ *
+ * @example
+ * ```ts
+ * const h1 = gpuMlp(m, w1, b1, w2, b2, h0);
+ * ```
+ */
+export function gpuMlp(
+  x: tf.Tensor2D,
+  w1: tf.Tensor2D,
+  b1: tf.Tensor1D,
+  w2: tf.Tensor2D,
+  b2: tf.Tensor1D,
+  residual: tf.Tensor2D,
+): tf.Tensor2D {
+  const op = cachedOp("gpuMlp", () =>
+    tf.customGrad(
+      // deno-lint-ignore no-explicit-any
+      ((...args: any[]) => {
+        const save = args.pop();
+        const [xi, w1i, b1i, w2i, b2i, ri] = args as tf.Tensor[];
+        const [value, y, u] = runGpuKernel("ToolkitGpuMlp", mlpForward, {
+          x: xi,
+          w1: w1i,
+          b1: b1i,
+          w2: w2i,
+          b2: b2i,
+          r: ri,
+        });
+        save([xi, w1i, w2i, y, u]);
+        return {
+          value,
+          gradFunc: (dy: tf.Tensor, s: tf.Tensor[]) => [
+            ...runGpuKernel("ToolkitGpuMlpGrad", mlpBackward, {
+              dout: dy,
+              x: s[0],
+              w1: s[1],
+              w2: s[2],
+              y: s[3],
+              u: s[4],
+            }),
+            tf.reshape(dy, dy.shape), // the residual's gradient: dy itself, no launch
+          ],
+        };
+      }) as never,
+    ) as unknown as (...a: tf.Tensor[]) => tf.Tensor2D);
+  return op(x, w1, b1, w2, b2, residual);
 }
 
 const lnForward: GpuKernelFunc = ({ inputs: { x, gamma, beta }, backend, attrs }) =>

@@ -17,7 +17,8 @@ const WG = 256;
 const BLOCK = 64;
 
 /**
- * Σ over the leading axis of x [R, …] → […] (+ bias), in one launch: for short R (split-K).
+ * Σ over the leading axis of x [R, …] → […] (+ bias per column, + a residual of the result's
+ * shape), in one launch: for short R (split-K).
  *
  * @example
  * ```ts
@@ -32,13 +33,59 @@ const BLOCK = 64;
 export function sumLeading(
   be: GpuBackend,
   x: tf.TensorInfo,
-  opts: { bias?: tf.TensorInfo } = {},
+  opts: { bias?: tf.TensorInfo; residual?: tf.TensorInfo } = {},
 ): tf.TensorInfo {
   const [R, ...rest] = x.shape;
   const C = rest.reduce((a, b) => a * b, 1);
   const out = output(be, rest);
-  blockSums(be, out, x, R, C, R, opts.bias ?? null);
+  blockSums(be, out, x, R, C, R, opts.bias ?? null, opts.residual ?? null);
   return out;
+}
+
+/**
+ * Σ over the leading axis of x [R, …] in one launch, the result split in two: its first
+ * `head` elements and the rest (the weight and bias gradients of
+ * `gpuMatMulWithColumnSums`, lib/backend/webgpu/matmul.ts).
+ *
+ * @example
+ * ```ts
+ * const [dW, db] = sumLeadingSplit(be, partials, [K, N]); // [S, K + 1, N] → [K, N], [N]
+ * ```
+ */
+export function sumLeadingSplit(
+  be: GpuBackend,
+  x: tf.TensorInfo,
+  headShape: number[],
+): [tf.TensorInfo, tf.TensorInfo] {
+  const [R, ...rest] = x.shape;
+  const C = rest.reduce((a, b) => a * b, 1);
+  const head = headShape.reduce((a, b) => a * b, 1);
+  const out = output(be, headShape), tail = output(be, [C - head]);
+  const grid = flatGrid(Math.ceil(C / WG));
+  const code = () => `
+struct U { R : u32, C : u32, head : u32 };
+@group(0) @binding(0) var<storage, read_write> out : array<f32>;
+@group(0) @binding(1) var<storage, read_write> tail : array<f32>;
+@group(0) @binding(2) var<storage, read> x : array<f32>;
+@group(0) @binding(3) var<uniform> u : U;
+@compute @workgroup_size(${WG}, 1, 1)
+fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>,
+        @builtin(local_invocation_index) li : u32) {
+  let c = (wid.y * nwg.x + wid.x) * ${WG}u + li;
+  if (c >= u.C) { return; }
+  var s0 = 0.0; var s1 = 0.0;
+  var r = 0u;
+  for (; r + 1u < u.R; r = r + 2u) { s0 = s0 + x[r * u.C + c]; s1 = s1 + x[(r + 1u) * u.C + c]; }
+  if (r < u.R) { s0 = s0 + x[r * u.C + c]; }
+  let s = s0 + s1;
+  if (c < u.head) { out[c] = s; } else { tail[c - u.head] = s; }
+}`;
+  dispatch(be, { key: "toolkit_sum_split", grid, code }, [out, tail], [x], [
+    ["u", R],
+    ["u", C],
+    ["u", head],
+  ]);
+  return [out, tail];
 }
 
 /**
@@ -70,7 +117,11 @@ export function columnSums(be: GpuBackend, x: tf.TensorInfo): tf.TensorInfo {
   return out;
 }
 
-/** out[b, c] = Σ_{r in block b} x[r, c] (+ bias[c]) for blocks of `block` rows. */
+/**
+ * out[b, c] = Σ_{r in block b} x[r, c] (+ bias[c mod its length]) (+ residual[c]) for blocks
+ * of `block` rows. The bias is indexed modulo its length because a split-K matmul's [M, N]
+ * output is summed here as one flat row of M·N columns, and its bias is per column n = c mod N.
+ */
 function blockSums(
   be: GpuBackend,
   out: tf.TensorInfo,
@@ -79,19 +130,23 @@ function blockSums(
   C: number,
   block: number,
   bias: tf.TensorInfo | null,
+  residual: tf.TensorInfo | null = null,
 ) {
   const blocks = Math.ceil(R / block);
   const grid = flatGrid(Math.ceil((blocks * C) / WG));
-  const key = `toolkit_blocksum${bias ? "_bias" : ""}`;
-  const inputs = [x, ...(bias ? [bias] : [])];
+  const key = `toolkit_blocksum${bias ? "_bias" : ""}${residual ? "_res" : ""}`;
+  const inputs = [x, ...(bias ? [bias] : []), ...(residual ? [residual] : [])];
   const code = () => {
     const lines = [
-      `struct U { R : u32, C : u32, block : u32, total : u32 };`,
+      `struct U { R : u32, C : u32, block : u32, total : u32, nb : u32 };`,
       `@group(0) @binding(0) var<storage, read_write> out : array<f32>;`,
       `@group(0) @binding(1) var<storage, read> x : array<f32>;`,
     ];
     let b = 2;
     if (bias) lines.push(`@group(0) @binding(${b++}) var<storage, read> bias : array<f32>;`);
+    if (residual) {
+      lines.push(`@group(0) @binding(${b++}) var<storage, read> res : array<f32>;`);
+    }
     lines.push(
       `@group(0) @binding(${b}) var<uniform> u : U;`,
       `@compute @workgroup_size(${WG}, 1, 1)`,
@@ -109,7 +164,9 @@ function blockSums(
       `    s2 = s2 + ${term("(r + 2u)")}; s3 = s3 + ${term("(r + 3u)")};`,
       `  }`,
       `  for (; r < r1; r = r + 1u) { s0 = s0 + ${term("r")}; }`,
-      `  out[t] = (s0 + s1) + (s2 + s3)${bias ? " + bias[c]" : ""};`,
+      `  out[t] = (s0 + s1) + (s2 + s3)${bias ? " + bias[c % u.nb]" : ""}${
+        residual ? " + res[t]" : ""
+      };`,
       `}`,
     );
     return lines.join("\n");
@@ -117,10 +174,13 @@ function blockSums(
   function term(r: string) {
     return `x[${r} * u.C + c]`;
   }
-  dispatch(be, { key, grid, code }, [out], inputs, [["u", R], ["u", C], ["u", block], [
-    "u",
-    blocks * C,
-  ]]);
+  dispatch(be, { key, grid, code }, [out], inputs, [
+    ["u", R],
+    ["u", C],
+    ["u", block],
+    ["u", blocks * C],
+    ["u", bias ? bias.shape.reduce((a, b) => a * b, 1) : 1],
+  ]);
 }
 
 /**
@@ -184,6 +244,41 @@ fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : v
       ["u", blocks * C],
     ],
   );
+  return layerNormParamTotals(be, partial);
+}
+
+/**
+ * [dγ, dβ] from per-block partial sums `partial` [blocks, 2C] (Σ dy·x̂ then Σ dy per block of
+ * rows, side by side), in one launch; frees `partial`. The second half of
+ * {@link layerNormParamGrads}, and what the one-launch LayerNorm backward (layer_norm.ts) ends
+ * with.
+ *
+ * @example
+ * ```ts
+ * const [dgamma, dbeta] = layerNormParamTotals(be, partial);
+ * ```
+ */
+export function layerNormParamTotals(
+  be: GpuBackend,
+  partial: tf.TensorInfo,
+): [tf.TensorInfo, tf.TensorInfo] {
+  const [blocks, C2] = partial.shape;
+  const C = C2 / 2;
+  const sums = (name: string, expr: (r: string) => string) => `
+  var ${name}0 = 0.0; var ${name}1 = 0.0;
+  var r = r0;
+  for (; r + 1u < r1; r = r + 2u) { ${name}0 = ${name}0 + ${expr("r")}; ${name}1 = ${name}1 + ${
+    expr("(r + 1u)")
+  }; }
+  if (r < r1) { ${name}0 = ${name}0 + ${expr("r")}; }`;
+  const head = (bindings: string) => `
+struct U { R : u32, C : u32, total : u32 };
+${bindings}
+@compute @workgroup_size(${WG}, 1, 1)
+fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>,
+        @builtin(local_invocation_index) li : u32) {
+  let t = (wid.y * nwg.x + wid.x) * ${WG}u + li;
+  if (t >= u.total) { return; }`;
   const dgamma = output(be, [C]), dbeta = output(be, [C]);
   const stage2 = () =>
     head(`@group(0) @binding(0) var<storage, read_write> dg : array<f32>;

@@ -18,6 +18,7 @@ import {
   gpuBackend,
   gpuMatMul,
   type MatMulPlan,
+  setFlatAdam,
 } from "../../../lib/backend/webgpu/mod.ts";
 import { Adam } from "../../../lib/train/optimizer.ts";
 import { RegressionTransformer } from "../../../lib/model/regression_transformer.ts";
@@ -118,6 +119,36 @@ for (const [B, T, H, hd] of [[3, 5, 2, 4], [2, 40, 2, 32], [1, 70, 1, 8]]) {
 }
 
 lap("gelu, attention");
+// One Adam launch over all parameters vs one per parameter: the same numbers (same float32
+// arithmetic), moments read back for a checkpoint included, and a restored state continues
+// the same way.
+{
+  const inits = [rand([5, 7]), rand([3]), rand([4, 2])];
+  const gradSeq = [0, 1, 2].map(() => inits.map((t) => rand(t.shape)));
+  const after = async (flat: boolean) => {
+    setFlatAdam(flat);
+    const params = Object.fromEntries(inits.map((t, i) => [`p${i}`, tf.variable(tf.clone(t))]));
+    const opt = new Adam(params, { lr: 0.01, betas: [0.9, 0.99] });
+    for (const gs of gradSeq.slice(0, 2)) {
+      opt.apply(Object.fromEntries(gs.map((g, i) => [`p${i}`, g])));
+    }
+    const state = await opt.state();
+    // A fresh optimiser from that checkpoint takes the third step.
+    const opt2 = new Adam(params, { lr: 0.01, betas: [0.9, 0.99] });
+    opt2.load(state, opt.step);
+    opt2.apply(Object.fromEntries(gradSeq[2].map((g, i) => [`p${i}`, g])));
+    const out = [
+      ...Object.values(params).map((p) => tf.clone(p)),
+      ...Object.values(state).map((a) => tf.tensor(a.data, a.shape)),
+    ];
+    for (const o of [opt, opt2]) o.dispose();
+    tf.dispose(Object.values(params));
+    return out;
+  };
+  results["adam, flat vs per parameter"] = await relErr(await after(true), await after(false));
+  setFlatAdam(true);
+}
+
 // Adam in place vs the tfjs update.
 {
   const init = rand([5, 7]);

@@ -23,6 +23,7 @@ Deno.test("webgpu kernels: values and gradients match tfjs ops; training matches
   const matmuls = Object.keys(r).filter((k) => k.startsWith("matmul"));
   assertEquals(matmuls.length, 12, "3 shapes × 4 layouts");
   for (const k of matmuls) assert(r[k] < 1e-5, `${k}: relative error ${r[k]}`);
+  assertEquals(r["adam, flat vs per parameter"], 0, "one Adam launch = one per parameter, exactly");
   for (const k of ["dense", "dense, no bias", "layerNorm", "gelu", "adam"]) {
     assert(r[k] < 1e-4, `${k}: relative error ${r[k]}`);
   }
