@@ -161,6 +161,11 @@ export function gpuMatMul(
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const x: tf.TensorInfo, dy: tf.TensorInfo;
  * const [dW, db] = gpuMatMulWithColumnSums(be, x, dy, { transA: true });
  * ```
  */
@@ -259,6 +264,11 @@ function prepareMatMul(
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const x: tf.TensorInfo, w1: tf.TensorInfo, b1: tf.TensorInfo;
  * const [y, u] = gpuMatMulGelu(be, x, w1, { bias: b1 });
  * ```
  */
@@ -291,6 +301,11 @@ function matMul(
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const dy: tf.TensorInfo, x: tf.TensorInfo, w: tf.TensorInfo;
  * const [dx, dW, db] = gpuDenseGrads(be, dy, x, w, true);
  * ```
  */

@@ -30,7 +30,7 @@ const denseBackward: GpuKernelFunc = ({ inputs: { dy, x, w }, backend, attrs }) 
  * ```ts
  * import { tf } from "toolkit";
  *
- * declare const x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D;
+ * declare const x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, h0: tf.Tensor2D;
  * const y = gpuDense(x, w, b);
  * const h1 = gpuDense(x, w, b, h0); // h0 + x·W + b
  * ```
@@ -98,6 +98,10 @@ const mlpBackward: GpuKernelFunc = ({ inputs: { dout, x, w1, w2, y, u }, backend
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ *
+ * declare const m: tf.Tensor2D, w1: tf.Tensor2D, b1: tf.Tensor1D, w2: tf.Tensor2D, b2: tf.Tensor1D;
+ * declare const h0: tf.Tensor2D;
  * const h1 = gpuMlp(m, w1, b1, w2, b2, h0);
  * ```
  */

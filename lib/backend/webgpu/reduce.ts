@@ -49,6 +49,11 @@ export function sumLeading(
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const partials: tf.TensorInfo, K: number, N: number;
  * const [dW, db] = sumLeadingSplit(be, partials, [K, N]); // [S, K + 1, N] → [K, N], [N]
  * ```
  */
@@ -255,6 +260,11 @@ fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : v
  *
  * @example
  * ```ts
+ * import { tf } from "toolkit";
+ * import { gpuBackend } from "./program.ts";
+ *
+ * const be = gpuBackend();
+ * declare const partial: tf.TensorInfo;
  * const [dgamma, dbeta] = layerNormParamTotals(be, partial);
  * ```
  */
