@@ -55,7 +55,7 @@ go() {
   local name=$1 preset=$2 steps=$3
   shift 3
   # The pause takes the end-of-run measurements (a minute or two on the cpu preset).
-  timeout $(((${MIN%.*} + 4) * 60)) "$DENO" run -A "$here/icl_train.js" --backend "$BACKEND" \
+  timeout $((${MIN%.*} * 60 + 150)) "$DENO" run -A "$here/icl_train.js" --backend "$BACKEND" \
     --results $R --max-minutes "$MIN" --preset "$preset" --steps "$steps" --name "$name" "$@" \
     > /tmp/icl_logs/$name.log 2>&1
   echo "$name exit $?"
