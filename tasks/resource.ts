@@ -23,22 +23,22 @@ import { markdownTable } from "../lib/plot/display.ts";
 import { numberFlag, parseFlags, RESULTS_FLAGS, runMain } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
 import {
-  resolveResourceAllocation,
-  RESOURCE_EXPERIMENTS,
-  RESOURCE_PRESETS,
-  resourceChinchillaLink,
-  type ResourceExperiment,
-  type ResourcePreset,
-  resourcePreset,
-  runResourceExperiment,
-  runResourceParity,
-  SMOKE_RESOURCE_PARITY,
+  chinchillaLink,
+  type Experiment,
+  EXPERIMENTS,
+  type Preset,
+  PRESETS,
+  presetSweep,
+  resolveAllocationConfig,
+  runExperiment,
+  runParity,
+  SMOKE_PARITY,
 } from "../lib/resource/mod.ts";
 
-const COMMANDS = [...RESOURCE_EXPERIMENTS, "parity", "chinchilla"];
+const COMMANDS = [...EXPERIMENTS, "parity", "chinchilla"];
 await runMain(async () => {
   const flags = parseFlags(Deno.args, {
-    preset: { type: "string", default: "cpu", help: RESOURCE_PRESETS.join(" | ") },
+    preset: { type: "string", default: "cpu", help: PRESETS.join(" | ") },
     seeds: { type: "string", default: "", help: "comma-separated seeds (default: the preset's)" },
     json: { type: "boolean", default: false, help: "print the result as JSON on stdout" },
     workers: { type: "string", default: "1", help: "parallel workers" },
@@ -56,26 +56,26 @@ await runMain(async () => {
   });
 
   const command = flags._[0];
-  const preset = flags.preset as ResourcePreset;
-  if (!(RESOURCE_PRESETS as readonly string[]).includes(preset)) {
-    throw new ConfigError("preset", RESOURCE_PRESETS.join(", "), preset);
+  const preset = flags.preset as Preset;
+  if (!(PRESETS as readonly string[]).includes(preset)) {
+    throw new ConfigError("preset", PRESETS.join(", "), preset);
   }
   const seeds = flags.seeds
     ? flags.seeds.split(",").map((s) => numberFlag("seeds", s, 0, { integer: true, min: 0 }))
     : undefined;
   const workers = numberFlag("workers", flags.workers, 1, { integer: true, min: 1 });
   const threshold = numberFlag("threshold", flags.threshold, 1e-3, { min: 0 });
-  resolveResourceAllocation({ threshold });
+  resolveAllocationConfig({ threshold });
   // The whole sweep config is checked before the store opens.
-  if ((RESOURCE_EXPERIMENTS as readonly string[]).includes(command)) {
-    resourcePreset(command as ResourceExperiment, preset, seeds ? { seeds } : undefined);
+  if ((EXPERIMENTS as readonly string[]).includes(command)) {
+    presetSweep(command as Experiment, preset, seeds ? { seeds } : undefined);
   }
   const { db } = useResults(flags);
-  const gridCommand = (RESOURCE_EXPERIMENTS as readonly string[]).includes(command);
+  const gridCommand = (EXPERIMENTS as readonly string[]).includes(command);
   if (slurmRequested(flags) || flags.shard) {
-    if (!gridCommand) throw new ConfigError("command", RESOURCE_EXPERIMENTS.join(", "), command);
+    if (!gridCommand) throw new ConfigError("command", EXPERIMENTS.join(", "), command);
     const grid = {
-      experiment: command as ResourceExperiment,
+      experiment: command as Experiment,
       preset,
       overrides: seeds ? { seeds } : undefined,
     };
@@ -105,10 +105,10 @@ await runMain(async () => {
   let table = "";
   try {
     if (command === "chinchilla") {
-      const { rows: _r, ...link } = await resourceChinchillaLink();
+      const { rows: _r, ...link } = await chinchillaLink();
       json = link;
     } else if (command === "parity") {
-      const r = await runResourceParity(preset === "smoke" ? SMOKE_RESOURCE_PARITY : {}, { store });
+      const r = await runParity(preset === "smoke" ? SMOKE_PARITY : {}, { store });
       json = {
         widths: r.widths.map((w) => w.width),
         loss: r.widths.map((w) => w.loss),
@@ -119,7 +119,7 @@ await runMain(async () => {
         learned_slope: r.learnedSlope,
       };
     } else {
-      const s = await runResourceExperiment(command as ResourceExperiment, {
+      const s = await runExperiment(command as Experiment, {
         preset,
         store,
         workers,

@@ -1,4 +1,4 @@
-/** Small statistics shared across areas: median, Student-t interval. @module */
+/** Small statistics shared across areas: median, Student-t interval, Pearson correlation. @module */
 
 /**
  * Median of a list of numbers (the mean of the two middle values for an even count).
@@ -63,4 +63,25 @@ export function tInterval95(values: number[]): { mean: number; ci: [number, numb
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
   const half = (T975[k - 2] ?? 1.96) * sd / Math.sqrt(k);
   return { mean, ci: [mean - half, mean + half] };
+}
+
+/**
+ * Pearson correlation of two equal-length arrays (0 when either is constant).
+ *
+ * @example
+ * ```ts
+ * pearson([1, 2, 3], [2, 4, 7]); // ≈ 0.99
+ * ```
+ */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) (ma += a[i], mb += b[i]);
+  ma /= n, mb /= n;
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i] - ma, db = b[i] - mb;
+    sab += da * db, saa += da * da, sbb += db * db;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }

@@ -5,30 +5,19 @@
  *
  * @module
  */
-import { fitLogLog, type LineFit } from "../numeric/fit.ts";
+import { fitLogLog } from "../numeric/fit.ts";
 import { tInterval95 } from "../numeric/stats.ts";
 import { Rng } from "../util/rng.ts";
 
-/** An ordinary least-squares line (the toolkit's one line fit, `lib/numeric/fit.ts`). */
-export type ResourceLineFit = LineFit;
-
-// The public names of the line and log-log fits and the t-interval, kept for the root API; the
-// code lives in lib/numeric (bad input throws ConfigError, see lib/numeric/fit.ts).
-export {
-  fitLine as resourceLineFit,
-  fitLogLog as resourceLogLogFit,
-  tInterval95 as resourceTInterval,
-} from "../numeric/mod.ts";
-
 /** One (seed, neurons, loss) observation. */
-export interface ResourceSlopePoint {
+export interface SlopePoint {
   seed: number;
   neurons: number;
   loss: number;
 }
 
 /** A slope with its 95% interval and how the interval was made. */
-export interface ResourceSlopeEstimate {
+export interface SlopeEstimate {
   slope: number;
   ci: [number, number];
   method: "seeds" | "bootstrap";
@@ -47,20 +36,19 @@ export interface ResourceSlopeEstimate {
  *
  * @example
  * ```ts
- * const e = resourceSlopeCi([{ seed: 0, neurons: 2, loss: 1 }, { seed: 0, neurons: 4, loss: 0.5 }, { seed: 0, neurons: 8, loss: 0.26 }]);
+ * const e = slopeWithCi([{ seed: 0, neurons: 2, loss: 1 }, { seed: 0, neurons: 4, loss: 0.5 }, { seed: 0, neurons: 8, loss: 0.26 }]);
  * console.log(e.slope, e.ci);
  * ```
  */
-export function resourceSlopeCi(
-  data: ResourceSlopePoint[],
+export function slopeWithCi(
+  data: SlopePoint[],
   opts: { minNeurons?: number; bootstrap?: number; seed?: number } = {},
-): ResourceSlopeEstimate {
+): SlopeEstimate {
   const pts = data.filter((d) => d.neurons >= (opts.minNeurons ?? 1) && d.loss > 0);
-  const bySeed = new Map<number, ResourceSlopePoint[]>();
+  const bySeed = new Map<number, SlopePoint[]>();
   for (const p of pts) bySeed.set(p.seed, [...(bySeed.get(p.seed) ?? []), p]);
   const usable = [...bySeed.values()].filter((g) => new Set(g.map((p) => p.neurons)).size >= 2);
-  const fit = (g: ResourceSlopePoint[]) =>
-    fitLogLog(g.map((p) => p.neurons), g.map((p) => p.loss)).slope;
+  const fit = (g: SlopePoint[]) => fitLogLog(g.map((p) => p.neurons), g.map((p) => p.loss)).slope;
   if (usable.length >= 2) {
     const t = tInterval95(usable.map(fit));
     return { slope: t.mean, ci: t.ci, method: "seeds", points: pts.length, seeds: usable.length };

@@ -6,20 +6,20 @@
  */
 import type { Row } from "../plot/specs.ts";
 import { compare, type Comparison } from "../util/report.ts";
-import type { ResourceChinchillaLink } from "./chinchilla_link.ts";
-import type { ResourcePaperValues } from "./paper_values.ts";
-import type { ResourceParityResult } from "./sparse_parity.ts";
-import type { ResourceExperimentSummary } from "./summaries.ts";
+import type { ChinchillaLink } from "./chinchilla_link.ts";
+import type { PaperValues } from "./paper_values.ts";
+import type { ParityResult } from "./sparse_parity.ts";
+import type { ExperimentSummary } from "./summaries.ts";
 
 /** Whatever has been run; missing parts give no rows. */
-export interface ResourceResults {
-  single?: ResourceExperimentSummary;
-  parallel?: ResourceExperimentSummary;
-  sequential?: ResourceExperimentSummary;
-  functions?: ResourceExperimentSummary;
-  width?: ResourceExperimentSummary;
-  chinchilla?: ResourceChinchillaLink;
-  parity?: ResourceParityResult;
+export interface ExperimentResults {
+  single?: ExperimentSummary;
+  parallel?: ExperimentSummary;
+  sequential?: ExperimentSummary;
+  functions?: ExperimentSummary;
+  width?: ExperimentSummary;
+  chinchilla?: ChinchillaLink;
+  parity?: ParityResult;
 }
 
 const fmtCi = (ci: [number, number]) =>
@@ -47,7 +47,7 @@ function compareMse(
 
 function slopeRow(
   what: string,
-  s: ResourceExperimentSummary,
+  s: ExperimentSummary,
   paper: number,
   note = "",
 ): Comparison {
@@ -65,16 +65,16 @@ function slopeRow(
  *
  * @example
  * ```ts
- * import { resourcePaperValues } from "toolkit";
- * import type { ResourceExperimentSummary } from "toolkit";
+ * import { paperValues } from "./mod.ts";
+ * import type { ExperimentSummary } from "./mod.ts";
  *
- * declare const single: ResourceExperimentSummary;
- * const rows = resourcePaperComparisons({ single }, await resourcePaperValues());
+ * declare const single: ExperimentSummary;
+ * const rows = paperComparisons({ single }, await paperValues());
  * ```
  */
-export function resourcePaperComparisons(
-  r: ResourceResults,
-  paper: ResourcePaperValues,
+export function paperComparisons(
+  r: ExperimentResults,
+  paper: PaperValues,
 ): Comparison[] {
   const out: Comparison[] = [
     ...(r.single ? singleComparisons(r.single, paper) : []),
@@ -91,8 +91,8 @@ export function resourcePaperComparisons(
 
 /** Single task: allocated neurons and MSE at the paper's α, and the slope. */
 function singleComparisons(
-  single: ResourceExperimentSummary,
-  paper: ResourcePaperValues,
+  single: ExperimentSummary,
+  paper: PaperValues,
 ): Comparison[] {
   const out: Comparison[] = [];
   const s = single.series[0];
@@ -119,8 +119,8 @@ function singleComparisons(
 
 /** Parallel tasks: the neuron ratio N1/N2 per β, and the slope. */
 function parallelComparisons(
-  parallel: ResourceExperimentSummary,
-  paper: ResourcePaperValues,
+  parallel: ExperimentSummary,
+  paper: PaperValues,
 ): Comparison[] {
   const out: Comparison[] = [];
   for (const [i, beta] of paper.parallel.betas.entries()) {
@@ -153,8 +153,8 @@ function parallelComparisons(
 
 /** Sequential task: neurons and MSE at the first and last α, the slope, the g(x) neurons. */
 function sequentialComparisons(
-  sequential: ResourceExperimentSummary,
-  paper: ResourcePaperValues,
+  sequential: ExperimentSummary,
+  paper: PaperValues,
 ): Comparison[] {
   const out: Comparison[] = [];
   const seq = sequential, p = paper.sequential;
@@ -190,8 +190,8 @@ function sequentialComparisons(
 
 /** Ten targets: the mean slope, and which depth-1 targets stay flat. */
 function functionsComparisons(
-  functions: ResourceExperimentSummary,
-  paper: ResourcePaperValues,
+  functions: ExperimentSummary,
+  paper: PaperValues,
 ): Comparison[] {
   const out: Comparison[] = [];
   out.push(
@@ -226,8 +226,8 @@ function functionsComparisons(
 
 /** Chinchilla shapes: the width and width·depth slopes, and the loss exponents they imply. */
 function chinchillaComparisons(
-  chinchilla: ResourceChinchillaLink,
-  paper: ResourcePaperValues,
+  chinchilla: ChinchillaLink,
+  paper: PaperValues,
 ): Comparison[] {
   const out: Comparison[] = [];
   const c = chinchilla, p = paper.chinchilla;
@@ -265,7 +265,7 @@ function chinchillaComparisons(
 }
 
 /** Beyond the paper: the no-penalty width sweep. */
-function widthComparisons(width: ResourceExperimentSummary): Comparison[] {
+function widthComparisons(width: ExperimentSummary): Comparison[] {
   const out: Comparison[] = [];
   out.push({
     quantity: "beyond: no-penalty width sweep, slope of MSE vs width (mean over tasks)",
@@ -278,7 +278,7 @@ function widthComparisons(width: ResourceExperimentSummary): Comparison[] {
 }
 
 /** Beyond the paper: sparse parity against the quantization model. */
-function parityComparisons(parity: ResourceParityResult): Comparison[] {
+function parityComparisons(parity: ParityResult): Comparison[] {
   const out: Comparison[] = [];
   out.push(
     compare(
@@ -303,10 +303,10 @@ function parityComparisons(parity: ResourceParityResult): Comparison[] {
  * ```ts
  * import { showTable } from "toolkit";
  *
- * await showTable(resourceChoices());
+ * await showTable(silentChoices());
  * ```
  */
-export function resourceChoices(): Row[] {
+export function silentChoices(): Row[] {
   return [
     {
       choice: "activation",

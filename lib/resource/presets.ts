@@ -7,11 +7,11 @@
  * @module
  */
 import { ConfigError } from "../util/validate.ts";
-import type { ResourceSweepConfig } from "./sweep.ts";
-import { RESOURCE_TARGETS, type ResourceTargetName } from "./toy_tasks.ts";
+import type { SweepConfig } from "./sweep.ts";
+import { type TargetName, TARGETS } from "./toy_tasks.ts";
 
 /** The experiments: the paper's four, and the plain width sweep (beyond the paper). */
-export const RESOURCE_EXPERIMENTS = [
+export const EXPERIMENTS = [
   "single",
   "parallel",
   "sequential",
@@ -19,17 +19,17 @@ export const RESOURCE_EXPERIMENTS = [
   "width",
 ] as const;
 /** An experiment name. */
-export type ResourceExperiment = typeof RESOURCE_EXPERIMENTS[number];
+export type Experiment = typeof EXPERIMENTS[number];
 /** Preset names. */
-export const RESOURCE_PRESETS = ["smoke", "quick", "cpu", "paper"] as const;
+export const PRESETS = ["smoke", "quick", "cpu", "paper"] as const;
 /** A preset name. */
-export type ResourcePreset = typeof RESOURCE_PRESETS[number];
+export type Preset = typeof PRESETS[number];
 
 /** The paper's parallel-task weights β. */
-export const RESOURCE_PAPER_BETAS = [0.5, 0.75, 0.85, 0.9, 0.95];
+export const PAPER_BETAS = [0.5, 0.75, 0.85, 0.9, 0.95];
 const pow2 = (lo: number, hi: number) =>
   Array.from({ length: hi - lo + 1 }, (_, i) => 2 ** (lo + i));
-const TARGETS = Object.keys(RESOURCE_TARGETS) as ResourceTargetName[];
+const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
 
 /**
  * The CPU presets halve the calibration's training points (1,000 → 500; MSE is still measured on
@@ -46,202 +46,200 @@ const FUNCTIONS_TRAIN = { points: 200, testPoints: 1000, steps: 12000 };
 const SMOKE_TRAIN = { points: 200, testPoints: 200, steps: 600, logEvery: 200 };
 const single = [{ kind: "single" as const }];
 const parallel = (betas: number[]) => betas.map((beta) => ({ kind: "parallel" as const, beta }));
-const functions = (fns: ResourceTargetName[]) =>
-  fns.map((fn) => ({ kind: "function" as const, fn }));
+const functions = (fns: TargetName[]) => fns.map((fn) => ({ kind: "function" as const, fn }));
 const sequential = [{ kind: "sequential" as const }];
 
-const GRIDS: Record<ResourceExperiment, Record<ResourcePreset, Omit<ResourceSweepConfig, "name">>> =
-  {
-    single: {
-      smoke: {
-        tasks: single,
-        alphas: [1, 32, 512],
-        seeds: [0],
-        depths: [1],
-        widths: [30],
-        train: SMOKE_TRAIN,
-      },
-      quick: {
-        tasks: single,
-        alphas: [1, 4, 16, 64, 256],
-        seeds: [0],
-        depths: [1],
-        widths: [60],
-        train: QUICK_TRAIN,
-      },
-      cpu: {
-        tasks: single,
-        alphas: pow2(0, 9),
-        seeds: [0],
-        depths: [1],
-        widths: [100],
-        train: CPU_TRAIN,
-      },
-      paper: {
-        tasks: single,
-        alphas: pow2(0, 9),
-        seeds: [0, 1, 2],
-        depths: [1],
-        widths: [100],
-        train: {},
-      },
+const GRIDS: Record<Experiment, Record<Preset, Omit<SweepConfig, "name">>> = {
+  single: {
+    smoke: {
+      tasks: single,
+      alphas: [1, 32, 512],
+      seeds: [0],
+      depths: [1],
+      widths: [30],
+      train: SMOKE_TRAIN,
     },
-    parallel: {
-      smoke: {
-        tasks: parallel([0.5, 0.9]),
-        alphas: [32, 512],
-        seeds: [0],
-        depths: [1],
-        widths: [30],
-        train: SMOKE_TRAIN,
-      },
-      quick: {
-        tasks: parallel([0.5, 0.9]),
-        alphas: [64, 512],
-        seeds: [0],
-        depths: [1],
-        widths: [60],
-        train: QUICK_TRAIN,
-      },
-      cpu: {
-        tasks: parallel(RESOURCE_PAPER_BETAS),
-        alphas: [32, 128, 512],
-        seeds: [0],
-        depths: [1],
-        widths: [100],
-        train: CPU_TRAIN,
-      },
-      paper: {
-        tasks: parallel(RESOURCE_PAPER_BETAS),
-        alphas: pow2(5, 9),
-        seeds: [0, 1, 2],
-        depths: [1],
-        widths: [100],
-        train: {},
-      },
+    quick: {
+      tasks: single,
+      alphas: [1, 4, 16, 64, 256],
+      seeds: [0],
+      depths: [1],
+      widths: [60],
+      train: QUICK_TRAIN,
     },
-    sequential: {
-      smoke: {
-        tasks: sequential,
-        alphas: [10, 640],
-        seeds: [0],
-        depths: [4],
-        widths: [8],
-        train: SMOKE_TRAIN,
-      },
-      quick: {
-        tasks: sequential,
-        alphas: [10, 640, 10240],
-        seeds: [0],
-        depths: [4],
-        widths: [12],
-        train: QUICK_TRAIN,
-      },
-      cpu: {
-        tasks: sequential,
-        alphas: [0, 2, 4, 6, 8, 10].map((k) => 10 * 2 ** k),
-        seeds: [0],
-        depths: [4],
-        widths: [24],
-        train: { ...CPU_TRAIN, points: 300 },
-      },
-      paper: {
-        tasks: sequential,
-        alphas: Array.from({ length: 11 }, (_, k) => 10 * 2 ** k),
-        seeds: [0],
-        depths: [4],
-        widths: [50],
-        train: {},
-      },
+    cpu: {
+      tasks: single,
+      alphas: pow2(0, 9),
+      seeds: [0],
+      depths: [1],
+      widths: [100],
+      train: CPU_TRAIN,
     },
-    functions: {
-      smoke: {
-        tasks: functions(["x^2", "sin(pi x)"]),
-        alphas: [4, 256],
-        seeds: [0],
-        depths: [1],
-        widths: [20],
-        train: SMOKE_TRAIN,
-      },
-      quick: {
-        tasks: functions(["x^3", "sin(pi x)", "exp(x)"]),
-        alphas: [1, 8, 64],
-        seeds: [0],
-        depths: [1],
-        widths: [20],
-        train: FUNCTIONS_TRAIN,
-      },
-      cpu: {
-        tasks: functions(TARGETS),
-        alphas: [1, 8, 64],
-        seeds: [0],
-        depths: [1, 2, 3],
-        widths: [20],
-        train: FUNCTIONS_TRAIN,
-      },
-      paper: {
-        tasks: functions(TARGETS),
-        alphas: pow2(0, 9),
-        seeds: [0],
-        depths: [1, 2, 3],
-        widths: [40],
-        train: {},
-      },
+    paper: {
+      tasks: single,
+      alphas: pow2(0, 9),
+      seeds: [0, 1, 2],
+      depths: [1],
+      widths: [100],
+      train: {},
     },
-    width: {
-      smoke: {
-        tasks: single,
-        alphas: [1],
-        seeds: [0],
-        depths: [1],
-        widths: [2, 4, 8],
-        train: { ...SMOKE_TRAIN, lambda: 0 },
-      },
-      quick: {
-        tasks: single,
-        alphas: [1],
-        seeds: [0],
-        depths: [1],
-        widths: [2, 4, 8, 16, 32],
-        train: { ...QUICK_TRAIN, lambda: 0 },
-      },
-      cpu: {
-        tasks: [...single, ...parallel([0.5])],
-        alphas: [1],
-        seeds: [0],
-        depths: [1],
-        widths: [1, 2, 4, 8, 16, 32, 64],
-        train: { ...CPU_TRAIN, lambda: 0 },
-      },
-      paper: {
-        tasks: [...single, ...parallel([0.5])],
-        alphas: [1],
-        seeds: [0, 1, 2],
-        depths: [1],
-        widths: [1, 2, 4, 8, 16, 32, 64, 128],
-        train: { lambda: 0 },
-      },
+  },
+  parallel: {
+    smoke: {
+      tasks: parallel([0.5, 0.9]),
+      alphas: [32, 512],
+      seeds: [0],
+      depths: [1],
+      widths: [30],
+      train: SMOKE_TRAIN,
     },
-  };
+    quick: {
+      tasks: parallel([0.5, 0.9]),
+      alphas: [64, 512],
+      seeds: [0],
+      depths: [1],
+      widths: [60],
+      train: QUICK_TRAIN,
+    },
+    cpu: {
+      tasks: parallel(PAPER_BETAS),
+      alphas: [32, 128, 512],
+      seeds: [0],
+      depths: [1],
+      widths: [100],
+      train: CPU_TRAIN,
+    },
+    paper: {
+      tasks: parallel(PAPER_BETAS),
+      alphas: pow2(5, 9),
+      seeds: [0, 1, 2],
+      depths: [1],
+      widths: [100],
+      train: {},
+    },
+  },
+  sequential: {
+    smoke: {
+      tasks: sequential,
+      alphas: [10, 640],
+      seeds: [0],
+      depths: [4],
+      widths: [8],
+      train: SMOKE_TRAIN,
+    },
+    quick: {
+      tasks: sequential,
+      alphas: [10, 640, 10240],
+      seeds: [0],
+      depths: [4],
+      widths: [12],
+      train: QUICK_TRAIN,
+    },
+    cpu: {
+      tasks: sequential,
+      alphas: [0, 2, 4, 6, 8, 10].map((k) => 10 * 2 ** k),
+      seeds: [0],
+      depths: [4],
+      widths: [24],
+      train: { ...CPU_TRAIN, points: 300 },
+    },
+    paper: {
+      tasks: sequential,
+      alphas: Array.from({ length: 11 }, (_, k) => 10 * 2 ** k),
+      seeds: [0],
+      depths: [4],
+      widths: [50],
+      train: {},
+    },
+  },
+  functions: {
+    smoke: {
+      tasks: functions(["x^2", "sin(pi x)"]),
+      alphas: [4, 256],
+      seeds: [0],
+      depths: [1],
+      widths: [20],
+      train: SMOKE_TRAIN,
+    },
+    quick: {
+      tasks: functions(["x^3", "sin(pi x)", "exp(x)"]),
+      alphas: [1, 8, 64],
+      seeds: [0],
+      depths: [1],
+      widths: [20],
+      train: FUNCTIONS_TRAIN,
+    },
+    cpu: {
+      tasks: functions(TARGET_NAMES),
+      alphas: [1, 8, 64],
+      seeds: [0],
+      depths: [1, 2, 3],
+      widths: [20],
+      train: FUNCTIONS_TRAIN,
+    },
+    paper: {
+      tasks: functions(TARGET_NAMES),
+      alphas: pow2(0, 9),
+      seeds: [0],
+      depths: [1, 2, 3],
+      widths: [40],
+      train: {},
+    },
+  },
+  width: {
+    smoke: {
+      tasks: single,
+      alphas: [1],
+      seeds: [0],
+      depths: [1],
+      widths: [2, 4, 8],
+      train: { ...SMOKE_TRAIN, lambda: 0 },
+    },
+    quick: {
+      tasks: single,
+      alphas: [1],
+      seeds: [0],
+      depths: [1],
+      widths: [2, 4, 8, 16, 32],
+      train: { ...QUICK_TRAIN, lambda: 0 },
+    },
+    cpu: {
+      tasks: [...single, ...parallel([0.5])],
+      alphas: [1],
+      seeds: [0],
+      depths: [1],
+      widths: [1, 2, 4, 8, 16, 32, 64],
+      train: { ...CPU_TRAIN, lambda: 0 },
+    },
+    paper: {
+      tasks: [...single, ...parallel([0.5])],
+      alphas: [1],
+      seeds: [0, 1, 2],
+      depths: [1],
+      widths: [1, 2, 4, 8, 16, 32, 64, 128],
+      train: { lambda: 0 },
+    },
+  },
+};
 
 /**
  * The sweep of an experiment at a preset, with optional overrides (e.g. `{ seeds: [0, 1] }`).
  *
  * @example
  * ```ts
- * const sweep = resourcePreset("single", "cpu", { seeds: [0, 1, 2] });
+ * const sweep = presetSweep("single", "cpu", { seeds: [0, 1, 2] });
  * ```
  */
-export function resourcePreset(
-  experiment: ResourceExperiment,
-  preset: ResourcePreset,
-  overrides: Partial<Omit<ResourceSweepConfig, "name">> = {},
-): ResourceSweepConfig {
-  if (!(RESOURCE_EXPERIMENTS as readonly string[]).includes(experiment)) {
-    throw new ConfigError("experiment", RESOURCE_EXPERIMENTS.join(", "), experiment);
+export function presetSweep(
+  experiment: Experiment,
+  preset: Preset,
+  overrides: Partial<Omit<SweepConfig, "name">> = {},
+): SweepConfig {
+  if (!(EXPERIMENTS as readonly string[]).includes(experiment)) {
+    throw new ConfigError("experiment", EXPERIMENTS.join(", "), experiment);
   }
-  if (!(RESOURCE_PRESETS as readonly string[]).includes(preset)) {
-    throw new ConfigError("preset", RESOURCE_PRESETS.join(", "), preset);
+  if (!(PRESETS as readonly string[]).includes(preset)) {
+    throw new ConfigError("preset", PRESETS.join(", "), preset);
   }
   const g = GRIDS[experiment][preset];
   return { name: experiment, ...g, ...overrides, train: { ...g.train, ...overrides.train } };
@@ -251,7 +249,7 @@ export function resourcePreset(
  * Minimum allocated neurons (width, for the width sweep) of the points a slope is fitted on:
  * sequential, the paper's "N ≳ 25"; width sweep, 2 (one SiLU neuron cannot make an even bump).
  */
-export const RESOURCE_FIT_MIN_NEURONS: Record<ResourceExperiment, number> = {
+export const FIT_MIN_NEURONS: Record<Experiment, number> = {
   single: 1,
   parallel: 1,
   sequential: 25,

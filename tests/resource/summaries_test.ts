@@ -1,16 +1,19 @@
 import { assertAllClose, assertAlmostEquals, assertEquals } from "../assert.ts";
-import { resolveResourceTrainConfig } from "../../lib/resource/config.ts";
-import { resourceRunRows, summariseResourceExperiment } from "../../lib/resource/summaries.ts";
-import type { ResourceRunOutcome } from "../../lib/resource/train.ts";
-import type { ResourceTaskSpec } from "../../lib/resource/toy_tasks.ts";
+import {
+  resolveResourceTrainConfig,
+  type RunOutcome,
+  runRows,
+  summariseExperiment,
+  type ToyTaskSpec,
+} from "../../lib/resource/mod.ts";
 
 /** A width-8 single-hidden-layer outcome whose first `active` neurons have weights 0.5. */
 function outcome(
-  task: ResourceTaskSpec,
+  task: ToyTaskSpec,
   alpha: number,
   active: number[],
   mse: number[],
-): ResourceRunOutcome {
+): RunOutcome {
   const config = resolveResourceTrainConfig({ task, alpha, width: 8 });
   const inputs = task.kind === "parallel" ? 2 : 1, outputs = inputs;
   const W0 = new Array(8 * inputs).fill(0), W1 = new Array(outputs * 8).fill(0);
@@ -29,7 +32,7 @@ Deno.test("single task: series over α and slope −1 for loss ∝ 1/N", () => {
   const runs = [[1, 2], [8, 4], [64, 8]].map(([a, n]) =>
     outcome({ kind: "single" }, a, [n], [1e-4 / n])
   );
-  const s = summariseResourceExperiment("single", runs);
+  const s = summariseExperiment("single", runs);
   assertEquals(s.rows.map((r) => r.neurons), [2, 4, 8]);
   assertEquals(Object.keys(s.json), ["alphas", "neurons", "mse", "slope", "slope_ci"]);
   assertEquals(s.json.alphas, [1, 8, 64]);
@@ -44,9 +47,9 @@ Deno.test("parallel task: per-subtask neurons, ratios per (β, α), one series p
     outcome({ kind: "parallel", beta: 0.5 }, 32, [2, 2], [1e-5, 1e-5]),
     outcome({ kind: "parallel", beta: 0.5 }, 512, [4, 4], [0.5e-5, 0.5e-5]),
   ];
-  const rows = resourceRunRows(runs);
+  const rows = runRows(runs);
   assertEquals(rows.map((r) => [r.n1, r.n2]), [[4, 2], [6, 2], [2, 2], [4, 4]]);
-  const s = summariseResourceExperiment("parallel", runs);
+  const s = summariseExperiment("parallel", runs);
   assertEquals(s.series.map((x) => x.label), ["parallel(beta=0.75)", "parallel(beta=0.5)"]);
   const r75 = s.ratios.filter((r) => r.beta === 0.75);
   assertEquals(r75.map((r) => r.neuron_ratio), [2, 3]);
