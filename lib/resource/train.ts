@@ -31,7 +31,10 @@ export interface RunOutcome {
   config: ResourceTrainConfig;
   /** Final parameters (flat; see {@link Mlp}). */
   theta: number[];
-  /** Per-output MSE on the training points, then on the held-out points. */
+  /**
+   * Per-output MSE on the training points (with `freshSamples`: on the last step's batch), then
+   * on the held-out points.
+   */
   trainMse: number[];
   testMse: number[];
   /** Task loss Σ_k w_k·MSE_k on the held-out points (what we report as "MSE"). */
@@ -72,6 +75,24 @@ export function runData(
     train: sampleToyTask(task, cfg.points, trainRng),
     test: sampleToyTask(task, cfg.testPoints, testRng),
   };
+}
+
+/**
+ * The training batch of one step: the fixed training set, or with `freshSamples` a fresh draw of
+ * `points` inputs that depends on (seed, step) only.
+ *
+ * @example
+ * ```ts
+ * import { resolveResourceTrainConfig } from "./mod.ts";
+ *
+ * const cfg = resolveResourceTrainConfig({ task: { kind: "sequential" }, freshSamples: true });
+ * const batch = stepBatch(cfg, 1);
+ * ```
+ */
+export function stepBatch(cfg: ResourceTrainConfig, step: number): ToyTaskData {
+  if (!cfg.freshSamples) return runData(cfg).train;
+  const rng = new Rng(`resource:${cfg.seed}`).fork(`train:${step}`);
+  return sampleToyTask(toyTask(cfg.task), cfg.points, rng);
 }
 
 /**
@@ -119,7 +140,7 @@ export function trainRun(
   const cfg = resolveResourceTrainConfig(partial);
   const t0 = performance.now();
   const task = toyTask(cfg.task);
-  const { train, test } = runData(cfg);
+  const { train: fixed, test } = runData(cfg);
   const shape = shapeOf(cfg);
   const net = initMlp(shape, new Rng(`resource:${cfg.seed}`).fork("init"));
   const P = net.theta.length;
@@ -132,10 +153,13 @@ export function trainRun(
     st.t = start = opts.resume.step;
   }
   const mask = penaltyMask(net, { biases: cfg.penalizeBiases });
-  const n = train.n, K = task.outputs;
+  const n = fixed.n, K = task.outputs;
+  const fresh = cfg.freshSamples === true;
+  let train = fixed;
   const dOut = new Float64Array(K * n), grad = new Float64Array(P);
-  let fw = forward(net, train.x, n);
+  let fw = forward(net, fixed.x, n);
   for (let step = start + 1; step <= cfg.steps; step++) {
+    if (fresh) train = stepBatch(cfg, step);
     fw = forward(net, train.x, n, { reuse: fw });
     let taskLoss = 0;
     for (let k = 0; k < K; k++) {
@@ -173,6 +197,7 @@ export function trainRun(
       });
     }
   }
+  if (fresh) train = stepBatch(cfg, cfg.steps);
   const trainMse = mseOf(net, train), testMse = mseOf(net, test);
   const wsum = (m: number[]) => m.reduce((s, v, k) => s + task.lossWeights[k] * v, 0);
   let penalty = 0;

@@ -8,6 +8,8 @@ import {
   runData,
   trainRun,
 } from "../../lib/resource/mod.ts";
+import { stepBatch } from "../../lib/resource/train.ts";
+import { configHash } from "../../lib/store/results.ts";
 
 const TINY = {
   task: { kind: "single" as const },
@@ -53,4 +55,28 @@ Deno.test("data depend on the seed only", () => {
   assertEquals(Array.from(a.train.x.slice(0, 5)), Array.from(b.train.x.slice(0, 5)));
   assert(a.train.x[0] !== c.train.x[0]);
   assert(a.train.x[0] !== a.test.x[0], "train and test sets differ");
+});
+
+Deno.test("freshSamples: a batch per step from (seed, step); absent from the config when false", () => {
+  const base = resolveResourceTrainConfig({ task: { kind: "sequential" }, points: 50 });
+  const off = resolveResourceTrainConfig({
+    task: { kind: "sequential" },
+    points: 50,
+    freshSamples: false,
+  });
+  assertEquals("freshSamples" in off, false);
+  assertEquals(configHash(off), configHash(base));
+  const on = resolveResourceTrainConfig({
+    task: { kind: "sequential" },
+    points: 50,
+    freshSamples: true,
+  });
+  const a = stepBatch(on, 3), b = stepBatch(on, 3), c = stepBatch(on, 4);
+  assertEquals(Array.from(a.x), Array.from(b.x));
+  assert(a.x[0] !== c.x[0]);
+  assertEquals(Array.from(stepBatch(base, 7).x), Array.from(runData(base).train.x));
+  const r = trainRun({ ...on, depth: 1, width: 8, steps: 300, alpha: 100 });
+  // Every batch is new data, so the last batch's MSE is a held-out estimate: within ×2 of the test MSE.
+  const ratio = r.trainMse[0] / r.testMse[0];
+  assert(ratio > 0.5 && ratio < 2, `train/test MSE ratio ${ratio}`);
 });
