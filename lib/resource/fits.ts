@@ -6,8 +6,7 @@
  * @module
  */
 import { fitLogLog } from "../numeric/fit.ts";
-import { tInterval95 } from "../numeric/stats.ts";
-import { Rng } from "../util/rng.ts";
+import { bootstrapInterval95, tInterval95 } from "../numeric/stats.ts";
 
 /** One (seed, neurons, loss) observation. */
 export interface SlopePoint {
@@ -62,22 +61,14 @@ export function slopeWithCi(
       seeds: bySeed.size,
     };
   }
-  const slope = fit(pts);
-  const rng = new Rng(opts.seed ?? 0);
-  const B = opts.bootstrap ?? 2000;
-  const draws: number[] = [];
-  for (let b = 0, tries = 0; b < B && tries < 20 * B; tries++) {
-    const sample = pts.map(() => pts[rng.int(pts.length)]);
-    if (new Set(sample.map((p) => p.neurons)).size < 2) continue;
-    draws.push(fit(sample));
-    b++;
-  }
-  draws.sort((a, b) => a - b);
-  const q = (f: number) =>
-    draws[Math.min(draws.length - 1, Math.max(0, Math.round(f * (draws.length - 1))))];
+  const boot = bootstrapInterval95(pts, fit, {
+    resamples: opts.bootstrap ?? 2000,
+    seed: opts.seed ?? 0,
+    accept: (sample) => new Set(sample.map((p) => p.neurons)).size >= 2,
+  });
   return {
-    slope,
-    ci: [q(0.025), q(0.975)],
+    slope: boot.estimate,
+    ci: boot.ci,
     method: "bootstrap",
     points: pts.length,
     seeds: bySeed.size,

@@ -7,6 +7,7 @@
 import type { Row } from "../plot/specs.ts";
 import { allocationOf, intermediateNeurons, subtaskAllocationOf } from "./allocation.ts";
 import type { AllocationConfig } from "./config.ts";
+import { fitLogLog } from "../numeric/fit.ts";
 import { tInterval95 } from "../numeric/stats.ts";
 import { type SlopeEstimate, slopeWithCi } from "./fits.ts";
 import { type Experiment, FIT_MIN_NEURONS } from "./presets.ts";
@@ -97,12 +98,23 @@ export interface ExperimentSummary {
   /** The series' slope (one group), or the mean of the groups' slopes with a t-interval over groups. */
   slope: number;
   slopeCi: [number, number];
-  /** Parallel task only: N1/N2 and MSE1/MSE2 per (β, α), means over seeds. */
+  /**
+   * Parallel task only: N1/N2 and MSE1/MSE2 per (β, α), means over seeds, with the seeds and a
+   * 95% t-interval of N1/N2 over them (`neuron_ratio_lo`, `neuron_ratio_hi`; NaN with one seed).
+   */
   ratios: Row[];
+  /**
+   * Parallel task only, per β: `drift`, the slope of log(N1/N2) against log α (0 when the ratio
+   * is constant, as the paper claims), the mean of the per-seed slopes with a 95% t-interval over
+   * seeds (`drift_lo`, `drift_hi`; NaN with one seed).
+   */
+  drift: Row[];
   /** The JSON the `deno task resource:*` commands print. */
   json: Record<string, unknown>;
 }
 
+/** N1/N2 of a parallel-task row (N2 counted as at least 1). */
+const neuronRatio = (r: RunRow) => (r.n1 as number) / Math.max(1, r.n2 as number);
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 const uniq = (v: number[]) => [...new Set(v)].sort((a, b) => a - b);
 
@@ -175,18 +187,41 @@ export function summariseExperiment(
       for (const alpha of uniq(rows.map((r) => r.alpha))) {
         const g = rows.filter((r) => r.beta === beta && r.alpha === alpha);
         if (!g.length) continue;
-        const nr = g.map((r) => (r.n1 as number) / Math.max(1, r.n2 as number));
+        const nr = g.map(neuronRatio);
         const lr = g.map((r) => (r.mse1 as number) / (r.mse2 as number));
+        const t = tInterval95(nr);
         ratios.push({
           beta,
           alpha,
+          seeds: g.length,
           n1: mean(g.map((r) => r.n1 as number)),
           n2: mean(g.map((r) => r.n2 as number)),
           neuron_ratio: mean(nr),
+          neuron_ratio_lo: t.ci[0],
+          neuron_ratio_hi: t.ci[1],
           mse_ratio: mean(lr),
           inverse_mse_ratio: mean(lr.map((v) => 1 / v)),
         });
       }
+    }
+  }
+  const drift: Row[] = [];
+  if (experiment === "parallel") {
+    for (const beta of uniq(rows.map((r) => r.beta as number))) {
+      const slopes = uniq(rows.map((r) => r.seed)).flatMap((seed) => {
+        const g = rows.filter((r) => r.beta === beta && r.seed === seed);
+        if (new Set(g.map((r) => r.alpha)).size < 2) return [];
+        return [fitLogLog(g.map((r) => r.alpha), g.map(neuronRatio)).slope];
+      });
+      if (!slopes.length) continue;
+      const t = tInterval95(slopes);
+      drift.push({
+        beta,
+        seeds: slopes.length,
+        drift: t.mean,
+        drift_lo: t.ci[0],
+        drift_hi: t.ci[1],
+      });
     }
   }
   const xs = uniq(series.flatMap((s) => s.x));
@@ -209,7 +244,8 @@ export function summariseExperiment(
     }]));
   }
   if (ratios.length) json.ratios = ratios;
-  return { experiment, outcomes, rows, series, slope, slopeCi, ratios, json };
+  if (drift.length) json.drift = drift;
+  return { experiment, outcomes, rows, series, slope, slopeCi, ratios, drift, json };
 }
 
 /**

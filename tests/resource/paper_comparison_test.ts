@@ -33,6 +33,7 @@ Deno.test("MSE rows compare on a ratio scale: a 10× miss differs, ×1.2 matches
       outcomes: [],
       rows: [],
       ratios: [],
+      drift: [],
       json: {},
       slope: -1,
       slopeCi: [-1.2, -0.8],

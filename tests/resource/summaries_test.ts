@@ -1,4 +1,4 @@
-import { assertAllClose, assertAlmostEquals, assertEquals } from "../assert.ts";
+import { assert, assertAllClose, assertAlmostEquals, assertEquals } from "../assert.ts";
 import {
   resolveResourceTrainConfig,
   type RunOutcome,
@@ -13,8 +13,9 @@ function outcome(
   alpha: number,
   active: number[],
   mse: number[],
+  seed = 0,
 ): RunOutcome {
-  const config = resolveResourceTrainConfig({ task, alpha, width: 8 });
+  const config = resolveResourceTrainConfig({ task, alpha, width: 8, seed });
   const inputs = task.kind === "parallel" ? 2 : 1, outputs = inputs;
   const W0 = new Array(8 * inputs).fill(0), W1 = new Array(outputs * 8).fill(0);
   // active[k] neurons for subtask k: neuron j reads input k and writes output k.
@@ -55,4 +56,28 @@ Deno.test("parallel task: per-subtask neurons, ratios per (β, α), one series p
   assertEquals(r75.map((r) => r.neuron_ratio), [2, 3]);
   assertAllClose(r75.map((r) => r.inverse_mse_ratio as number), [2, 3], 1e-12);
   assertEquals(Object.keys(s.json.groups as object).length, 2);
+});
+
+Deno.test("parallel task: N1/N2 with a t-interval over seeds, and its drift over α", () => {
+  const b = { kind: "parallel", beta: 0.9 } as const;
+  // seed 0: N1/N2 = 2 then 4 (doubles over α 32 → 512: drift log 2 / log 16 = 0.25);
+  // seed 1: 3 then 3 (drift 0).
+  const runs = [
+    outcome(b, 32, [4, 2], [1e-5, 2e-5], 0),
+    outcome(b, 512, [4, 1], [1e-5, 2e-5], 0),
+    outcome(b, 32, [6, 2], [1e-5, 2e-5], 1),
+    outcome(b, 512, [6, 2], [1e-5, 2e-5], 1),
+  ];
+  const s = summariseExperiment("parallel", runs);
+  const r32 = s.ratios.find((r) => r.alpha === 32)!;
+  assertEquals([r32.seeds, r32.neuron_ratio], [2, 2.5]);
+  // t(0.975, 1 df) = 12.706; sd of [2, 3] = 0.7071; half-width 12.706 · 0.7071 / √2 = 6.353.
+  assertAllClose([r32.neuron_ratio_lo as number, r32.neuron_ratio_hi as number], [
+    2.5 - 6.353,
+    2.5 + 6.353,
+  ], 1e-3);
+  assertEquals(s.drift.length, 1);
+  assertAlmostEquals(s.drift[0].drift as number, 0.125, 1e-12);
+  assertEquals(s.drift[0].seeds, 2);
+  assert((s.drift[0].drift_lo as number) < 0 && (s.drift[0].drift_hi as number) > 0.25);
 });
