@@ -92,7 +92,8 @@ await runMain(async () => {
   }
   if (flags.fns) {
     if (command !== "functions") throw new ConfigError("fns", "only with functions", flags.fns);
-    const fns = flags.fns.split(",").map((f) => f.trim());
+    // Commas inside a name ("max(0,x)") do not split it.
+    const fns = flags.fns.split(/,(?![^(]*\))/).map((f) => f.trim());
     for (const f of fns) {
       if (!(f in TARGETS)) throw new ConfigError("fns", Object.keys(TARGETS).join(", "), f);
     }

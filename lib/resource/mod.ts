@@ -77,6 +77,9 @@ export {
   type Experiment,
   EXPERIMENTS,
   FIT_MIN_NEURONS,
+  FOLLOW_UP_GRIDS,
+  type FollowUpGrid,
+  followUpSweep,
   PAPER_BETAS,
   type Preset,
   PRESETS,
@@ -93,6 +96,14 @@ export {
   summariseExperiment,
 } from "./summaries.ts";
 export { type ExperimentOptions, runExperiment } from "./experiment.ts";
+export {
+  followsInverseN,
+  type FollowUp,
+  followUpComparisons,
+  functionsAblationRows,
+  parallelRatioRows,
+  storedFollowUps,
+} from "./follow_ups.ts";
 export {
   DEFAULT_PARITY,
   type ParityConfig,

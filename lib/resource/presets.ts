@@ -261,3 +261,98 @@ export const FIT_MIN_NEURONS: Record<Experiment, number> = {
   functions: 1,
   width: 2,
 };
+
+/** A stored grid that answers one question about the `cpu` presets (issue 19's rows). */
+export interface FollowUpGrid {
+  /** The experiment whose preset it overrides. */
+  experiment: Experiment;
+  /** The preset it overrides (default `cpu`). */
+  preset?: Preset;
+  /** The overrides of that preset (the command's flags say the same). */
+  overrides: Partial<Omit<SweepConfig, "name">>;
+  /** The command that trains (or reads) it. */
+  command: string;
+  /** The question it answers. */
+  question: string;
+}
+
+const ALPHAS_10 = pow2(0, 9);
+const ABLATION = {
+  tasks: functions(["x^3", "x^2"]),
+  depths: [1],
+  alphas: ALPHAS_10,
+};
+const A10 = "--alphas 1,2,4,8,16,32,64,128,256,512";
+
+/**
+ * The follow-up grids of the `cpu` presets: the appendix targets at depth 1 over the paper's ten
+ * α, one choice at a time changed to the calibration's value on x³ (a paper depth-1 failure) and
+ * x² (a success), the parallel tasks with three seeds, and with twice the steps. `deno task
+ * reproduce` and notebook 03 read them when they are stored (they are in the archive).
+ */
+export const FOLLOW_UP_GRIDS: Record<string, FollowUpGrid> = {
+  "functions-depth1-10alphas": {
+    experiment: "functions",
+    overrides: { depths: [1], alphas: ALPHAS_10 },
+    command: `deno task resource:functions --depths 1 ${A10}`,
+    question: "the ten targets at depth 1 over the paper's α = 2^0 … 2^9 (cpu preset: 1, 8, 64)",
+  },
+  "functions-ablation-base": {
+    experiment: "functions",
+    overrides: ABLATION,
+    command: `deno task resource:functions --depths 1 ${A10} --fns "x^3,x^2"`,
+    question: "x³ and x² at the cpu choices (width 20, 200 points, 12,000 steps): the baseline",
+  },
+  "functions-width40": {
+    experiment: "functions",
+    overrides: { ...ABLATION, widths: [40] },
+    command: `deno task resource:functions --depths 1 ${A10} --fns "x^3,x^2" --widths 40`,
+    question: "width 20 → 40",
+  },
+  "functions-steps20000": {
+    experiment: "functions",
+    overrides: { ...ABLATION, train: { steps: 20000 } },
+    command: `deno task resource:functions --depths 1 ${A10} --fns "x^3,x^2" --steps 20000`,
+    question: "12,000 → 20,000 steps",
+  },
+  "functions-points1000": {
+    experiment: "functions",
+    overrides: { ...ABLATION, train: { points: 1000 } },
+    command: `deno task resource:functions --depths 1 ${A10} --fns "x^3,x^2" --points 1000`,
+    question: "200 → 1,000 training points",
+  },
+  "functions-paper-preset": {
+    experiment: "functions",
+    preset: "paper",
+    overrides: { tasks: functions(["x^3", "x^2"]), depths: [1] },
+    command: `deno task resource:functions --preset paper --depths 1 --fns "x^3,x^2"`,
+    question: "all three at once: width 40, 1,000 points, 20,000 steps (the paper preset)",
+  },
+  "parallel-3seeds": {
+    experiment: "parallel",
+    overrides: { tasks: parallel([0.9, 0.95]), seeds: [0, 1, 2] },
+    command: "deno task resource:parallel --betas 0.9,0.95 --seeds 0,1,2",
+    question: "N1/N2 over three seeds, with 95% t-intervals (β = 0.9, 0.95: the largest drift)",
+  },
+  "parallel-steps40000": {
+    experiment: "parallel",
+    overrides: { tasks: parallel([0.9]), train: { steps: 40000 } },
+    command: "deno task resource:parallel --betas 0.9 --steps 40000",
+    question: "N1/N2 after 40,000 steps instead of 20,000 (β = 0.9)",
+  },
+};
+
+/**
+ * The sweep of a follow-up grid (see {@link FOLLOW_UP_GRIDS}).
+ *
+ * @example
+ * ```ts
+ * const sweep = followUpSweep("parallel-3seeds");
+ * console.log(sweep.seeds); // [0, 1, 2]
+ * ```
+ */
+export function followUpSweep(name: string): SweepConfig {
+  const g = FOLLOW_UP_GRIDS[name];
+  if (!g) throw new ConfigError("grid", Object.keys(FOLLOW_UP_GRIDS).join(", "), name);
+  return presetSweep(g.experiment, g.preset ?? "cpu", g.overrides);
+}

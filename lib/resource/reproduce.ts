@@ -11,7 +11,7 @@ import { markdownTable } from "../plot/display.ts";
 import type { ReportSection, ReproduceOptions } from "../util/report.ts";
 import { chinchillaLink } from "./chinchilla_link.ts";
 import { runExperiment } from "./experiment.ts";
-import { presetSweep } from "./presets.ts";
+import { followUpSweep, presetSweep } from "./presets.ts";
 import { sweepRunIds, sweepStored } from "./sweep.ts";
 import { runsProvenanceSentence } from "../store/describe.ts";
 import {
@@ -27,6 +27,12 @@ import {
 import { moduleAnalysis, moduleSweep } from "./modules.ts";
 import { type ExperimentResults, paperComparisons, silentChoices } from "./paper_comparison.ts";
 import { paperValues } from "./paper_values.ts";
+import {
+  followUpComparisons,
+  functionsAblationRows,
+  parallelRatioRows,
+  storedFollowUps,
+} from "./follow_ups.ts";
 import { QUICK_PARITY, runParity, SMOKE_PARITY } from "./sparse_parity.ts";
 import { runNearAlpha } from "./summaries.ts";
 import { netOf } from "./train.ts";
@@ -75,6 +81,39 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     },
   );
   const paper = await paperValues();
+  // Issue 19's follow-up grids: read when stored (they are archived), never trained here.
+  const followUps = opts.seed === undefined && preset === "quick"
+    ? await storedFollowUps(opts.store)
+    : [];
+  const ablation = functionsAblationRows(followUps), ratios = parallelRatioRows(followUps);
+  const followUpMarkdown = followUps.length
+    ? [
+      "Follow-up grids (stored; `FOLLOW_UP_GRIDS` in `lib/resource/presets.ts` gives each " +
+      "one's command).",
+      "",
+      ...(ablation.length
+        ? [
+          "The appendix targets at depth 1 over ten α, one choice at a time:",
+          "",
+          markdownTable(ablation),
+          "",
+        ]
+        : []),
+      ...(ratios.length
+        ? [
+          "The parallel tasks' N1/N2 with 95% t-intervals over seeds, and after more steps:",
+          "",
+          markdownTable(ratios),
+          "",
+        ]
+        : []),
+      "Rests on: " + runsProvenanceSentence(
+        opts.store,
+        followUps.flatMap((f) => sweepRunIds(followUpSweep(f.name))),
+      ),
+      "",
+    ]
+    : [];
   const modRows = moduleSweep(r.single.outcomes);
   const mid = runNearAlpha(r.single, 64);
   const oneModule = moduleAnalysis(
@@ -114,6 +153,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     "",
     markdownTable(r.parallel.ratios),
     "",
+    ...followUpMarkdown,
     "Choices where the paper is silent:",
     "",
     markdownTable(silentChoices()),
@@ -122,6 +162,6 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     title: "Paper 3 — A Resource Model for Neural Scaling Law (Song et al. 2024)",
     markdown,
     figures,
-    comparisons: paperComparisons(r, paper),
+    comparisons: [...paperComparisons(r, paper), ...followUpComparisons(followUps, paper)],
   };
 }
