@@ -286,8 +286,9 @@ const A10 = "--alphas 1,2,4,8,16,32,64,128,256,512";
 
 /**
  * The follow-up grids of the `cpu` presets: the appendix targets at depth 1 over the paper's ten
- * α, one choice at a time changed to the calibration's value on x³ (a paper depth-1 failure) and
- * x² (a success), the parallel tasks with three seeds, and with twice the steps. `deno task
+ * α, at width 20 and 40, and one other choice at a time changed to the calibration's value on x³
+ * (a paper depth-1 failure) and x² (a success); the parallel tasks with three seeds, and with
+ * twice the steps. `deno task
  * reproduce` and notebook 03 read them when they are stored (they are in the archive).
  */
 export const FOLLOW_UP_GRIDS: Record<string, FollowUpGrid> = {
@@ -305,9 +306,9 @@ export const FOLLOW_UP_GRIDS: Record<string, FollowUpGrid> = {
   },
   "functions-width40": {
     experiment: "functions",
-    overrides: { ...ABLATION, widths: [40] },
-    command: `deno task resource:functions --depths 1 ${A10} --fns "x^3,x^2" --widths 40`,
-    question: "width 20 → 40",
+    overrides: { depths: [1], alphas: ALPHAS_10, widths: [40] },
+    command: `deno task resource:functions --depths 1 ${A10} --widths 40`,
+    question: "width 20 → 40 (all ten targets)",
   },
   "functions-steps20000": {
     experiment: "functions",
@@ -320,13 +321,6 @@ export const FOLLOW_UP_GRIDS: Record<string, FollowUpGrid> = {
     overrides: { ...ABLATION, train: { points: 1000 } },
     command: `deno task resource:functions --depths 1 ${A10} --fns "x^3,x^2" --points 1000`,
     question: "200 → 1,000 training points",
-  },
-  "functions-paper-preset": {
-    experiment: "functions",
-    preset: "paper",
-    overrides: { tasks: functions(["x^3", "x^2"]), depths: [1] },
-    command: `deno task resource:functions --preset paper --depths 1 --fns "x^3,x^2"`,
-    question: "all three at once: width 40, 1,000 points, 20,000 steps (the paper preset)",
   },
   "parallel-3seeds": {
     experiment: "parallel",

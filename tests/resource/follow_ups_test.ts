@@ -20,9 +20,9 @@ Deno.test("follow-up grids: valid sweeps; the ablation baseline is part of the 1
   const base = sweepRunIds(followUpSweep("functions-ablation-base"));
   assertEquals(base.length, 20);
   assert(base.every((id) => all.has(id)), "the baseline runs are the 10-α grid's x³ and x² runs");
-  // The cpu grid's α = 1, 8, 64 depth-1 runs are shared too (same configs, same ids).
-  const cpu = sweepRunIds(followUpSweep("functions-width40"));
-  assert(cpu.every((id) => id.includes(" w=40 ")), cpu[0]);
+  const w40 = sweepRunIds(followUpSweep("functions-width40"));
+  assertEquals(w40.length, 100);
+  assert(w40.every((id) => id.includes(" w=40 ")), w40[0]);
   assertEquals(followUpSweep("parallel-steps40000").train.steps, 40000);
   assertThrows(() => followUpSweep("nope"), ConfigError, "grid");
 });
