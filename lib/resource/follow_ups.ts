@@ -118,7 +118,7 @@ export function parallelRatioRows(followUps: FollowUp[]): Row[] {
  * "Ours vs paper" rows of the follow-up grids: the mean slope of the ten targets at depth 1
  * over ten α and its flat targets against the paper's depth-1 failures; the slope of each
  * ablation against −1; the drift of N1/N2 over α (0 if the ratio is constant, as the paper says)
- * with its interval over seeds.
+ * with its interval over seeds; the sequential task's held-out MSE with a larger batch.
  *
  * @example
  * ```ts
@@ -172,6 +172,35 @@ export function followUpComparisons(followUps: FollowUp[], paper: PaperValues): 
             : "differs",
           note: `${ci(c)}; ${f.grid.command}`,
         });
+      }
+    } else if (f.grid.experiment === "sequential") {
+      const p = paper.sequential;
+      for (const r of s.rows) {
+        const at = r.alpha === p.alphas[0]
+          ? p.mse_first
+          : r.alpha === p.alphas[p.alphas.length - 1]
+          ? p.mse_last
+          : undefined;
+        const gap = `held-out / last-batch MSE ${(r.mse / (r.train_mse as number)).toFixed(2)}`;
+        const quantity = `sequential, ${f.grid.question}: held-out MSE at α=${r.alpha}`;
+        if (at === undefined) {
+          out.push({
+            quantity,
+            ours: +r.mse.toPrecision(3),
+            paper: "—",
+            verdict: "n/a",
+            note: gap,
+          });
+        } else {
+          const x = Math.max(r.mse / at, at / r.mse);
+          out.push({
+            quantity,
+            ours: +r.mse.toPrecision(3),
+            paper: at,
+            verdict: x <= 1.5 ? "match" : x <= 3 ? "close" : "differs",
+            note: `×${x.toFixed(2)}${r.mse < at ? " lower" : " higher"}; ${gap}; ${f.grid.command}`,
+          });
+        }
       }
     } else if (f.grid.experiment === "parallel") {
       const steps = s.outcomes[0].config.steps;

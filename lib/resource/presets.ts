@@ -287,8 +287,8 @@ const A10 = "--alphas 1,2,4,8,16,32,64,128,256,512";
 /**
  * The follow-up grids of the `cpu` presets: the appendix targets at depth 1 over the paper's ten
  * α, at width 20 and 40, and one other choice at a time changed to the calibration's value on x³
- * (a paper depth-1 failure) and x² (a success); the parallel tasks with three seeds, and with
- * twice the steps. `deno task
+ * (a paper depth-1 failure) and x² (a success); the sequential task with a larger batch; the
+ * parallel tasks with three seeds, and with twice the steps. `deno task
  * reproduce` and notebook 03 read them when they are stored (they are in the archive).
  */
 export const FOLLOW_UP_GRIDS: Record<string, FollowUpGrid> = {
@@ -321,6 +321,12 @@ export const FOLLOW_UP_GRIDS: Record<string, FollowUpGrid> = {
     overrides: { ...ABLATION, train: { points: 1000 } },
     command: `deno task resource:functions --depths 1 ${A10} --fns "x^3,x^2" --points 1000`,
     question: "200 → 1,000 training points",
+  },
+  "sequential-batch1000": {
+    experiment: "sequential",
+    overrides: { alphas: [640, 10240], train: { points: 1000 } },
+    command: "deno task resource:sequential --alphas 640,10240 --points 1000",
+    question: "a fresh batch of 1,000 instead of 300 every step (α = 640, 10,240)",
   },
   "parallel-3seeds": {
     experiment: "parallel",
