@@ -42,7 +42,7 @@ export interface ResourceTrainConfig {
    * Draw a fresh batch of `points` inputs at every step (online training on the distribution)
    * instead of one fixed training set. Ours: false (the paper does not say), except the
    * sequential task's presets, which set true: 300 fixed points in 4-D are overfitted (held-out
-   * MSE 5–45× the training MSE at α = 10 … 10,240 in the archived cpu grid), and a fixed set large
+   * MSE 5–54× the training MSE at α = 10 … 10,240 in the archived cpu grid), and a fixed set large
    * enough to close that gap would cost 10–30× the CPU time. The batch of step s is a pure
    * function of (seed, s), so a resumed run is exact. Absent from a resolved config when false,
    * so the run ids (config hashes) of runs made before the field existed stay valid.

@@ -134,32 +134,39 @@ export function followUpComparisons(followUps: FollowUp[], paper: PaperValues): 
     Number.isFinite(c[0]) ? `95% CI [${c[0].toFixed(2)}, ${c[1].toFixed(2)}]` : "no CI";
   for (const f of followUps) {
     const s = f.summary;
-    if (f.name === "functions-depth1-10alphas") {
-      out.push(
-        compare(
-          "functions, depth 1, α = 2^0…2^9: mean slope over the ten targets",
-          s.slope,
-          paper.functions.slope_claimed,
-          { rel: 0.15, note: `${ci(s.slopeCi)} over targets; ${f.grid.command}` },
-        ),
-      );
-      const flat = s.series.filter((x) => !followsInverseN(x.slope.slope)).map((x) =>
-        x.label.replace(" depth 1", "")
-      );
-      const fails = paper.functions.depth1_fails;
-      const agree = fails.filter((t) => flat.includes(t));
-      out.push({
-        quantity: "functions, depth 1, α = 2^0…2^9: targets not ∝ N⁻¹ (slope outside [−1.5, −0.5])",
-        ours: flat.join(", ") || "none",
-        paper: fails.join(", "),
-        verdict: agree.length === fails.length && flat.length === fails.length
-          ? "match"
-          : agree.length
-          ? "close"
-          : "differs",
-      });
-    } else if (f.grid.experiment === "functions") {
-      for (const x of s.series) {
+    if (f.grid.experiment === "functions") {
+      const w = f.summary.outcomes[0].config.width;
+      if (s.series.length >= 3) {
+        out.push(
+          compare(
+            `functions, depth 1, α = 2^0…2^9, width ${w}: mean slope over the targets`,
+            s.slope,
+            paper.functions.slope_claimed,
+            { rel: 0.15, note: `${ci(s.slopeCi)} over targets; ${f.grid.command}` },
+          ),
+        );
+        const flat = s.series.filter((x) => !followsInverseN(x.slope.slope)).map((x) =>
+          x.label.replace(" depth 1", "")
+        );
+        const fails = paper.functions.depth1_fails;
+        const agree = fails.filter((t) => flat.includes(t));
+        out.push({
+          quantity:
+            `functions, depth 1, α = 2^0…2^9, width ${w}: targets not ∝ N⁻¹ (slope outside [−1.5, −0.5])`,
+          ours: flat.join(", ") || "none",
+          paper: fails.join(", "),
+          verdict: agree.length === fails.length && flat.length === fails.length
+            ? "match"
+            : agree.length
+            ? "close"
+            : "differs",
+          note: `${agree.length} of the paper's ${fails.length} failures; ${
+            flat.length - agree.length
+          } others`,
+        });
+      }
+      // x³ (a paper depth-1 failure) and x² (a success): the ablation targets.
+      for (const x of s.series.filter((x) => /^x\^[23] /.test(x.label))) {
         const c = x.slope.ci;
         out.push({
           quantity: `functions ${x.label}, ${f.grid.question}: slope`,

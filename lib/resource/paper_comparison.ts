@@ -338,7 +338,7 @@ export function silentChoices(): Row[] {
       ours:
         "x ~ U[−1,1]; 1,000 fixed training points (cpu preset 500, appendix 200); sequential task: a fresh batch of 300 (cpu) every step; MSE on 1,000 held-out points",
       why:
-        "paper silent; MSE is a mean, so the α·MSE vs λ·L1 balance does not depend on the count; 1-D/2-D tasks: train/test gap < 3%; 300 fixed points in 4-D were overfitted (held-out 5–45× training MSE)",
+        "paper silent; MSE is a mean, so the α·MSE vs λ·L1 balance does not depend on the count; 1-D/2-D tasks: train/test gap < 3%; 300 fixed points in 4-D were overfitted (held-out 5–54× training MSE)",
     },
     {
       choice: "optimiser",

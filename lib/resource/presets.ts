@@ -41,7 +41,7 @@ const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
 const CPU_TRAIN = { points: 500, testPoints: 1000, steps: 20000 };
 /**
  * The sequential task trains on a fresh batch every step (`freshSamples`; 300 points per step in
- * the cpu preset): on a fixed set of 300 points in 4-D its held-out MSE was 5–45× its training MSE
+ * the cpu preset): on a fixed set of 300 points in 4-D its held-out MSE was 5–54× its training MSE
  * (the archived `resource-sequential` grid made at commit f79e5ea).
  */
 /** `quick` (deno task reproduce): 200 points, narrower nets, same steps. */
