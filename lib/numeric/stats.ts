@@ -1,4 +1,10 @@
-/** Small statistics shared across areas: median, Student-t interval. @module */
+/**
+ * Small statistics shared across areas: median, Student-t interval, percentile bootstrap,
+ * Pearson correlation.
+ *
+ * @module
+ */
+import { Rng } from "../util/rng.ts";
 
 /**
  * Median of a list of numbers (the mean of the two middle values for an even count).
@@ -63,4 +69,59 @@ export function tInterval95(values: number[]): { mean: number; ci: [number, numb
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
   const half = (T975[k - 2] ?? 1.96) * sd / Math.sqrt(k);
   return { mean, ci: [mean - half, mean + half] };
+}
+
+/**
+ * Pearson correlation of two equal-length arrays (0 when either is constant).
+ *
+ * @example
+ * ```ts
+ * pearson([1, 2, 3], [2, 4, 7]); // ≈ 0.99
+ * ```
+ */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) (ma += a[i], mb += b[i]);
+  ma /= n, mb /= n;
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i] - ma, db = b[i] - mb;
+    sab += da * db, saa += da * da, sbb += db * db;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+/**
+ * A statistic with a 95% percentile-bootstrap interval: `resamples` draws of `data` with
+ * replacement (seeded: the same call gives the same interval), the 2.5% and 97.5% quantiles of
+ * the statistic over them. A draw that `accept` rejects (e.g. a regression sample with one
+ * distinct x) is redrawn, up to 20× `resamples` tries. NaN interval when no draw is accepted.
+ *
+ * @example
+ * ```ts
+ * const b = bootstrapInterval95([1.9, 2.1, 2.0, 2.4, 1.8], (s) => s.reduce((a, v) => a + v, 0) / s.length);
+ * console.log(b.estimate, b.ci); // 2.04, ≈ [1.9, 2.2]
+ * ```
+ */
+export function bootstrapInterval95<T>(
+  data: T[],
+  statistic: (sample: T[]) => number,
+  opts: { resamples?: number; seed?: number; accept?: (sample: T[]) => boolean } = {},
+): { estimate: number; ci: [number, number]; draws: number } {
+  const estimate = statistic(data);
+  const rng = new Rng(opts.seed ?? 0);
+  const B = opts.resamples ?? 2000;
+  const draws: number[] = [];
+  for (let b = 0, tries = 0; b < B && tries < 20 * B && data.length > 0; tries++) {
+    const sample = data.map(() => data[rng.int(data.length)]);
+    if (opts.accept && !opts.accept(sample)) continue;
+    draws.push(statistic(sample));
+    b++;
+  }
+  if (!draws.length) return { estimate, ci: [NaN, NaN], draws: 0 };
+  draws.sort((a, b) => a - b);
+  const q = (f: number) =>
+    draws[Math.min(draws.length - 1, Math.max(0, Math.round(f * (draws.length - 1))))];
+  return { estimate, ci: [q(0.025), q(0.975)], draws: draws.length };
 }

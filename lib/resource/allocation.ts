@@ -1,22 +1,23 @@
 /**
  * Allocation: which hidden neurons a trained network uses, and for what.
  *
- * - {@link resourceAllocation}: active neurons per hidden layer (threshold rule on incoming and
+ * - {@link allocationOf}: active neurons per hidden layer (threshold rule on incoming and
  *   outgoing weights).
- * - {@link resourceSubtaskAllocation}: parallel task — each active first-layer neuron assigned to
+ * - {@link subtaskAllocationOf}: parallel task — each active first-layer neuron assigned to
  *   the subtask whose input and output it connects most strongly.
- * - {@link resourceIntermediateNeurons}: sequential task — neurons whose activation correlates
+ * - {@link intermediateNeurons}: sequential task — neurons whose activation correlates
  *   with an intermediate quantity (|r| above the configured level).
  *
  * @module
  */
-import { resolveResourceAllocation, type ResourceAllocationConfig } from "./config.ts";
-import { resourceForward, type ResourceMlp } from "./sparse_mlp.ts";
-import type { ResourceTask, ResourceTaskData } from "./toy_tasks.ts";
-import { resourcePoint } from "./toy_tasks.ts";
+import { pearson } from "../numeric/stats.ts";
+import { type AllocationConfig, resolveAllocationConfig } from "./config.ts";
+import { forward, type Mlp } from "./sparse_mlp.ts";
+import type { ToyTask, ToyTaskData } from "./toy_tasks.ts";
+import { pointAt } from "./toy_tasks.ts";
 
 /** Active neurons of each hidden layer. */
-export interface ResourceAllocation {
+export interface Allocation {
   /** Count per hidden layer. */
   perLayer: number[];
   total: number;
@@ -25,8 +26,8 @@ export interface ResourceAllocation {
 }
 
 /** Largest |incoming| and |outgoing| weight of each neuron of hidden layer h (0-based). */
-export function resourceNeuronWeights(
-  net: ResourceMlp,
+export function neuronWeights(
+  net: Mlp,
   h: number,
 ): { incoming: number[]; outgoing: number[] } {
   const k = net.sizes[h], m = net.sizes[h + 1], o = net.sizes[h + 2];
@@ -44,21 +45,21 @@ export function resourceNeuronWeights(
  *
  * @example
  * ```ts
- * import type { ResourceMlp } from "toolkit";
+ * import type { Mlp } from "./mod.ts";
  *
- * declare const net: ResourceMlp; // a trained network
- * const a = resourceAllocation(net, { threshold: 1e-3 });
+ * declare const net: Mlp; // a trained network
+ * const a = allocationOf(net, { threshold: 1e-3 });
  * console.log(a.perLayer, a.total);
  * ```
  */
-export function resourceAllocation(
-  net: ResourceMlp,
-  partial: Partial<ResourceAllocationConfig> = {},
-): ResourceAllocation {
-  const cfg = resolveResourceAllocation(partial);
+export function allocationOf(
+  net: Mlp,
+  partial: Partial<AllocationConfig> = {},
+): Allocation {
+  const cfg = resolveAllocationConfig(partial);
   const active: number[][] = [];
   for (let h = 0; h + 2 < net.sizes.length; h++) {
-    const { incoming, outgoing } = resourceNeuronWeights(net, h);
+    const { incoming, outgoing } = neuronWeights(net, h);
     const ids: number[] = [];
     for (let j = 0; j < incoming.length; j++) {
       const i = incoming[j] > cfg.threshold, o = outgoing[j] > cfg.threshold;
@@ -71,7 +72,7 @@ export function resourceAllocation(
 }
 
 /** Per-subtask counts of a parallel task's first hidden layer. */
-export interface ResourceSubtaskAllocation {
+export interface SubtaskAllocation {
   /** Active neurons assigned to each subtask. */
   perSubtask: number[];
   /** Active neurons whose second-strongest subtask link is above 10% of the strongest (shared). */
@@ -84,20 +85,20 @@ export interface ResourceSubtaskAllocation {
  *
  * @example
  * ```ts
- * import { resourceTask } from "toolkit";
- * import type { ResourceMlp } from "toolkit";
+ * import { toyTask } from "./mod.ts";
+ * import type { Mlp } from "./mod.ts";
  *
- * declare const net: ResourceMlp; // trained on the parallel task
- * const s = resourceSubtaskAllocation(net, resourceTask({ kind: "parallel", beta: 0.75 }));
+ * declare const net: Mlp; // trained on the parallel task
+ * const s = subtaskAllocationOf(net, toyTask({ kind: "parallel", beta: 0.75 }));
  * console.log(s.perSubtask); // [N1, N2]
  * ```
  */
-export function resourceSubtaskAllocation(
-  net: ResourceMlp,
-  task: ResourceTask,
-  partial: Partial<ResourceAllocationConfig> = {},
-): ResourceSubtaskAllocation {
-  const alloc = resourceAllocation(net, partial);
+export function subtaskAllocationOf(
+  net: Mlp,
+  task: ToyTask,
+  partial: Partial<AllocationConfig> = {},
+): SubtaskAllocation {
+  const alloc = allocationOf(net, partial);
   const k = net.sizes[0], m = net.sizes[1];
   const perSubtask = task.subtasks.map(() => 0);
   let mixed = 0;
@@ -113,22 +114,8 @@ export function resourceSubtaskAllocation(
   return { perSubtask, mixed };
 }
 
-/** Pearson correlation of two equal-length arrays (0 when either is constant). */
-export function resourcePearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) (ma += a[i], mb += b[i]);
-  ma /= n, mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i] - ma, db = b[i] - mb;
-    sab += da * db, saa += da * da, sbb += db * db;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
-}
-
 /** For each intermediate and hidden layer: the active neurons whose |r| exceeds the level. */
-export interface ResourceIntermediateNeurons {
+export interface IntermediateNeurons {
   /** `counts[name][layer]`. */
   counts: Record<string, number[]>;
   /** Best |r| per intermediate and layer (over active neurons). */
@@ -141,33 +128,33 @@ export interface ResourceIntermediateNeurons {
  *
  * @example
  * ```ts
- * import type { ResourceMlp, ResourceTask, ResourceTaskData } from "toolkit";
+ * import type { Mlp, ToyTask, ToyTaskData } from "./mod.ts";
  *
- * declare const net: ResourceMlp, task: ResourceTask, data: ResourceTaskData;
- * const r = resourceIntermediateNeurons(net, task, data);
+ * declare const net: Mlp, task: ToyTask, data: ToyTaskData;
+ * const r = intermediateNeurons(net, task, data);
  * console.log(r.counts.g); // per hidden layer
  * ```
  */
-export function resourceIntermediateNeurons(
-  net: ResourceMlp,
-  task: ResourceTask,
-  data: ResourceTaskData,
-  partial: Partial<ResourceAllocationConfig> = {},
-): ResourceIntermediateNeurons {
-  const cfg = resolveResourceAllocation(partial);
-  const alloc = resourceAllocation(net, cfg);
-  const fw = resourceForward(net, data.x, data.n);
+export function intermediateNeurons(
+  net: Mlp,
+  task: ToyTask,
+  data: ToyTaskData,
+  partial: Partial<AllocationConfig> = {},
+): IntermediateNeurons {
+  const cfg = resolveAllocationConfig(partial);
+  const alloc = allocationOf(net, cfg);
+  const fw = forward(net, data.x, data.n);
   const counts: Record<string, number[]> = {}, best: Record<string, number[]> = {};
   const n = data.n;
   for (const [name, f] of Object.entries(task.intermediates)) {
-    const g = Float64Array.from({ length: n }, (_, p) => f(resourcePoint(data, task.inputs, p)));
+    const g = Float64Array.from({ length: n }, (_, p) => f(pointAt(data, task.inputs, p)));
     counts[name] = [];
     best[name] = [];
     alloc.active.forEach((ids, h) => {
       const A = fw.A[h + 1];
       let c = 0, b = 0;
       for (const j of ids) {
-        const r = Math.abs(resourcePearson(A.subarray(j * n, (j + 1) * n), g));
+        const r = Math.abs(pearson(A.subarray(j * n, (j + 1) * n), g));
         if (r > cfg.correlation) c++;
         b = Math.max(b, r);
       }

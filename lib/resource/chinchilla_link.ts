@@ -11,10 +11,10 @@ import { numericColumns, parseCsv, readFixture } from "../util/csv.ts";
 import { fitLogLog } from "../numeric/fit.ts";
 
 /** Chinchilla's fitted parameter exponent α (Hoffmann et al. 2022, Approach 3). */
-export const RESOURCE_CHINCHILLA_ALPHA = 0.34;
+export const CHINCHILLA_ALPHA = 0.34;
 
 /** The slopes and the loss exponents they imply. */
-export interface ResourceChinchillaLink {
+export interface ChinchillaLink {
   models: number;
   /** d log d_model / d log N_params. */
   widthSlope: number;
@@ -36,13 +36,13 @@ export interface ResourceChinchillaLink {
  *
  * @example
  * ```ts
- * const link = await resourceChinchillaLink();
+ * const link = await chinchillaLink();
  * console.log(link.widthSlope, link.widthDepthSlope); // ≈ 0.394, 0.664
  * ```
  */
-export async function resourceChinchillaLink(
+export async function chinchillaLink(
   opts: { csv?: string } = {},
-): Promise<ResourceChinchillaLink> {
+): Promise<ChinchillaLink> {
   const text = opts.csv ?? await readFixture("chinchilla_models.csv");
   const c = numericColumns(parseCsv(text), ["params", "d_model", "n_layers"], { positive: true });
   const wd = c.d_model.map((d, i) => d * c.n_layers[i]);
@@ -55,7 +55,7 @@ export async function resourceChinchillaLink(
     impliedFromWidth: widthSlope,
     impliedFromWidthDepth: widthDepthSlope,
     idealised: 1 / 3,
-    chinchilla: RESOURCE_CHINCHILLA_ALPHA,
+    chinchilla: CHINCHILLA_ALPHA,
     rows: c.params.map((p, i) => ({
       params: p,
       d_model: c.d_model[i],

@@ -5,25 +5,25 @@
  * @module
  */
 import type { ResultsStore } from "../store/results.ts";
-import { resolveResourceAllocation, type ResourceAllocationConfig } from "./config.ts";
-import { type ResourceExperiment, type ResourcePreset, resourcePreset } from "./presets.ts";
-import { type ResourceExperimentSummary, summariseResourceExperiment } from "./summaries.ts";
-import { type ResourceSweepConfig, runResourceSweep } from "./sweep.ts";
+import { type AllocationConfig, resolveAllocationConfig } from "./config.ts";
+import { type Experiment, type Preset, presetSweep } from "./presets.ts";
+import { type ExperimentSummary, summariseExperiment } from "./summaries.ts";
+import { runSweep, type SweepConfig } from "./sweep.ts";
 
-/** Options of {@link runResourceExperiment}. */
-export interface ResourceExperimentOptions {
+/** Options of {@link runExperiment}. */
+export interface ExperimentOptions {
   /** Default `cpu`. */
-  preset?: ResourcePreset;
+  preset?: Preset;
   /** Results database (runs are skipped when stored); none: nothing is stored. */
   store?: ResultsStore;
   /** Overrides of the preset's grid (e.g. `{ seeds: [0, 1, 2] }`). */
-  overrides?: Partial<Omit<ResourceSweepConfig, "name">>;
+  overrides?: Partial<Omit<SweepConfig, "name">>;
   /** Parallel Web Workers (default 1). */
   workers?: number;
   /** Progress lines on stderr (default: unless TOOLKIT_QUIET=1). */
   progress?: boolean;
   /** Allocation rule (threshold, rule, correlation level). */
-  allocation?: Partial<ResourceAllocationConfig>;
+  allocation?: Partial<AllocationConfig>;
 }
 
 /**
@@ -31,21 +31,21 @@ export interface ResourceExperimentOptions {
  *
  * @example
  * ```ts
- * const single = await runResourceExperiment("single", { preset: "smoke" });
+ * const single = await runExperiment("single", { preset: "smoke" });
  * console.log(single.json); // { alphas, neurons, mse, slope, slope_ci }
  * ```
  */
-export async function runResourceExperiment(
-  experiment: ResourceExperiment,
-  opts: ResourceExperimentOptions = {},
-): Promise<ResourceExperimentSummary> {
-  const sweep = resourcePreset(experiment, opts.preset ?? "cpu", opts.overrides);
+export async function runExperiment(
+  experiment: Experiment,
+  opts: ExperimentOptions = {},
+): Promise<ExperimentSummary> {
+  const sweep = presetSweep(experiment, opts.preset ?? "cpu", opts.overrides);
   // Every setting is checked before any run trains (a bad threshold must not cost a sweep).
-  resolveResourceAllocation(opts.allocation ?? {});
-  const outcomes = await runResourceSweep(sweep, {
+  resolveAllocationConfig(opts.allocation ?? {});
+  const outcomes = await runSweep(sweep, {
     store: opts.store,
     workers: opts.workers,
     progress: opts.progress,
   });
-  return summariseResourceExperiment(experiment, outcomes, { allocation: opts.allocation });
+  return summariseExperiment(experiment, outcomes, { allocation: opts.allocation });
 }

@@ -12,12 +12,12 @@ import {
   scatterChart,
   type VegaLiteSpec,
 } from "../plot/specs.ts";
-import type { ResourceChinchillaLink } from "./chinchilla_link.ts";
+import type { ChinchillaLink } from "./chinchilla_link.ts";
 import { fitLogLog } from "../numeric/fit.ts";
-import type { ResourceModuleAnalysis } from "./modules.ts";
-import type { ResourcePaperValues } from "./paper_values.ts";
-import type { ResourceParityResult } from "./sparse_parity.ts";
-import type { ResourceExperimentSummary } from "./summaries.ts";
+import type { ModuleAnalysis } from "./modules.ts";
+import type { PaperValues } from "./paper_values.ts";
+import type { ParityResult } from "./sparse_parity.ts";
+import type { ExperimentSummary } from "./summaries.ts";
 
 const PAPER = "paper (digitised)";
 const LOGLOG = { logX: true, logY: true } as const;
@@ -85,16 +85,17 @@ function oursVsPaper(
  *
  * @example
  * ```ts
- * import { resourcePaperValues, show } from "toolkit";
- * import type { ResourceExperimentSummary } from "toolkit";
+ * import { show } from "toolkit";
+ * import { paperValues } from "./mod.ts";
+ * import type { ExperimentSummary } from "./mod.ts";
  *
- * declare const summary: ResourceExperimentSummary; // summariseResourceExperiment("single", …)
- * await show(resourceSingleFigure(summary, await resourcePaperValues()));
+ * declare const summary: ExperimentSummary; // summariseExperiment("single", …)
+ * await show(singleFigure(summary, await paperValues()));
  * ```
  */
-export function resourceSingleFigure(
-  s: ResourceExperimentSummary,
-  paper?: ResourcePaperValues,
+export function singleFigure(
+  s: ExperimentSummary,
+  paper?: PaperValues,
 ): VegaLiteSpec {
   const ser = s.series[0];
   const ours = ser.x.map((a, i) => ({
@@ -137,15 +138,15 @@ export function resourceSingleFigure(
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { ResourceExperimentSummary, ResourcePaperValues } from "toolkit";
+ * import type { ExperimentSummary, PaperValues } from "./mod.ts";
  *
- * declare const summary: ResourceExperimentSummary, paper: ResourcePaperValues;
- * await show(resourceParallelFigure(summary, paper));
+ * declare const summary: ExperimentSummary, paper: PaperValues;
+ * await show(parallelFigure(summary, paper));
  * ```
  */
-export function resourceParallelFigure(
-  s: ResourceExperimentSummary,
-  paper?: ResourcePaperValues,
+export function parallelFigure(
+  s: ExperimentSummary,
+  paper?: PaperValues,
 ): VegaLiteSpec {
   const rows = s.ratios.map((r) => ({ ...r, beta: `β=${r.beta}` }));
   const pp = paper
@@ -195,15 +196,15 @@ export function resourceParallelFigure(
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { ResourceExperimentSummary, ResourcePaperValues } from "toolkit";
+ * import type { ExperimentSummary, PaperValues } from "./mod.ts";
  *
- * declare const summary: ResourceExperimentSummary, paper: ResourcePaperValues;
- * await show(resourceSequentialFigure(summary, paper));
+ * declare const summary: ExperimentSummary, paper: PaperValues;
+ * await show(sequentialFigure(summary, paper));
  * ```
  */
-export function resourceSequentialFigure(
-  s: ResourceExperimentSummary,
-  paper?: ResourcePaperValues,
+export function sequentialFigure(
+  s: ExperimentSummary,
+  paper?: PaperValues,
 ): VegaLiteSpec {
   const depth = Math.max(...s.rows.map((r) => String(r.layers).split("/").length));
   const perLayer = s.rows.flatMap((r) =>
@@ -253,13 +254,13 @@ export function resourceSequentialFigure(
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { ResourceExperimentSummary } from "toolkit";
+ * import type { ExperimentSummary } from "./mod.ts";
  *
- * declare const summary: ResourceExperimentSummary;
- * await show(resourceFunctionsFigure(summary));
+ * declare const summary: ExperimentSummary;
+ * await show(functionsFigure(summary));
  * ```
  */
-export function resourceFunctionsFigure(s: ResourceExperimentSummary): VegaLiteSpec {
+export function functionsFigure(s: ExperimentSummary): VegaLiteSpec {
   const depths = [...new Set(s.rows.map((r) => r.depth as number))].sort();
   return concat(
     depths.map((d) =>
@@ -291,16 +292,17 @@ export function resourceFunctionsFigure(s: ResourceExperimentSummary): VegaLiteS
  *
  * @example
  * ```ts
- * import { resourceModuleSweep, show } from "toolkit";
- * import type { ResourceModuleAnalysis } from "toolkit";
+ * import { show } from "toolkit";
+ * import { moduleSweep } from "./mod.ts";
+ * import type { ModuleAnalysis } from "./mod.ts";
  *
- * declare const analysis: ResourceModuleAnalysis; // resourceModuleAnalysis(net, task)
- * declare const rows: ReturnType<typeof resourceModuleSweep>;
- * await show(resourceModulesFigure(analysis, rows));
+ * declare const analysis: ModuleAnalysis; // moduleAnalysis(net, task)
+ * declare const rows: ReturnType<typeof moduleSweep>;
+ * await show(modulesFigure(analysis, rows));
  * ```
  */
-export function resourceModulesFigure(
-  one: ResourceModuleAnalysis,
+export function modulesFigure(
+  one: ModuleAnalysis,
   acrossAlpha: { modules: number; mean_module_mse: number; summed_error_mse: number }[],
 ): VegaLiteSpec {
   const long = acrossAlpha.filter((r) => r.modules > 0).flatMap((r) => [
@@ -333,12 +335,13 @@ export function resourceModulesFigure(
  *
  * @example
  * ```ts
- * import { resourceChinchillaLink, show } from "toolkit";
+ * import { show } from "toolkit";
+ * import { chinchillaLink } from "./mod.ts";
  *
- * await show(resourceChinchillaFigure(await resourceChinchillaLink()));
+ * await show(chinchillaFigure(await chinchillaLink()));
  * ```
  */
-export function resourceChinchillaFigure(link: ResourceChinchillaLink): VegaLiteSpec {
+export function chinchillaFigure(link: ChinchillaLink): VegaLiteSpec {
   const rows = link.rows.flatMap((r) => [
     { params: r.params, value: r.d_model, quantity: "d_model" },
     { params: r.params, value: r.width_depth, quantity: "d_model·n_layers" },
@@ -379,13 +382,13 @@ export function resourceChinchillaFigure(link: ResourceChinchillaLink): VegaLite
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { ResourceExperimentSummary } from "toolkit";
+ * import type { ExperimentSummary } from "./mod.ts";
  *
- * declare const summary: ResourceExperimentSummary;
- * await show(resourceWidthFigure(summary));
+ * declare const summary: ExperimentSummary;
+ * await show(widthFigure(summary));
  * ```
  */
-export function resourceWidthFigure(s: ResourceExperimentSummary): VegaLiteSpec {
+export function widthFigure(s: ExperimentSummary): VegaLiteSpec {
   const rows: Row[] = s.rows.map((r) => ({ width: r.width, mse: r.mse, task: String(r.task) }));
   return lineChart(rows, {
     x: "width",
@@ -407,13 +410,13 @@ export function resourceWidthFigure(s: ResourceExperimentSummary): VegaLiteSpec 
  * @example
  * ```ts
  * import { show } from "toolkit";
- * import type { ResourceParityResult } from "toolkit";
+ * import type { ParityResult } from "./mod.ts";
  *
- * declare const result: ResourceParityResult;
- * await show(resourceParityFigure(result));
+ * declare const result: ParityResult;
+ * await show(parityFigure(result));
  * ```
  */
-export function resourceParityFigure(r: ResourceParityResult): VegaLiteSpec {
+export function parityFigure(r: ParityResult): VegaLiteSpec {
   const ours = r.widths.map((w) => ({ width: w.width, loss: w.loss, source: "ours" }));
   const pred = powerLawRows(
     r.widths.map((w) => w.width),

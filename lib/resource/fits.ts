@@ -5,30 +5,18 @@
  *
  * @module
  */
-import { fitLogLog, type LineFit } from "../numeric/fit.ts";
-import { tInterval95 } from "../numeric/stats.ts";
-import { Rng } from "../util/rng.ts";
-
-/** An ordinary least-squares line (the toolkit's one line fit, `lib/numeric/fit.ts`). */
-export type ResourceLineFit = LineFit;
-
-// The public names of the line and log-log fits and the t-interval, kept for the root API; the
-// code lives in lib/numeric (bad input throws ConfigError, see lib/numeric/fit.ts).
-export {
-  fitLine as resourceLineFit,
-  fitLogLog as resourceLogLogFit,
-  tInterval95 as resourceTInterval,
-} from "../numeric/mod.ts";
+import { fitLogLog } from "../numeric/fit.ts";
+import { bootstrapInterval95, tInterval95 } from "../numeric/stats.ts";
 
 /** One (seed, neurons, loss) observation. */
-export interface ResourceSlopePoint {
+export interface SlopePoint {
   seed: number;
   neurons: number;
   loss: number;
 }
 
 /** A slope with its 95% interval and how the interval was made. */
-export interface ResourceSlopeEstimate {
+export interface SlopeEstimate {
   slope: number;
   ci: [number, number];
   method: "seeds" | "bootstrap";
@@ -47,20 +35,19 @@ export interface ResourceSlopeEstimate {
  *
  * @example
  * ```ts
- * const e = resourceSlopeCi([{ seed: 0, neurons: 2, loss: 1 }, { seed: 0, neurons: 4, loss: 0.5 }, { seed: 0, neurons: 8, loss: 0.26 }]);
+ * const e = slopeWithCi([{ seed: 0, neurons: 2, loss: 1 }, { seed: 0, neurons: 4, loss: 0.5 }, { seed: 0, neurons: 8, loss: 0.26 }]);
  * console.log(e.slope, e.ci);
  * ```
  */
-export function resourceSlopeCi(
-  data: ResourceSlopePoint[],
+export function slopeWithCi(
+  data: SlopePoint[],
   opts: { minNeurons?: number; bootstrap?: number; seed?: number } = {},
-): ResourceSlopeEstimate {
+): SlopeEstimate {
   const pts = data.filter((d) => d.neurons >= (opts.minNeurons ?? 1) && d.loss > 0);
-  const bySeed = new Map<number, ResourceSlopePoint[]>();
+  const bySeed = new Map<number, SlopePoint[]>();
   for (const p of pts) bySeed.set(p.seed, [...(bySeed.get(p.seed) ?? []), p]);
   const usable = [...bySeed.values()].filter((g) => new Set(g.map((p) => p.neurons)).size >= 2);
-  const fit = (g: ResourceSlopePoint[]) =>
-    fitLogLog(g.map((p) => p.neurons), g.map((p) => p.loss)).slope;
+  const fit = (g: SlopePoint[]) => fitLogLog(g.map((p) => p.neurons), g.map((p) => p.loss)).slope;
   if (usable.length >= 2) {
     const t = tInterval95(usable.map(fit));
     return { slope: t.mean, ci: t.ci, method: "seeds", points: pts.length, seeds: usable.length };
@@ -74,22 +61,14 @@ export function resourceSlopeCi(
       seeds: bySeed.size,
     };
   }
-  const slope = fit(pts);
-  const rng = new Rng(opts.seed ?? 0);
-  const B = opts.bootstrap ?? 2000;
-  const draws: number[] = [];
-  for (let b = 0, tries = 0; b < B && tries < 20 * B; tries++) {
-    const sample = pts.map(() => pts[rng.int(pts.length)]);
-    if (new Set(sample.map((p) => p.neurons)).size < 2) continue;
-    draws.push(fit(sample));
-    b++;
-  }
-  draws.sort((a, b) => a - b);
-  const q = (f: number) =>
-    draws[Math.min(draws.length - 1, Math.max(0, Math.round(f * (draws.length - 1))))];
+  const boot = bootstrapInterval95(pts, fit, {
+    resamples: opts.bootstrap ?? 2000,
+    seed: opts.seed ?? 0,
+    accept: (sample) => new Set(sample.map((p) => p.neurons)).size >= 2,
+  });
   return {
-    slope,
-    ci: [q(0.025), q(0.975)],
+    slope: boot.estimate,
+    ci: boot.ci,
     method: "bootstrap",
     points: pts.length,
     seeds: bySeed.size,

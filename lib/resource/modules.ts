@@ -19,14 +19,15 @@
  */
 import { solveLeastSquares } from "../numeric/linalg.ts";
 import { ConfigError } from "../util/validate.ts";
-import { resourceAllocation, resourcePearson } from "./allocation.ts";
-import type { ResourceAllocationConfig } from "./config.ts";
-import { resourceForward, type ResourceMlp } from "./sparse_mlp.ts";
-import { resourceNetOf, type ResourceRunOutcome } from "./train.ts";
-import { type ResourceTask, resourceTask } from "./toy_tasks.ts";
+import { pearson } from "../numeric/stats.ts";
+import { allocationOf } from "./allocation.ts";
+import type { AllocationConfig } from "./config.ts";
+import { forward, type Mlp } from "./sparse_mlp.ts";
+import { netOf, type RunOutcome } from "./train.ts";
+import { type ToyTask, toyTask } from "./toy_tasks.ts";
 
 /** One module: its neurons, share of the target, linear leakage, and error. */
-export interface ResourceModule {
+export interface NeuronModule {
   neurons: number[];
   share: number;
   linear: number;
@@ -34,8 +35,8 @@ export interface ResourceModule {
 }
 
 /** The module decomposition of one network. */
-export interface ResourceModuleAnalysis {
-  modules: ResourceModule[];
+export interface ModuleAnalysis {
+  modules: NeuronModule[];
   /** Σ a_m (≈ 1 when the network fits the target). */
   shareSum: number;
   /** Mean of the modules' MSEs. */
@@ -57,10 +58,10 @@ export interface ResourceModuleAnalysis {
  *
  * @example
  * ```ts
- * resourcePairNeurons([1, -1.1, 3], [0.5, 0.5, 2]); // [[0, 1], [2]]
+ * pairNeurons([1, -1.1, 3], [0.5, 0.5, 2]); // [[0, 1], [2]]
  * ```
  */
-export function resourcePairNeurons(w: number[], b: number[]): number[][] {
+export function pairNeurons(w: number[], b: number[]): number[][] {
   const left = new Set(w.map((_, i) => i));
   const cand: [number, number, number][] = [];
   for (let i = 0; i < w.length; i++) {
@@ -89,32 +90,32 @@ export function resourcePairNeurons(w: number[], b: number[]): number[][] {
  *
  * @example
  * ```ts
- * import { resourceTask } from "toolkit";
- * import type { ResourceMlp } from "toolkit";
+ * import { toyTask } from "./mod.ts";
+ * import type { Mlp } from "./mod.ts";
  *
- * declare const net: ResourceMlp; // trained on the single task
- * const m = resourceModuleAnalysis(net, resourceTask({ kind: "single" }));
+ * declare const net: Mlp; // trained on the single task
+ * const m = moduleAnalysis(net, toyTask({ kind: "single" }));
  * console.log(m.modules.length, m.cancellation);
  * ```
  */
-export function resourceModuleAnalysis(
-  net: ResourceMlp,
-  task: ResourceTask,
-  opts: { points?: number; allocation?: Partial<ResourceAllocationConfig> } = {},
-): ResourceModuleAnalysis {
+export function moduleAnalysis(
+  net: Mlp,
+  task: ToyTask,
+  opts: { points?: number; allocation?: Partial<AllocationConfig> } = {},
+): ModuleAnalysis {
   if (net.sizes.length !== 3 || net.sizes[0] !== 1 || net.sizes[2] !== 1) {
     throw new ConfigError("net", "a 1-input, 1-hidden-layer, 1-output network", net.sizes);
   }
   const n = opts.points ?? 201;
   const x = Float64Array.from({ length: n }, (_, p) => -1 + (2 * p) / (n - 1));
   const y = Array.from(x, (v) => task.target([v])[0]);
-  const ids = resourceAllocation(net, opts.allocation).active[0];
-  const groups = resourcePairNeurons(ids.map((j) => net.W[0][j]), ids.map((j) => net.b[0][j]))
+  const ids = allocationOf(net, opts.allocation).active[0];
+  const groups = pairNeurons(ids.map((j) => net.W[0][j]), ids.map((j) => net.b[0][j]))
     .map((g) => g.map((i) => ids[i]));
-  const A = resourceForward(net, x, n).A[1];
+  const A = forward(net, x, n).A[1];
   const cols = [new Float64Array(n).fill(1), Float64Array.from(y), x];
   const errors: Float64Array[] = [];
-  const modules: ResourceModule[] = groups.map((g) => {
+  const modules: NeuronModule[] = groups.map((g) => {
     const f = new Float64Array(n);
     for (const j of g) for (let p = 0; p < n; p++) f[p] += net.W[1][j] * A[j * n + p];
     const [d, share, linear] = solveLeastSquares(cols, f);
@@ -129,7 +130,7 @@ export function resourceModuleAnalysis(
   let corr = 0, pairs = 0;
   for (let a = 0; a < errors.length; a++) {
     for (let c = a + 1; c < errors.length; c++) {
-      corr += resourcePearson(errors[a], errors[c]);
+      corr += pearson(errors[a], errors[c]);
       pairs++;
     }
   }
@@ -157,15 +158,15 @@ export function resourceModuleAnalysis(
  *
  * @example
  * ```ts
- * import type { ResourceExperimentSummary } from "toolkit";
+ * import type { ExperimentSummary } from "./mod.ts";
  *
- * declare const summary: ResourceExperimentSummary;
- * const rows = resourceModuleSweep(summary.outcomes);
+ * declare const summary: ExperimentSummary;
+ * const rows = moduleSweep(summary.outcomes);
  * ```
  */
-export function resourceModuleSweep(
-  outcomes: ResourceRunOutcome[],
-  opts: { allocation?: Partial<ResourceAllocationConfig> } = {},
+export function moduleSweep(
+  outcomes: RunOutcome[],
+  opts: { allocation?: Partial<AllocationConfig> } = {},
 ): {
   alpha: number;
   seed: number;
@@ -176,11 +177,11 @@ export function resourceModuleSweep(
   network_mse: number;
   cancellation: number;
 }[] {
-  return outcomes.filter((o) => o.config.depth === 1 && resourceTask(o.config.task).inputs === 1)
+  return outcomes.filter((o) => o.config.depth === 1 && toyTask(o.config.task).inputs === 1)
     .map((o) => {
-      const m = resourceModuleAnalysis(
-        resourceNetOf(o.config, o.theta),
-        resourceTask(o.config.task),
+      const m = moduleAnalysis(
+        netOf(o.config, o.theta),
+        toyTask(o.config.task),
         opts,
       );
       return {

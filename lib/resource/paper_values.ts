@@ -7,7 +7,7 @@
 import { readFixture } from "../util/csv.ts";
 
 /** The digitised values (see the fixture for units and notes). */
-export interface ResourcePaperValues {
+export interface PaperValues {
   source: string;
   single: {
     alphas: number[];
@@ -44,18 +44,18 @@ export interface ResourcePaperValues {
   };
 }
 
-let cached: ResourcePaperValues | undefined;
+let cached: PaperValues | undefined;
 
 /**
  * Loads the paper's digitised values (cached after the first call).
  *
  * @example
  * ```ts
- * const paper = await resourcePaperValues();
+ * const paper = await paperValues();
  * console.log(paper.single.neurons); // [2, 2, 2, 4, 6, 8, 12, 20, 34, 56]
  * ```
  */
-export async function resourcePaperValues(): Promise<ResourcePaperValues> {
-  cached ??= JSON.parse(await readFixture("resource_paper_values.json")) as ResourcePaperValues;
+export async function paperValues(): Promise<PaperValues> {
+  cached ??= JSON.parse(await readFixture("resource_paper_values.json")) as PaperValues;
   return cached;
 }

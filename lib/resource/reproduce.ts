@@ -9,36 +9,34 @@
 import { writeFigure } from "../plot/render.ts";
 import { markdownTable } from "../plot/display.ts";
 import type { ReportSection, ReproduceOptions } from "../util/report.ts";
-import { resourceChinchillaLink } from "./chinchilla_link.ts";
-import { runResourceExperiment } from "./experiment.ts";
-import { resourcePreset } from "./presets.ts";
-import { resourceSweepRunIds, resourceSweepStored } from "./sweep.ts";
+import { chinchillaLink } from "./chinchilla_link.ts";
+import { runExperiment } from "./experiment.ts";
+import { followUpSweep, presetSweep } from "./presets.ts";
+import { sweepRunIds, sweepStored } from "./sweep.ts";
 import { runsProvenanceSentence } from "../store/describe.ts";
 import {
-  resourceChinchillaFigure,
-  resourceFunctionsFigure,
-  resourceModulesFigure,
-  resourceParallelFigure,
-  resourceParityFigure,
-  resourceSequentialFigure,
-  resourceSingleFigure,
-  resourceWidthFigure,
+  chinchillaFigure,
+  functionsFigure,
+  modulesFigure,
+  parallelFigure,
+  parityFigure,
+  sequentialFigure,
+  singleFigure,
+  widthFigure,
 } from "./figures.ts";
-import { resourceModuleAnalysis, resourceModuleSweep } from "./modules.ts";
+import { moduleAnalysis, moduleSweep } from "./modules.ts";
+import { type ExperimentResults, paperComparisons, silentChoices } from "./paper_comparison.ts";
+import { paperValues } from "./paper_values.ts";
 import {
-  resourceChoices,
-  resourcePaperComparisons,
-  type ResourceResults,
-} from "./paper_comparison.ts";
-import { resourcePaperValues } from "./paper_values.ts";
-import {
-  QUICK_RESOURCE_PARITY,
-  runResourceParity,
-  SMOKE_RESOURCE_PARITY,
-} from "./sparse_parity.ts";
-import { resourceRunNearAlpha } from "./summaries.ts";
-import { resourceNetOf } from "./train.ts";
-import { resourceTask } from "./toy_tasks.ts";
+  followUpComparisons,
+  functionsAblationRows,
+  parallelRatioRows,
+  storedFollowUps,
+} from "./follow_ups.ts";
+import { QUICK_PARITY, runParity, SMOKE_PARITY } from "./sparse_parity.ts";
+import { runNearAlpha } from "./summaries.ts";
+import { netOf } from "./train.ts";
+import { toyTask } from "./toy_tasks.ts";
 
 /**
  * Runs the quick reproduction and returns the report section.
@@ -54,18 +52,18 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   const preset = opts.preset === "smoke" ? "smoke" : "quick";
   const common = { preset, store: opts.store } as const;
   const overrides = opts.seed !== undefined ? { overrides: { seeds: [opts.seed] } } : {};
-  const r: ResourceResults = {};
+  const r: ExperimentResults = {};
   // The reference `cpu` grids when they are stored (here or in the committed archive): read, not
   // retrained; else the quick grids, trained now.
   const used: Record<string, string> = {};
   const gridIds: string[] = [];
   const experiment = async (name: "single" | "parallel" | "sequential" | "functions") => {
-    const cpu = resourcePreset(name, "cpu");
+    const cpu = presetSweep(name, "cpu");
     const stored = opts.seed === undefined && preset === "quick" &&
-      resourceSweepStored(opts.store, cpu);
+      sweepStored(opts.store, cpu);
     used[name] = stored ? "cpu (stored)" : preset;
-    if (stored) gridIds.push(...resourceSweepRunIds(cpu));
-    return await runResourceExperiment(
+    if (stored) gridIds.push(...sweepRunIds(cpu));
+    return await runExperiment(
       name,
       stored ? { preset: "cpu", store: opts.store } : { ...common, ...overrides },
     );
@@ -74,31 +72,64 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
   r.parallel = await experiment("parallel");
   r.sequential = await experiment("sequential");
   r.functions = await experiment("functions");
-  r.width = await runResourceExperiment("width", { ...common, ...overrides });
-  r.chinchilla = await resourceChinchillaLink();
-  r.parity = await runResourceParity(
-    preset === "smoke" ? SMOKE_RESOURCE_PARITY : QUICK_RESOURCE_PARITY,
+  r.width = await runExperiment("width", { ...common, ...overrides });
+  r.chinchilla = await chinchillaLink();
+  r.parity = await runParity(
+    preset === "smoke" ? SMOKE_PARITY : QUICK_PARITY,
     {
       store: opts.store,
     },
   );
-  const paper = await resourcePaperValues();
-  const modRows = resourceModuleSweep(r.single.outcomes);
-  const mid = resourceRunNearAlpha(r.single, 64);
-  const oneModule = resourceModuleAnalysis(
-    resourceNetOf(mid.config, mid.theta),
-    resourceTask(mid.config.task),
+  const paper = await paperValues();
+  // Issue 19's follow-up grids: read when stored (they are archived), never trained here.
+  const followUps = opts.seed === undefined && preset === "quick"
+    ? await storedFollowUps(opts.store)
+    : [];
+  const ablation = functionsAblationRows(followUps), ratios = parallelRatioRows(followUps);
+  const followUpMarkdown = followUps.length
+    ? [
+      "Follow-up grids (stored; `FOLLOW_UP_GRIDS` in `lib/resource/presets.ts` gives each " +
+      "one's command).",
+      "",
+      ...(ablation.length
+        ? [
+          "The appendix targets at depth 1 over ten α, one choice at a time:",
+          "",
+          markdownTable(ablation),
+          "",
+        ]
+        : []),
+      ...(ratios.length
+        ? [
+          "The parallel tasks' N1/N2 with 95% t-intervals over seeds, and after more steps:",
+          "",
+          markdownTable(ratios),
+          "",
+        ]
+        : []),
+      "Rests on: " + runsProvenanceSentence(
+        opts.store,
+        followUps.flatMap((f) => sweepRunIds(followUpSweep(f.name))),
+      ),
+      "",
+    ]
+    : [];
+  const modRows = moduleSweep(r.single.outcomes);
+  const mid = runNearAlpha(r.single, 64);
+  const oneModule = moduleAnalysis(
+    netOf(mid.config, mid.theta),
+    toyTask(mid.config.task),
   );
   const dir = opts.outDir;
   const figures = [
-    await writeFigure(resourceSingleFigure(r.single, paper), `${dir}/resource_single`),
-    await writeFigure(resourceModulesFigure(oneModule, modRows), `${dir}/resource_modules`),
-    await writeFigure(resourceParallelFigure(r.parallel, paper), `${dir}/resource_parallel`),
-    await writeFigure(resourceSequentialFigure(r.sequential, paper), `${dir}/resource_sequential`),
-    await writeFigure(resourceFunctionsFigure(r.functions), `${dir}/resource_functions`),
-    await writeFigure(resourceChinchillaFigure(r.chinchilla), `${dir}/resource_chinchilla`),
-    await writeFigure(resourceWidthFigure(r.width), `${dir}/resource_width_sweep`),
-    await writeFigure(resourceParityFigure(r.parity), `${dir}/resource_sparse_parity`),
+    await writeFigure(singleFigure(r.single, paper), `${dir}/resource_single`),
+    await writeFigure(modulesFigure(oneModule, modRows), `${dir}/resource_modules`),
+    await writeFigure(parallelFigure(r.parallel, paper), `${dir}/resource_parallel`),
+    await writeFigure(sequentialFigure(r.sequential, paper), `${dir}/resource_sequential`),
+    await writeFigure(functionsFigure(r.functions), `${dir}/resource_functions`),
+    await writeFigure(chinchillaFigure(r.chinchilla), `${dir}/resource_chinchilla`),
+    await writeFigure(widthFigure(r.width), `${dir}/resource_width_sweep`),
+    await writeFigure(parityFigure(r.parity), `${dir}/resource_sparse_parity`),
   ];
   const s = r.single.series[0];
   const markdown = [
@@ -122,14 +153,15 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     "",
     markdownTable(r.parallel.ratios),
     "",
+    ...followUpMarkdown,
     "Choices where the paper is silent:",
     "",
-    markdownTable(resourceChoices()),
+    markdownTable(silentChoices()),
   ].join("\n");
   return {
     title: "Paper 3 — A Resource Model for Neural Scaling Law (Song et al. 2024)",
     markdown,
     figures,
-    comparisons: resourcePaperComparisons(r, paper),
+    comparisons: [...paperComparisons(r, paper), ...followUpComparisons(followUps, paper)],
   };
 }

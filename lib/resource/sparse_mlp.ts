@@ -7,7 +7,7 @@
  * with a hand-written backward pass in tf ops, `tf.tidy` per step and Adam as fused variable
  * assigns took 2.1–2.7 ms/step (tfjs-core's autodiff is unusable here: its gradient registry
  * does not load under Deno without the full tfjs package); tfjs-cpu 33 ms/step; this file
- * 1.7 ms/step (3.6 ms with `Math.exp`; see {@link resourceExp}). The networks are too small
+ * 1.7 ms/step (3.6 ms with `Math.exp`; see {@link fastExp}). The networks are too small
  * for a matmul kernel to win over per-op overhead (~40 kernels per step), and float32 would put
  * a floor under the MSE near what the largest α reaches (spec: "float32 may raise that
  * floor"). float64 has no such floor, and the loops are cache-friendly: activations are stored
@@ -23,25 +23,25 @@ import type { Rng } from "../util/rng.ts";
 import { ConfigError } from "../util/validate.ts";
 
 /** Hidden-layer activations. SiLU is the default (the only one whose 2-neuron fit of x² matches the paper's). */
-export const RESOURCE_ACTIVATIONS = ["silu", "tanh", "relu"] as const;
+export const ACTIVATIONS = ["silu", "tanh", "relu"] as const;
 /** A hidden-layer activation name. */
-export type ResourceActivation = typeof RESOURCE_ACTIVATIONS[number];
+export type Activation = typeof ACTIVATIONS[number];
 
-/** The architecture of a {@link ResourceMlp}. */
-export interface ResourceMlpShape {
+/** The architecture of a {@link Mlp}. */
+export interface MlpShape {
   inputs: number;
   /** Widths of the hidden layers (1–4 layers in the paper). */
   hidden: number[];
   outputs: number;
-  activation: ResourceActivation;
+  activation: Activation;
 }
 
 /**
  * An MLP with float64 parameters. `W[l]` is row-major `[out][in]` (size `sizes[l+1]·sizes[l]`),
  * `b[l]` has `sizes[l+1]` entries; both are views into `theta`.
  */
-export interface ResourceMlp {
-  shape: ResourceMlpShape;
+export interface Mlp {
+  shape: MlpShape;
   /** Layer sizes: inputs, hidden…, outputs. */
   sizes: number[];
   theta: Float64Array;
@@ -51,9 +51,9 @@ export interface ResourceMlp {
 
 /**
  * The cached forward pass: activations `A[l]` (`A[0]` = inputs) and the activation
- * derivatives. Pass it back to {@link resourceForward} as `reuse` to recycle its buffers.
+ * derivatives. Pass it back to {@link forward} as `reuse` to recycle its buffers.
  */
-export interface ResourceForward {
+export interface ForwardPass {
   n: number;
   /** `A[l]`: layer l's output, neuron-major `[neuron][point]`; `A[0]` is the input. */
   A: Float64Array[];
@@ -90,21 +90,21 @@ function paramCount(sizes: number[]): number {
  *
  * @example
  * ```ts
- * const net = resourceMlpFromTheta({ inputs: 1, hidden: [2], outputs: 1, activation: "silu" });
+ * const net = mlpFromTheta({ inputs: 1, hidden: [2], outputs: 1, activation: "silu" });
  * ```
  */
-export function resourceMlpFromTheta(
-  shape: ResourceMlpShape,
+export function mlpFromTheta(
+  shape: MlpShape,
   theta?: ArrayLike<number>,
-): ResourceMlp {
+): Mlp {
   const sizes = [shape.inputs, ...shape.hidden, shape.outputs];
   for (const [i, s] of sizes.entries()) {
     if (!Number.isInteger(s) || s < 1) {
       throw new ConfigError(`shape.sizes[${i}]`, "an integer >= 1", s);
     }
   }
-  if (!(RESOURCE_ACTIVATIONS as readonly string[]).includes(shape.activation)) {
-    throw new ConfigError("activation", RESOURCE_ACTIVATIONS.join(", "), shape.activation);
+  if (!(ACTIVATIONS as readonly string[]).includes(shape.activation)) {
+    throw new ConfigError("activation", ACTIVATIONS.join(", "), shape.activation);
   }
   const n = paramCount(sizes);
   if (theta && theta.length !== n) throw new ConfigError("theta.length", String(n), theta.length);
@@ -121,11 +121,11 @@ export function resourceMlpFromTheta(
  * ```ts
  * import { Rng } from "toolkit";
  *
- * const net = initResourceMlp({ inputs: 1, hidden: [100], outputs: 1, activation: "silu" }, new Rng(0));
+ * const net = initMlp({ inputs: 1, hidden: [100], outputs: 1, activation: "silu" }, new Rng(0));
  * ```
  */
-export function initResourceMlp(shape: ResourceMlpShape, rng: Rng): ResourceMlp {
-  const net = resourceMlpFromTheta(shape);
+export function initMlp(shape: MlpShape, rng: Rng): Mlp {
+  const net = mlpFromTheta(shape);
   for (let l = 0; l < net.W.length; l++) {
     const bound = 1 / Math.sqrt(net.sizes[l]);
     for (let i = 0; i < net.W[l].length; i++) net.W[l][i] = rng.range(-bound, bound);
@@ -148,10 +148,10 @@ const EXP_POW2 = Float64Array.from({ length: 2200 }, (_, k) => Math.pow(2, k - 1
  *
  * @example
  * ```ts
- * resourceExp(1); // 2.718281828459045
+ * fastExp(1); // 2.718281828459045
  * ```
  */
-export function resourceExp(y: number): number {
+export function fastExp(y: number): number {
   if (y > 700) y = 700;
   else if (y < -700) y = -700;
   const kf = Math.floor(y * EXP_INV + 0.5);
@@ -162,18 +162,18 @@ export function resourceExp(y: number): number {
 }
 
 /** Applies the activation to z in place; writes act'(z) to d. */
-function activate(kind: ResourceActivation, z: Float64Array, d: Float64Array) {
+function activate(kind: Activation, z: Float64Array, d: Float64Array) {
   const m = z.length;
   if (kind === "silu") {
     for (let p = 0; p < m; p++) {
       const x = z[p];
-      const s = 1 / (1 + resourceExp(-x));
+      const s = 1 / (1 + fastExp(-x));
       z[p] = x * s;
       d[p] = s * (1 + x * (1 - s));
     }
   } else if (kind === "tanh") {
     for (let p = 0; p < m; p++) {
-      const t = 1 - 2 / (1 + resourceExp(2 * z[p]));
+      const t = 1 - 2 / (1 + fastExp(2 * z[p]));
       z[p] = t;
       d[p] = 1 - t * t;
     }
@@ -195,17 +195,17 @@ function activate(kind: ResourceActivation, z: Float64Array, d: Float64Array) {
  * ```ts
  * import { Rng } from "toolkit";
  *
- * const net = initResourceMlp({ inputs: 1, hidden: [4], outputs: 1, activation: "silu" }, new Rng(0));
- * const fw = resourceForward(net, new Float64Array([0, 0.5, 1]), 3);
+ * const net = initMlp({ inputs: 1, hidden: [4], outputs: 1, activation: "silu" }, new Rng(0));
+ * const fw = forward(net, new Float64Array([0, 0.5, 1]), 3);
  * console.log(fw.out); // one output per point
  * ```
  */
-export function resourceForward(
-  net: ResourceMlp,
+export function forward(
+  net: Mlp,
   x: Float64Array,
   n: number,
-  opts: { reuse?: ResourceForward } = {},
-): ResourceForward {
+  opts: { reuse?: ForwardPass } = {},
+): ForwardPass {
   const { sizes, W, b } = net;
   if (x.length !== sizes[0] * n) throw new ConfigError("x.length", `${sizes[0]}·${n}`, x.length);
   const L = W.length;
@@ -244,16 +244,16 @@ export function resourceForward(
  * ```ts
  * import { Rng } from "toolkit";
  *
- * const net = initResourceMlp({ inputs: 1, hidden: [4], outputs: 1, activation: "silu" }, new Rng(0));
+ * const net = initMlp({ inputs: 1, hidden: [4], outputs: 1, activation: "silu" }, new Rng(0));
  * const n = 3, x = new Float64Array([0, 0.5, 1]);
  * const dOut = new Float64Array(n); // ∂loss/∂output per point
- * const fw = resourceForward(net, x, n);
- * const grad = resourceBackward(net, fw, dOut);
+ * const fw = forward(net, x, n);
+ * const grad = backward(net, fw, dOut);
  * ```
  */
-export function resourceBackward(
-  net: ResourceMlp,
-  fw: ResourceForward,
+export function backward(
+  net: Mlp,
+  fw: ForwardPass,
   dOut: Float64Array,
   opts: { into?: Float64Array } = {},
 ): Float64Array {
@@ -301,11 +301,11 @@ export function resourceBackward(
  *
  * @example
  * ```ts
- * declare const net: ResourceMlp;
- * const mask = resourcePenaltyMask(net, { biases: true });
+ * declare const net: Mlp;
+ * const mask = penaltyMask(net, { biases: true });
  * ```
  */
-export function resourcePenaltyMask(net: ResourceMlp, opts: { biases: boolean }): Uint8Array {
+export function penaltyMask(net: Mlp, opts: { biases: boolean }): Uint8Array {
   const mask = new Uint8Array(net.theta.length);
   let o = 0;
   for (let l = 0; l < net.W.length; l++) {
@@ -318,7 +318,7 @@ export function resourcePenaltyMask(net: ResourceMlp, opts: { biases: boolean })
 }
 
 /** Adam optimiser state over a flat parameter vector (PyTorch's defaults). */
-export interface ResourceAdamState {
+export interface AdamState {
   t: number;
   m: Float64Array;
   v: Float64Array;
@@ -332,13 +332,13 @@ export interface ResourceAdamState {
  * ```ts
  * const theta = new Float64Array(3), grad = new Float64Array([0.1, -0.2, 0.3]);
  * const st = { t: 0, m: new Float64Array(3), v: new Float64Array(3) };
- * resourceAdamStep(theta, grad, st, 1e-3);
+ * adamStep(theta, grad, st, 1e-3);
  * ```
  */
-export function resourceAdamStep(
+export function adamStep(
   theta: Float64Array,
   grad: Float64Array,
-  st: ResourceAdamState,
+  st: AdamState,
   lr: number,
 ) {
   const b1 = 0.9, b2 = 0.999, eps = 1e-8;

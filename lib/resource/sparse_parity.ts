@@ -17,22 +17,15 @@
  * @module
  */
 import type { ResultsStore } from "../store/results.ts";
-import { resourceStoreWaitsForLocks } from "./sweep.ts";
+import { storeWaitsForLocks } from "./sweep.ts";
 import { Rng } from "../util/rng.ts";
 import { checkKnownKeys, checkNumber, checkPositiveInt, ConfigError } from "../util/validate.ts";
 import { fitLogLog, hasTwoDistinct } from "../numeric/fit.ts";
-import { resourceSlopeCi, type ResourceSlopeEstimate } from "./fits.ts";
-import {
-  initResourceMlp,
-  type ResourceAdamState,
-  resourceAdamStep,
-  resourceBackward,
-  resourceForward,
-  type ResourceMlp,
-} from "./sparse_mlp.ts";
+import { type SlopeEstimate, slopeWithCi } from "./fits.ts";
+import { type AdamState, adamStep, backward, forward, initMlp, type Mlp } from "./sparse_mlp.ts";
 
 /** Multitask sparse parity, width sweep. */
-export interface ResourceParityConfig {
+export interface ParityConfig {
   /** Subtasks. Ours 8; Michaud et al. 500. */
   tasks: number;
   /** Data bits. Ours 10; Michaud et al. 100. */
@@ -55,7 +48,7 @@ export interface ResourceParityConfig {
 }
 
 /** Our defaults (the cpu preset). */
-export const DEFAULT_RESOURCE_PARITY: ResourceParityConfig = {
+export const DEFAULT_PARITY: ParityConfig = {
   tasks: 8,
   bits: 10,
   k: 3,
@@ -70,10 +63,10 @@ export const DEFAULT_RESOURCE_PARITY: ResourceParityConfig = {
 };
 
 /** Quick preset (`deno task reproduce`): the default problem without the widest net. */
-export const QUICK_RESOURCE_PARITY: Partial<ResourceParityConfig> = { widths: [2, 4, 8, 16, 32] };
+export const QUICK_PARITY: Partial<ParityConfig> = { widths: [2, 4, 8, 16, 32] };
 
 /** Smoke preset (seconds). */
-export const SMOKE_RESOURCE_PARITY: Partial<ResourceParityConfig> = {
+export const SMOKE_PARITY: Partial<ParityConfig> = {
   tasks: 4,
   bits: 8,
   k: 2,
@@ -84,11 +77,11 @@ export const SMOKE_RESOURCE_PARITY: Partial<ResourceParityConfig> = {
 };
 
 /** Validates and fills a parity config. */
-export function resolveResourceParity(
-  partial: Partial<ResourceParityConfig> = {},
-): ResourceParityConfig {
-  checkKnownKeys(partial, DEFAULT_RESOURCE_PARITY, "parity");
-  const c = { ...DEFAULT_RESOURCE_PARITY, ...partial };
+export function resolveParityConfig(
+  partial: Partial<ParityConfig> = {},
+): ParityConfig {
+  checkKnownKeys(partial, DEFAULT_PARITY, "parity");
+  const c = { ...DEFAULT_PARITY, ...partial };
   checkPositiveInt(c, "tasks", { min: 2 });
   checkPositiveInt(c, "bits");
   checkPositiveInt(c, "k");
@@ -110,7 +103,7 @@ export function resolveResourceParity(
 }
 
 /** The problem: subtask frequencies and bit subsets. */
-export interface ResourceParityProblem {
+export interface ParityProblem {
   probs: number[];
   subsets: number[][];
 }
@@ -120,11 +113,11 @@ export interface ResourceParityProblem {
  *
  * @example
  * ```ts
- * const p = resourceParityProblem(resolveResourceParity());
+ * const p = parityProblem(resolveParityConfig());
  * console.log(p.probs[0], p.subsets[0]);
  * ```
  */
-export function resourceParityProblem(c: ResourceParityConfig): ResourceParityProblem {
+export function parityProblem(c: ParityConfig): ParityProblem {
   const w = Array.from({ length: c.tasks }, (_, i) => (i + 1) ** -(c.zipf + 1));
   const z = w.reduce((s, v) => s + v, 0);
   const rng = new Rng(`parity:${c.seed}`).fork("subsets");
@@ -136,8 +129,8 @@ export function resourceParityProblem(c: ResourceParityConfig): ResourceParityPr
 
 /** Samples a batch (feature-major inputs, class labels); `task` fixes the subtask. */
 function sampleParity(
-  c: ResourceParityConfig,
-  prob: ResourceParityProblem,
+  c: ParityConfig,
+  prob: ParityProblem,
   n: number,
   rng: Rng,
   task?: number,
@@ -179,7 +172,7 @@ function crossEntropy(out: Float64Array, label: Uint8Array, n: number, g?: Float
 }
 
 /** One width's result. */
-export interface ResourceParityWidth {
+export interface ParityWidth {
   width: number;
   params: number;
   /** Expected loss Σ p_i·L_i over subtasks (held out). */
@@ -194,32 +187,32 @@ export interface ResourceParityWidth {
  *
  * @example
  * ```ts
- * const r = trainResourceParity(resolveResourceParity(SMOKE_RESOURCE_PARITY), 8);
+ * const r = trainParity(resolveParityConfig(SMOKE_PARITY), 8);
  * ```
  */
-export function trainResourceParity(c: ResourceParityConfig, width: number): ResourceParityWidth {
-  const prob = resourceParityProblem(c);
+export function trainParity(c: ParityConfig, width: number): ParityWidth {
+  const prob = parityProblem(c);
   const root = new Rng(`parity:${c.seed}:${width}`);
-  const net: ResourceMlp = initResourceMlp(
+  const net: Mlp = initMlp(
     { inputs: c.tasks + c.bits, hidden: [width], outputs: 2, activation: "relu" },
     root.fork("init"),
   );
   const data = root.fork("data");
   const P = net.theta.length;
-  const st: ResourceAdamState = { t: 0, m: new Float64Array(P), v: new Float64Array(P) };
+  const st: AdamState = { t: 0, m: new Float64Array(P), v: new Float64Array(P) };
   const g = new Float64Array(2 * c.batch), grad = new Float64Array(P);
   let fw;
   for (let s = 0; s < c.steps; s++) {
     const b = sampleParity(c, prob, c.batch, data);
-    fw = resourceForward(net, b.x, c.batch, { reuse: fw });
+    fw = forward(net, b.x, c.batch, { reuse: fw });
     crossEntropy(fw.out, b.label, c.batch, g);
-    resourceBackward(net, fw, g, { into: grad });
-    resourceAdamStep(net.theta, grad, st, c.lr);
+    backward(net, fw, g, { into: grad });
+    adamStep(net.theta, grad, st, c.lr);
   }
   const test = new Rng(`parity:${c.seed}`).fork("test");
   const perTask = prob.probs.map((p, t) => {
     const b = sampleParity(c, prob, c.testPerTask, test, t);
-    const r = crossEntropy(resourceForward(net, b.x, c.testPerTask).out, b.label, c.testPerTask);
+    const r = crossEntropy(forward(net, b.x, c.testPerTask).out, b.label, c.testPerTask);
     return { task: t + 1, prob: p, loss: r.loss, accuracy: r.accuracy };
   });
   return {
@@ -232,11 +225,11 @@ export function trainResourceParity(c: ResourceParityConfig, width: number): Res
 }
 
 /** The width sweep's result and fits. */
-export interface ResourceParityResult {
-  config: ResourceParityConfig;
-  widths: ResourceParityWidth[];
+export interface ParityResult {
+  config: ParityConfig;
+  widths: ParityWidth[];
   /** Slope of log loss vs log width (bootstrap interval) and the quantization model's −zipf. */
-  slope: ResourceSlopeEstimate;
+  slope: SlopeEstimate;
   predicted: number;
   /** Slope of log (learned subtasks) vs log width (the model assumes 1), over widths with ≥ 1 learned. */
   learnedSlope: number;
@@ -250,18 +243,18 @@ export interface ResourceParityResult {
  * ```ts
  * import { openResults } from "toolkit";
  *
- * const r = await runResourceParity({ widths: [4, 16] }, { store: openResults(":memory:") });
+ * const r = await runParity({ widths: [4, 16] }, { store: openResults(":memory:") });
  * console.log(r.slope.slope, r.predicted);
  * ```
  */
-export async function runResourceParity(
-  partial: Partial<ResourceParityConfig> = {},
+export async function runParity(
+  partial: Partial<ParityConfig> = {},
   opts: { store?: ResultsStore; progress?: boolean } = {},
-): Promise<ResourceParityResult> {
-  const c = resolveResourceParity(partial);
+): Promise<ParityResult> {
+  const c = resolveParityConfig(partial);
   const progress = opts.progress ?? Deno.env.get("TOOLKIT_QUIET") !== "1";
-  const widths: ResourceParityWidth[] = [];
-  if (opts.store) resourceStoreWaitsForLocks(opts.store);
+  const widths: ParityWidth[] = [];
+  if (opts.store) storeWaitsForLocks(opts.store);
   for (const width of c.widths) {
     const { widths: _w, ...rest } = c;
     const id = opts.store?.startRun({
@@ -270,10 +263,10 @@ export async function runResourceParity(
       config: { ...rest, width },
     });
     const stored = id && opts.store!.run(id)?.status === "done"
-      ? opts.store!.artifact<ResourceParityWidth>(id, "outcome")
+      ? opts.store!.artifact<ParityWidth>(id, "outcome")
       : undefined;
     const t0 = performance.now();
-    const r = stored ?? trainResourceParity(c, width);
+    const r = stored ?? trainParity(c, width);
     if (id && !stored) {
       opts.store!.setArtifact(id, "outcome", r);
       opts.store!.finishRun(id, { loss: r.loss, learned: r.learned });
@@ -293,7 +286,7 @@ export async function runResourceParity(
   return {
     config: c,
     widths,
-    slope: resourceSlopeCi(widths.map((w) => ({ seed: c.seed, neurons: w.width, loss: w.loss }))),
+    slope: slopeWithCi(widths.map((w) => ({ seed: c.seed, neurons: w.width, loss: w.loss }))),
     predicted: -c.zipf,
     learnedSlope: hasTwoDistinct(withLearned.map((w) => w.width))
       ? fitLogLog(withLearned.map((w) => w.width), withLearned.map((w) => w.learned)).slope

@@ -5,16 +5,14 @@
  * @module
  */
 import type { Row } from "../plot/specs.ts";
-import {
-  resourceAllocation,
-  resourceIntermediateNeurons,
-  resourceSubtaskAllocation,
-} from "./allocation.ts";
-import type { ResourceAllocationConfig } from "./config.ts";
-import { resourceSlopeCi, type ResourceSlopeEstimate, resourceTInterval } from "./fits.ts";
-import { RESOURCE_FIT_MIN_NEURONS, type ResourceExperiment } from "./presets.ts";
-import { resourceNetOf, resourceRunData, type ResourceRunOutcome } from "./train.ts";
-import { resourceTask } from "./toy_tasks.ts";
+import { allocationOf, intermediateNeurons, subtaskAllocationOf } from "./allocation.ts";
+import type { AllocationConfig } from "./config.ts";
+import { fitLogLog } from "../numeric/fit.ts";
+import { tInterval95 } from "../numeric/stats.ts";
+import { type SlopeEstimate, slopeWithCi } from "./fits.ts";
+import { type Experiment, FIT_MIN_NEURONS } from "./presets.ts";
+import { netOf, runData, type RunOutcome } from "./train.ts";
+import { toyTask } from "./toy_tasks.ts";
 
 /**
  * One run as a flat row: `task`, `beta`, `fn`, `depth`, `width`, `alpha`, `seed`, `neurons`
@@ -22,27 +20,27 @@ import { resourceTask } from "./toy_tasks.ts";
  * parallel task: `n1`, `n2`, `mse1`, `mse2`, `mixed`; sequential task: `g_layer<h>` (neurons
  * with |r| above the level with g(x) in hidden layer h), `g_best`.
  */
-export type ResourceRunRow = Row & { alpha: number; seed: number; neurons: number; mse: number };
+export type RunRow = Row & { alpha: number; seed: number; neurons: number; mse: number };
 
 /**
  * Analyses every run of a sweep into rows.
  *
  * @example
  * ```ts
- * import type { ResourceRunOutcome } from "toolkit";
+ * import type { RunOutcome } from "./mod.ts";
  *
- * declare const outcomes: ResourceRunOutcome[];
- * const rows = resourceRunRows(outcomes, { threshold: 1e-3 });
+ * declare const outcomes: RunOutcome[];
+ * const rows = runRows(outcomes, { threshold: 1e-3 });
  * ```
  */
-export function resourceRunRows(
-  outcomes: ResourceRunOutcome[],
-  allocation: Partial<ResourceAllocationConfig> = {},
-): ResourceRunRow[] {
+export function runRows(
+  outcomes: RunOutcome[],
+  allocation: Partial<AllocationConfig> = {},
+): RunRow[] {
   return outcomes.map((o) => {
-    const c = o.config, task = resourceTask(c.task), net = resourceNetOf(c, o.theta);
-    const a = resourceAllocation(net, allocation);
-    const row: ResourceRunRow = {
+    const c = o.config, task = toyTask(c.task), net = netOf(c, o.theta);
+    const a = allocationOf(net, allocation);
+    const row: RunRow = {
       task: task.name,
       kind: c.task.kind,
       beta: c.task.beta ?? null,
@@ -60,7 +58,7 @@ export function resourceRunRows(
       ),
     };
     if (c.task.kind === "parallel") {
-      const s = resourceSubtaskAllocation(net, task, allocation);
+      const s = subtaskAllocationOf(net, task, allocation);
       Object.assign(row, {
         n1: s.perSubtask[0],
         n2: s.perSubtask[1],
@@ -70,7 +68,7 @@ export function resourceRunRows(
       });
     }
     if (c.task.kind === "sequential") {
-      const r = resourceIntermediateNeurons(net, task, resourceRunData(c).test, allocation);
+      const r = intermediateNeurons(net, task, runData(c).test, allocation);
       r.counts.g.forEach((v, h) => (row[`g_layer${h + 1}`] = v));
       row.g_best = Math.max(...r.best.g);
     }
@@ -79,7 +77,7 @@ export function resourceRunRows(
 }
 
 /** A series over α (or width) with its slope. */
-export interface ResourceSeries {
+export interface Series {
   /** Group label: the task (and depth) it belongs to. */
   label: string;
   /** The swept values (α, or the width for the width experiment), ascending. */
@@ -87,39 +85,50 @@ export interface ResourceSeries {
   /** Mean allocated neurons and mean MSE over seeds at each x. */
   neurons: number[];
   mse: number[];
-  slope: ResourceSlopeEstimate;
+  slope: SlopeEstimate;
 }
 
 /** An experiment's summary: rows, per-group series, and the combined slope. */
-export interface ResourceExperimentSummary {
-  experiment: ResourceExperiment;
+export interface ExperimentSummary {
+  experiment: Experiment;
   /** The trained runs (configs and parameters), in sweep order. */
-  outcomes: ResourceRunOutcome[];
-  rows: ResourceRunRow[];
-  series: ResourceSeries[];
+  outcomes: RunOutcome[];
+  rows: RunRow[];
+  series: Series[];
   /** The series' slope (one group), or the mean of the groups' slopes with a t-interval over groups. */
   slope: number;
   slopeCi: [number, number];
-  /** Parallel task only: N1/N2 and MSE1/MSE2 per (β, α), means over seeds. */
+  /**
+   * Parallel task only: N1/N2 and MSE1/MSE2 per (β, α), means over seeds, with the seeds and a
+   * 95% t-interval of N1/N2 over them (`neuron_ratio_lo`, `neuron_ratio_hi`; NaN with one seed).
+   */
   ratios: Row[];
+  /**
+   * Parallel task only, per β: `drift`, the slope of log(N1/N2) against log α (0 when the ratio
+   * is constant, as the paper claims), the mean of the per-seed slopes with a 95% t-interval over
+   * seeds (`drift_lo`, `drift_hi`; NaN with one seed).
+   */
+  drift: Row[];
   /** The JSON the `deno task resource:*` commands print. */
   json: Record<string, unknown>;
 }
 
+/** N1/N2 of a parallel-task row (N2 counted as at least 1). */
+const neuronRatio = (r: RunRow) => (r.n1 as number) / Math.max(1, r.n2 as number);
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 const uniq = (v: number[]) => [...new Set(v)].sort((a, b) => a - b);
 
-function groupKey(e: ResourceExperiment, r: ResourceRunRow): string {
+function groupKey(e: Experiment, r: RunRow): string {
   if (e === "functions") return `${r.fn} depth ${r.depth}`;
   return String(r.task);
 }
 
 function seriesOf(
-  e: ResourceExperiment,
+  e: Experiment,
   label: string,
-  rows: ResourceRunRow[],
+  rows: RunRow[],
   minNeurons: number,
-): ResourceSeries {
+): Series {
   const xKey = e === "width" ? "width" : "alpha";
   // The width sweep regresses on width (every neuron is used); the others on allocated neurons.
   const nKey = e === "width" ? "width" : "neurons";
@@ -135,7 +144,7 @@ function seriesOf(
     x,
     neurons: x.map((v) => mean(at(v).map((r) => r.neurons))),
     mse,
-    slope: resourceSlopeCi(
+    slope: slopeWithCi(
       fitted.map((r) => ({ seed: r.seed, neurons: r[nKey] as number, loss: r.mse })),
       { minNeurons },
     ),
@@ -150,20 +159,20 @@ function seriesOf(
  *
  * @example
  * ```ts
- * import type { ResourceRunOutcome } from "toolkit";
+ * import type { RunOutcome } from "./mod.ts";
  *
- * declare const outcomes: ResourceRunOutcome[];
- * const s = summariseResourceExperiment("single", outcomes);
+ * declare const outcomes: RunOutcome[];
+ * const s = summariseExperiment("single", outcomes);
  * console.log(s.slope, s.slopeCi);
  * ```
  */
-export function summariseResourceExperiment(
-  experiment: ResourceExperiment,
-  outcomes: ResourceRunOutcome[],
-  opts: { allocation?: Partial<ResourceAllocationConfig>; minNeurons?: number } = {},
-): ResourceExperimentSummary {
-  const rows = resourceRunRows(outcomes, opts.allocation);
-  const minNeurons = opts.minNeurons ?? RESOURCE_FIT_MIN_NEURONS[experiment];
+export function summariseExperiment(
+  experiment: Experiment,
+  outcomes: RunOutcome[],
+  opts: { allocation?: Partial<AllocationConfig>; minNeurons?: number } = {},
+): ExperimentSummary {
+  const rows = runRows(outcomes, opts.allocation);
+  const minNeurons = opts.minNeurons ?? FIT_MIN_NEURONS[experiment];
   const labels = [...new Set(rows.map((r) => groupKey(experiment, r)))];
   const series = labels.map((l) =>
     seriesOf(experiment, l, rows.filter((r) => groupKey(experiment, r) === l), minNeurons)
@@ -171,29 +180,52 @@ export function summariseResourceExperiment(
   const ok = series.map((s) => s.slope.slope).filter(Number.isFinite);
   let slope = NaN, slopeCi: [number, number] = [NaN, NaN];
   if (series.length === 1) ({ slope, ci: slopeCi } = series[0].slope);
-  else if (ok.length) ({ mean: slope, ci: slopeCi } = resourceTInterval(ok));
+  else if (ok.length) ({ mean: slope, ci: slopeCi } = tInterval95(ok));
   const ratios: Row[] = [];
   if (experiment === "parallel") {
     for (const beta of uniq(rows.map((r) => r.beta as number))) {
       for (const alpha of uniq(rows.map((r) => r.alpha))) {
         const g = rows.filter((r) => r.beta === beta && r.alpha === alpha);
         if (!g.length) continue;
-        const nr = g.map((r) => (r.n1 as number) / Math.max(1, r.n2 as number));
+        const nr = g.map(neuronRatio);
         const lr = g.map((r) => (r.mse1 as number) / (r.mse2 as number));
+        const t = tInterval95(nr);
         ratios.push({
           beta,
           alpha,
+          seeds: g.length,
           n1: mean(g.map((r) => r.n1 as number)),
           n2: mean(g.map((r) => r.n2 as number)),
           neuron_ratio: mean(nr),
+          neuron_ratio_lo: t.ci[0],
+          neuron_ratio_hi: t.ci[1],
           mse_ratio: mean(lr),
           inverse_mse_ratio: mean(lr.map((v) => 1 / v)),
         });
       }
     }
   }
+  const drift: Row[] = [];
+  if (experiment === "parallel") {
+    for (const beta of uniq(rows.map((r) => r.beta as number))) {
+      const slopes = uniq(rows.map((r) => r.seed)).flatMap((seed) => {
+        const g = rows.filter((r) => r.beta === beta && r.seed === seed);
+        if (new Set(g.map((r) => r.alpha)).size < 2) return [];
+        return [fitLogLog(g.map((r) => r.alpha), g.map(neuronRatio)).slope];
+      });
+      if (!slopes.length) continue;
+      const t = tInterval95(slopes);
+      drift.push({
+        beta,
+        seeds: slopes.length,
+        drift: t.mean,
+        drift_lo: t.ci[0],
+        drift_hi: t.ci[1],
+      });
+    }
+  }
   const xs = uniq(series.flatMap((s) => s.x));
-  const avgAt = (f: (s: ResourceSeries, i: number) => number) =>
+  const avgAt = (f: (s: Series, i: number) => number) =>
     xs.map((v) => mean(series.filter((s) => s.x.includes(v)).map((s) => f(s, s.x.indexOf(v)))));
   const json: Record<string, unknown> = {
     [experiment === "width" ? "widths" : "alphas"]: xs,
@@ -212,7 +244,8 @@ export function summariseResourceExperiment(
     }]));
   }
   if (ratios.length) json.ratios = ratios;
-  return { experiment, outcomes, rows, series, slope, slopeCi, ratios, json };
+  if (drift.length) json.drift = drift;
+  return { experiment, outcomes, rows, series, slope, slopeCi, ratios, drift, json };
 }
 
 /**
@@ -222,11 +255,11 @@ export function summariseResourceExperiment(
  * ```ts
  * import { showTable } from "toolkit";
  *
- * declare const summary: ResourceExperimentSummary;
- * await showTable(resourceSlopeTable(summary));
+ * declare const summary: ExperimentSummary;
+ * await showTable(slopeTable(summary));
  * ```
  */
-export function resourceSlopeTable(s: ResourceExperimentSummary): Row[] {
+export function slopeTable(s: ExperimentSummary): Row[] {
   return s.series.map((x) => ({
     series: x.label,
     slope: x.slope.slope,
@@ -242,14 +275,14 @@ export function resourceSlopeTable(s: ResourceExperimentSummary): Row[] {
  *
  * @example
  * ```ts
- * declare const single: ResourceExperimentSummary;
- * const run = resourceRunNearAlpha(single, 64);
+ * declare const single: ExperimentSummary;
+ * const run = runNearAlpha(single, 64);
  * ```
  */
-export function resourceRunNearAlpha(
-  s: ResourceExperimentSummary,
+export function runNearAlpha(
+  s: ExperimentSummary,
   alpha: number,
-): ResourceRunOutcome {
-  const d = (o: ResourceRunOutcome) => Math.abs(Math.log(o.config.alpha / alpha));
+): RunOutcome {
+  const d = (o: RunOutcome) => Math.abs(Math.log(o.config.alpha / alpha));
   return s.outcomes.reduce((best, o) => (d(o) < d(best) ? o : best), s.outcomes[0]);
 }

@@ -9,14 +9,14 @@
 import { configHash, type ResultsStore } from "../store/results.ts";
 import { ConfigError } from "../util/validate.ts";
 import { resolveResourceTrainConfig, type ResourceTrainConfig } from "./config.ts";
-import { type ResourceCheckpoint, type ResourceRunOutcome, trainResourceRun } from "./train.ts";
-import { resourceTask, type ResourceTaskSpec } from "./toy_tasks.ts";
+import { type ResourceCheckpoint, type RunOutcome, trainRun } from "./train.ts";
+import { toyTask, type ToyTaskSpec } from "./toy_tasks.ts";
 
 /** A grid of runs. Every combination of the arrays is one run of `train` with those values. */
-export interface ResourceSweepConfig {
+export interface SweepConfig {
   /** Stored as experiment `resource-<name>`. */
   name: string;
-  tasks: ResourceTaskSpec[];
+  tasks: ToyTaskSpec[];
   alphas: number[];
   seeds: number[];
   /** Hidden layers. */
@@ -28,7 +28,7 @@ export interface ResourceSweepConfig {
 }
 
 /** The run configs of a sweep, validated (a bad field throws `ConfigError` naming it). */
-export function resourceSweepConfigs(sweep: ResourceSweepConfig): ResourceTrainConfig[] {
+export function sweepConfigs(sweep: SweepConfig): ResourceTrainConfig[] {
   for (const f of ["tasks", "alphas", "seeds", "depths", "widths"] as const) {
     if (!Array.isArray(sweep[f]) || sweep[f].length === 0) {
       throw new ConfigError(f, "a non-empty array", sweep[f]);
@@ -62,16 +62,16 @@ export function resourceSweepConfigs(sweep: ResourceSweepConfig): ResourceTrainC
  * ```ts
  * import { openResults } from "toolkit";
  *
- * resourceStoreWaitsForLocks(openResults());
+ * storeWaitsForLocks(openResults());
  * ```
  */
-export function resourceStoreWaitsForLocks(store: ResultsStore) {
+export function storeWaitsForLocks(store: ResultsStore) {
   store.db.exec("pragma busy_timeout = 30000");
 }
 
 /** A short human-readable name of a run. */
-export function resourceRunName(c: ResourceTrainConfig): string {
-  return `${resourceTask(c.task).name} d=${c.depth} w=${c.width} a=${c.alpha} s=${c.seed}`;
+export function runName(c: ResourceTrainConfig): string {
+  return `${toyTask(c.task).name} d=${c.depth} w=${c.width} a=${c.alpha} s=${c.seed}`;
 }
 
 interface Job {
@@ -90,7 +90,7 @@ interface RunHooks {
 function workerLane() {
   const w = new Worker(new URL("./sweep_worker.ts", import.meta.url).href, { type: "module" });
   const run = (job: Job, hooks: RunHooks) =>
-    new Promise<ResourceRunOutcome>((resolve, reject) => {
+    new Promise<RunOutcome>((resolve, reject) => {
       w.onmessage = (e: MessageEvent) => {
         const d = e.data;
         if (d.type === "checkpoint") hooks.onCheckpoint(d.checkpoint);
@@ -118,30 +118,30 @@ function workerLane() {
  * ```ts
  * import { openResults } from "toolkit";
  *
- * const runs = await runResourceSweep(
+ * const runs = await runSweep(
  *   { name: "demo", tasks: [{ kind: "single" }], alphas: [1, 8], seeds: [0], depths: [1], widths: [100], train: { steps: 500 } },
  *   { store: openResults(":memory:") },
  * );
  * ```
  */
-export async function runResourceSweep(
-  sweep: ResourceSweepConfig,
+export async function runSweep(
+  sweep: SweepConfig,
   opts: { store?: ResultsStore; workers?: number; progress?: boolean } = {},
-): Promise<ResourceRunOutcome[]> {
-  const configs = resourceSweepConfigs(sweep);
+): Promise<RunOutcome[]> {
+  const configs = sweepConfigs(sweep);
   const workers = opts.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) {
     throw new ConfigError("workers", "an integer >= 1", workers);
   }
   const progress = opts.progress ?? Deno.env.get("TOOLKIT_QUIET") !== "1";
   const { store } = opts;
-  if (store) resourceStoreWaitsForLocks(store);
+  if (store) storeWaitsForLocks(store);
   const experiment = `resource-${sweep.name}`;
-  const results: (ResourceRunOutcome | undefined)[] = configs.map(() => undefined);
+  const results: (RunOutcome | undefined)[] = configs.map(() => undefined);
   const jobs: (Job & { index: number })[] = [];
   configs.forEach((config, index) => {
     if (!store) return void jobs.push({ config, index });
-    const runId = store.startRun({ experiment, name: resourceRunName(config), config });
+    const runId = store.startRun({ experiment, name: runName(config), config });
     const stored = store.run(runId)?.status === "done"
       ? store.artifact(runId, "outcome")
       : undefined;
@@ -156,7 +156,7 @@ export async function runResourceSweep(
   if (configs.length > jobs.length) {
     log(`${configs.length - jobs.length}/${configs.length} runs loaded from the store`);
   }
-  const finish = (job: Job & { index: number }, out: ResourceRunOutcome) => {
+  const finish = (job: Job & { index: number }, out: RunOutcome) => {
     results[job.index] = out;
     if (store && job.runId) {
       const { config: _c, ...rest } = out;
@@ -173,9 +173,7 @@ export async function runResourceSweep(
     const el = (performance.now() - t0) / 1000;
     const eta = (el / done) * (jobs.length - done);
     log(
-      `${done}/${jobs.length} ${resourceRunName(job.config)}: mse ${
-        out.testLoss.toExponential(2)
-      } ` +
+      `${done}/${jobs.length} ${runName(job.config)}: mse ${out.testLoss.toExponential(2)} ` +
         `(${out.seconds.toFixed(1)} s; elapsed ${el.toFixed(0)} s, eta ${eta.toFixed(0)} s)`,
     );
   };
@@ -191,7 +189,7 @@ export async function runResourceSweep(
   if (workers === 1) {
     for (const job of jobs) {
       startClock(job);
-      finish(job, trainResourceRun(job.config, { resume: job.resume, ...hooks(job) }));
+      finish(job, trainRun(job.config, { resume: job.resume, ...hooks(job) }));
     }
   } else {
     let next = 0;
@@ -209,38 +207,39 @@ export async function runResourceSweep(
     };
     await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, lane));
   }
-  return results as ResourceRunOutcome[];
+  return results as RunOutcome[];
 }
 
 /**
  * Whether every run of a sweep is finished in a store (locally or in the committed archive), so
- * that {@link runResourceSweep} would only read: how reports choose the stored `cpu` grids over
+ * that {@link runSweep} would only read: how reports choose the stored `cpu` grids over
  * retraining the quick ones.
  *
  * @example
  * ```ts
- * import { openResults, resourcePreset } from "toolkit";
+ * import { openResults } from "toolkit";
+ * import { presetSweep } from "./mod.ts";
  *
- * if (resourceSweepStored(openResults(), resourcePreset("single", "cpu"))) console.log("cpu grid stored");
+ * if (sweepStored(openResults(), presetSweep("single", "cpu"))) console.log("cpu grid stored");
  * ```
  */
-export function resourceSweepStored(store: ResultsStore, sweep: ResourceSweepConfig): boolean {
-  return resourceSweepRunIds(sweep).every((id) => store.run(id)?.status === "done");
+export function sweepStored(store: ResultsStore, sweep: SweepConfig): boolean {
+  return sweepRunIds(sweep).every((id) => store.run(id)?.status === "done");
 }
 
 /**
- * The stored run ids of a sweep's runs, in grid order (what {@link runResourceSweep} stores under).
+ * The stored run ids of a sweep's runs, in grid order (what {@link runSweep} stores under).
  *
  * @example
  * ```ts
- * import { resourcePreset } from "toolkit";
+ * import { presetSweep } from "./mod.ts";
  *
- * const ids = resourceSweepRunIds(resourcePreset("single", "cpu"));
+ * const ids = sweepRunIds(presetSweep("single", "cpu"));
  * ```
  */
-export function resourceSweepRunIds(sweep: ResourceSweepConfig): string[] {
+export function sweepRunIds(sweep: SweepConfig): string[] {
   const experiment = `resource-${sweep.name}`;
-  return resourceSweepConfigs(sweep).map((config) =>
-    `${experiment}-${resourceRunName(config)}-${configHash(config)}`
+  return sweepConfigs(sweep).map((config) =>
+    `${experiment}-${runName(config)}-${configHash(config)}`
   );
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { trainResourceRun } from "./train.ts";
+import { trainRun } from "./train.ts";
 
 const scope = globalThis as unknown as {
   onmessage: (e: MessageEvent) => void;
@@ -13,7 +13,7 @@ const scope = globalThis as unknown as {
 
 scope.onmessage = (e: MessageEvent) => {
   try {
-    const outcome = trainResourceRun(e.data.config, {
+    const outcome = trainRun(e.data.config, {
       resume: e.data.resume,
       onCheckpoint: (checkpoint) => scope.postMessage({ type: "checkpoint", checkpoint }),
       onLog: (step, metrics) => scope.postMessage({ type: "log", step, metrics }),

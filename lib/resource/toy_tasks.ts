@@ -10,7 +10,7 @@ import type { Rng } from "../util/rng.ts";
 import { ConfigError } from "../util/validate.ts";
 
 /** The name of one appendix target. */
-export type ResourceTargetName =
+export type TargetName =
   | "x^2"
   | "x^3"
   | "x^4"
@@ -23,7 +23,7 @@ export type ResourceTargetName =
   | "max(0,x)";
 
 /** The appendix's ten 1-D targets, in the paper's order. */
-export const RESOURCE_TARGETS: Readonly<Record<ResourceTargetName, (x: number) => number>> = {
+export const TARGETS: Readonly<Record<TargetName, (x: number) => number>> = {
   "x^2": (x: number) => x * x,
   "x^3": (x: number) => x * x * x,
   "x^4": (x: number) => x * x * x * x,
@@ -37,22 +37,22 @@ export const RESOURCE_TARGETS: Readonly<Record<ResourceTargetName, (x: number) =
 };
 
 /** The task kinds. */
-export const RESOURCE_TASK_KINDS = ["single", "parallel", "sequential", "function"] as const;
+export const TASK_KINDS = ["single", "parallel", "sequential", "function"] as const;
 
 /**
  * Which toy problem: `single` (x²), `parallel` (x1², x2² with loss β·MSE1 + (1−β)·MSE2),
  * `sequential` (√((x1−x2)² + (x3−x4)²)), or `function` (one appendix target, `fn`).
  */
-export interface ResourceTaskSpec {
-  kind: typeof RESOURCE_TASK_KINDS[number];
+export interface ToyTaskSpec {
+  kind: typeof TASK_KINDS[number];
   /** Parallel task only: the weight of subtask 1 (paper: 0.5 … 0.95). */
   beta?: number;
   /** Function task only: the target. */
-  fn?: ResourceTargetName;
+  fn?: TargetName;
 }
 
 /** A task resolved to data-independent facts. */
-export interface ResourceTask {
+export interface ToyTask {
   name: string;
   inputs: number;
   outputs: number;
@@ -67,7 +67,7 @@ export interface ResourceTask {
 }
 
 /** Data sampled for a task, feature-major (`x[i·n + p]`). */
-export interface ResourceTaskData {
+export interface ToyTaskData {
   n: number;
   x: Float64Array;
   y: Float64Array;
@@ -78,11 +78,11 @@ export interface ResourceTaskData {
  *
  * @example
  * ```ts
- * const t = resourceTask({ kind: "parallel", beta: 0.75 });
+ * const t = toyTask({ kind: "parallel", beta: 0.75 });
  * console.log(t.lossWeights); // [0.75, 0.25]
  * ```
  */
-export function resourceTask(spec: ResourceTaskSpec): ResourceTask {
+export function toyTask(spec: ToyTaskSpec): ToyTask {
   const sq = (v: number) => v * v;
   switch (spec.kind) {
     case "single":
@@ -132,10 +132,10 @@ export function resourceTask(spec: ResourceTaskSpec): ResourceTask {
     }
     case "function": {
       const fn = spec.fn;
-      if (!fn || !(fn in RESOURCE_TARGETS)) {
-        throw new ConfigError("task.fn", Object.keys(RESOURCE_TARGETS).join(", "), fn);
+      if (!fn || !(fn in TARGETS)) {
+        throw new ConfigError("task.fn", Object.keys(TARGETS).join(", "), fn);
       }
-      const f = RESOURCE_TARGETS[fn];
+      const f = TARGETS[fn];
       return {
         name: fn,
         inputs: 1,
@@ -147,7 +147,7 @@ export function resourceTask(spec: ResourceTaskSpec): ResourceTask {
       };
     }
     default:
-      throw new ConfigError("task.kind", RESOURCE_TASK_KINDS.join(", "), spec.kind);
+      throw new ConfigError("task.kind", TASK_KINDS.join(", "), spec.kind);
   }
 }
 
@@ -158,10 +158,10 @@ export function resourceTask(spec: ResourceTaskSpec): ResourceTask {
  * ```ts
  * import { Rng } from "toolkit";
  *
- * const d = sampleResourceTask(resourceTask({ kind: "single" }), 1000, new Rng(0));
+ * const d = sampleToyTask(toyTask({ kind: "single" }), 1000, new Rng(0));
  * ```
  */
-export function sampleResourceTask(task: ResourceTask, n: number, rng: Rng): ResourceTaskData {
+export function sampleToyTask(task: ToyTask, n: number, rng: Rng): ToyTaskData {
   const x = new Float64Array(task.inputs * n), y = new Float64Array(task.outputs * n);
   const pt = new Array<number>(task.inputs);
   for (let p = 0; p < n; p++) {
@@ -173,6 +173,6 @@ export function sampleResourceTask(task: ResourceTask, n: number, rng: Rng): Res
 }
 
 /** One point of feature-major data, as an array. */
-export function resourcePoint(data: ResourceTaskData, inputs: number, p: number): number[] {
+export function pointAt(data: ToyTaskData, inputs: number, p: number): number[] {
   return Array.from({ length: inputs }, (_, i) => data.x[i * data.n + p]);
 }

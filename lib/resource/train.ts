@@ -6,17 +6,17 @@
 import { Rng } from "../util/rng.ts";
 import { resolveResourceTrainConfig, type ResourceTrainConfig } from "./config.ts";
 import {
-  initResourceMlp,
-  type ResourceAdamState,
-  resourceAdamStep,
-  resourceBackward,
-  resourceForward,
-  type ResourceMlp,
-  resourceMlpFromTheta,
-  type ResourceMlpShape,
-  resourcePenaltyMask,
+  type AdamState,
+  adamStep,
+  backward,
+  forward,
+  initMlp,
+  type Mlp,
+  mlpFromTheta,
+  type MlpShape,
+  penaltyMask,
 } from "./sparse_mlp.ts";
-import { resourceTask, type ResourceTaskData, sampleResourceTask } from "./toy_tasks.ts";
+import { sampleToyTask, toyTask, type ToyTaskData } from "./toy_tasks.ts";
 
 /** A resumable training state (stored as a checkpoint artifact). */
 export interface ResourceCheckpoint {
@@ -27,11 +27,14 @@ export interface ResourceCheckpoint {
 }
 
 /** What one run produced. */
-export interface ResourceRunOutcome {
+export interface RunOutcome {
   config: ResourceTrainConfig;
-  /** Final parameters (flat; see {@link ResourceMlp}). */
+  /** Final parameters (flat; see {@link Mlp}). */
   theta: number[];
-  /** Per-output MSE on the training points, then on the held-out points. */
+  /**
+   * Per-output MSE on the training points (with `freshSamples`: on the last step's batch), then
+   * on the held-out points.
+   */
   trainMse: number[];
   testMse: number[];
   /** Task loss Σ_k w_k·MSE_k on the held-out points (what we report as "MSE"). */
@@ -42,8 +45,8 @@ export interface ResourceRunOutcome {
 }
 
 /** The network shape a config trains. */
-export function resourceShapeOf(cfg: ResourceTrainConfig): ResourceMlpShape {
-  const t = resourceTask(cfg.task);
+export function shapeOf(cfg: ResourceTrainConfig): MlpShape {
+  const t = toyTask(cfg.task);
   return {
     inputs: t.inputs,
     hidden: Array(cfg.depth).fill(cfg.width),
@@ -57,21 +60,39 @@ export function resourceShapeOf(cfg: ResourceTrainConfig): ResourceMlpShape {
  *
  * @example
  * ```ts
- * import { resolveResourceTrainConfig } from "toolkit";
+ * import { resolveResourceTrainConfig } from "./mod.ts";
  *
- * const { train, test } = resourceRunData(resolveResourceTrainConfig({ seed: 1 }));
+ * const { train, test } = runData(resolveResourceTrainConfig({ seed: 1 }));
  * ```
  */
-export function resourceRunData(
+export function runData(
   cfg: ResourceTrainConfig,
-): { train: ResourceTaskData; test: ResourceTaskData } {
-  const task = resourceTask(cfg.task);
+): { train: ToyTaskData; test: ToyTaskData } {
+  const task = toyTask(cfg.task);
   const rng = new Rng(`resource:${cfg.seed}`);
   const trainRng = rng.fork("train"), testRng = rng.fork("test");
   return {
-    train: sampleResourceTask(task, cfg.points, trainRng),
-    test: sampleResourceTask(task, cfg.testPoints, testRng),
+    train: sampleToyTask(task, cfg.points, trainRng),
+    test: sampleToyTask(task, cfg.testPoints, testRng),
   };
+}
+
+/**
+ * The training batch of one step: the fixed training set, or with `freshSamples` a fresh draw of
+ * `points` inputs that depends on (seed, step) only.
+ *
+ * @example
+ * ```ts
+ * import { resolveResourceTrainConfig } from "./mod.ts";
+ *
+ * const cfg = resolveResourceTrainConfig({ task: { kind: "sequential" }, freshSamples: true });
+ * const batch = stepBatch(cfg, 1);
+ * ```
+ */
+export function stepBatch(cfg: ResourceTrainConfig, step: number): ToyTaskData {
+  if (!cfg.freshSamples) return runData(cfg).train;
+  const rng = new Rng(`resource:${cfg.seed}`).fork(`train:${step}`);
+  return sampleToyTask(toyTask(cfg.task), cfg.points, rng);
 }
 
 /**
@@ -79,14 +100,14 @@ export function resourceRunData(
  *
  * @example
  * ```ts
- * import type { ResourceMlp, ResourceTaskData } from "toolkit";
+ * import type { Mlp, ToyTaskData } from "./mod.ts";
  *
- * declare const net: ResourceMlp, data: ResourceTaskData;
- * const mse = resourceMse(net, data); // [mse of output 0, …]
+ * declare const net: Mlp, data: ToyTaskData;
+ * const mse = mseOf(net, data); // [mse of output 0, …]
  * ```
  */
-export function resourceMse(net: ResourceMlp, data: ResourceTaskData): number[] {
-  const { out } = resourceForward(net, data.x, data.n);
+export function mseOf(net: Mlp, data: ToyTaskData): number[] {
+  const { out } = forward(net, data.x, data.n);
   const K = net.sizes[net.sizes.length - 1];
   return Array.from({ length: K }, (_, k) => {
     let s = 0;
@@ -104,26 +125,26 @@ export function resourceMse(net: ResourceMlp, data: ResourceTaskData): number[] 
  *
  * @example
  * ```ts
- * const r = trainResourceRun({ task: { kind: "single" }, alpha: 64, steps: 2000 });
+ * const r = trainRun({ task: { kind: "single" }, alpha: 64, steps: 2000 });
  * console.log(r.testLoss);
  * ```
  */
-export function trainResourceRun(
+export function trainRun(
   partial: Partial<ResourceTrainConfig>,
   opts: {
     resume?: ResourceCheckpoint;
     onLog?: (step: number, m: { objective: number; taskLoss: number; penalty: number }) => void;
     onCheckpoint?: (c: ResourceCheckpoint) => void;
   } = {},
-): ResourceRunOutcome {
+): RunOutcome {
   const cfg = resolveResourceTrainConfig(partial);
   const t0 = performance.now();
-  const task = resourceTask(cfg.task);
-  const { train, test } = resourceRunData(cfg);
-  const shape = resourceShapeOf(cfg);
-  const net = initResourceMlp(shape, new Rng(`resource:${cfg.seed}`).fork("init"));
+  const task = toyTask(cfg.task);
+  const { train: fixed, test } = runData(cfg);
+  const shape = shapeOf(cfg);
+  const net = initMlp(shape, new Rng(`resource:${cfg.seed}`).fork("init"));
   const P = net.theta.length;
-  const st: ResourceAdamState = { t: 0, m: new Float64Array(P), v: new Float64Array(P) };
+  const st: AdamState = { t: 0, m: new Float64Array(P), v: new Float64Array(P) };
   let start = 0;
   if (opts.resume) {
     net.theta.set(opts.resume.theta);
@@ -131,12 +152,15 @@ export function trainResourceRun(
     st.v.set(opts.resume.v);
     st.t = start = opts.resume.step;
   }
-  const mask = resourcePenaltyMask(net, { biases: cfg.penalizeBiases });
-  const n = train.n, K = task.outputs;
+  const mask = penaltyMask(net, { biases: cfg.penalizeBiases });
+  const n = fixed.n, K = task.outputs;
+  const fresh = cfg.freshSamples === true;
+  let train = fixed;
   const dOut = new Float64Array(K * n), grad = new Float64Array(P);
-  let fw = resourceForward(net, train.x, n);
+  let fw = forward(net, fixed.x, n);
   for (let step = start + 1; step <= cfg.steps; step++) {
-    fw = resourceForward(net, train.x, n, { reuse: fw });
+    if (fresh) train = stepBatch(cfg, step);
+    fw = forward(net, train.x, n, { reuse: fw });
     let taskLoss = 0;
     for (let k = 0; k < K; k++) {
       const c = 2 * cfg.alpha * task.lossWeights[k] / n;
@@ -148,7 +172,7 @@ export function trainResourceRun(
       }
       taskLoss += task.lossWeights[k] * s / n;
     }
-    resourceBackward(net, fw, dOut, { into: grad });
+    backward(net, fw, dOut, { into: grad });
     let penalty = 0;
     const th = net.theta, lam = cfg.lambda;
     for (let i = 0; i < P; i++) {
@@ -160,7 +184,7 @@ export function trainResourceRun(
     if (opts.onLog && (step % cfg.logEvery === 0 || step === start + 1)) {
       opts.onLog(step - 1, { objective: cfg.alpha * taskLoss + lam * penalty, taskLoss, penalty });
     }
-    resourceAdamStep(net.theta, grad, st, cfg.lr);
+    adamStep(net.theta, grad, st, cfg.lr);
     if (
       opts.onCheckpoint && cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0 &&
       step < cfg.steps
@@ -173,7 +197,8 @@ export function trainResourceRun(
       });
     }
   }
-  const trainMse = resourceMse(net, train), testMse = resourceMse(net, test);
+  if (fresh) train = stepBatch(cfg, cfg.steps);
+  const trainMse = mseOf(net, train), testMse = mseOf(net, test);
   const wsum = (m: number[]) => m.reduce((s, v, k) => s + task.lossWeights[k] * v, 0);
   let penalty = 0;
   for (let i = 0; i < P; i++) if (mask[i]) penalty += Math.abs(net.theta[i]);
@@ -193,10 +218,10 @@ export function trainResourceRun(
  *
  * @example
  * ```ts
- * declare const outcome: ResourceRunOutcome;
- * const net = resourceNetOf(outcome.config, outcome.theta);
+ * declare const outcome: RunOutcome;
+ * const net = netOf(outcome.config, outcome.theta);
  * ```
  */
-export function resourceNetOf(cfg: ResourceTrainConfig, theta: ArrayLike<number>): ResourceMlp {
-  return resourceMlpFromTheta(resourceShapeOf(cfg), theta);
+export function netOf(cfg: ResourceTrainConfig, theta: ArrayLike<number>): Mlp {
+  return mlpFromTheta(shapeOf(cfg), theta);
 }

@@ -5,33 +5,28 @@
  *
  * @module
  */
-import type { ResourceExperiment, ResourcePreset } from "../resource/presets.ts";
-import { resourcePreset } from "../resource/presets.ts";
-import {
-  resourceRunName,
-  type ResourceSweepConfig,
-  resourceSweepConfigs,
-  runResourceSweep,
-} from "../resource/sweep.ts";
+import type { Experiment, Preset } from "../resource/presets.ts";
+import { presetSweep } from "../resource/presets.ts";
+import { runName, runSweep, type SweepConfig, sweepConfigs } from "../resource/sweep.ts";
 import { configHash, type ResultsStore } from "../store/results.ts";
 import type { SweepCell } from "./cells.ts";
 import { shardMask, type ShardSpec } from "./shard.ts";
 
 /** An experiment at a preset, with grid overrides: what `deno task resource:<experiment>` runs. */
 export interface ResourceGridSpec {
-  experiment: ResourceExperiment;
-  preset: ResourcePreset;
-  overrides?: Partial<Omit<ResourceSweepConfig, "name">>;
+  experiment: Experiment;
+  preset: Preset;
+  overrides?: Partial<Omit<SweepConfig, "name">>;
 }
 
-/** Every run config of a grid with its cell (same ids as `runResourceSweep` stores). */
+/** Every run config of a grid with its cell (same ids as `runSweep` stores). */
 function gridCells(spec: ResourceGridSpec) {
-  const sweep = resourcePreset(spec.experiment, spec.preset, spec.overrides);
+  const sweep = presetSweep(spec.experiment, spec.preset, spec.overrides);
   const experiment = `resource-${sweep.name}`;
   return {
     sweep,
-    configs: resourceSweepConfigs(sweep).map((config) => {
-      const name = resourceRunName(config);
+    configs: sweepConfigs(sweep).map((config) => {
+      const name = runName(config);
       return {
         config,
         cell: { id: `${experiment}-${name}-${configHash(config)}`, name, weight: config.steps },
@@ -73,7 +68,7 @@ export async function runResourceShard(
   const mine = configs.filter((_, i) => mask[i]);
   for (const { config } of mine) {
     const { task, depth, width, alpha, seed, ...train } = config;
-    await runResourceSweep(
+    await runSweep(
       {
         name: sweep.name,
         tasks: [task],

@@ -1,5 +1,4 @@
 import { fitLine, fitLogLog, hasTwoDistinct } from "../../lib/numeric/fit.ts";
-import { resourceLineFit, resourceLogLogFit } from "../../lib/resource/fits.ts";
 import { fitScalingPowerLaw } from "../../lib/scaling/power_law.ts";
 import { ConfigError } from "../../lib/util/validate.ts";
 import { assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
@@ -25,7 +24,7 @@ Deno.test("fitLogLog recovers a power law; R² is NaN when y does not vary", () 
 });
 
 Deno.test("one behaviour on bad input: ConfigError naming the field, from every public fit", () => {
-  const fits = [fitLogLog, resourceLogLogFit, fitScalingPowerLaw];
+  const fits = [fitLogLog, fitScalingPowerLaw];
   for (const fit of fits) {
     assertThrows(() => fit([1, 2], [1]), ConfigError, "y");
     assertThrows(() => fit([1, -2], [1, 2]), ConfigError, "x[1]");
@@ -34,18 +33,17 @@ Deno.test("one behaviour on bad input: ConfigError naming the field, from every 
     assertThrows(() => fit([3], [1]), ConfigError, "distinct");
     assertThrows(() => fit([], []), ConfigError, "distinct");
   }
-  for (const fit of [fitLine, resourceLineFit]) {
+  for (const fit of [fitLine]) {
     assertThrows(() => fit([1, 2], [1]), ConfigError, "y");
     assertThrows(() => fit([3, 3], [1, 2]), ConfigError, "distinct");
   }
 });
 
-Deno.test("the power-law and resource names give the same numbers as the one fit", () => {
+Deno.test("the power-law name gives the same numbers as the one fit", () => {
   const x = [1e18, 3e18, 1e19, 3e19], y = [1.1e8, 1.9e8, 3.3e8, 6.1e8];
-  const f = fitLogLog(x, y), s = fitScalingPowerLaw(x, y), r = resourceLogLogFit(x, y);
+  const f = fitLogLog(x, y), s = fitScalingPowerLaw(x, y);
   assertEquals([s.exponent, s.intercept, s.r2, s.n], [f.slope, f.intercept, f.r2, f.n]);
   assertEquals(s.coefficient, Math.exp(f.intercept));
-  assertEquals(r, f);
 });
 
 Deno.test("hasTwoDistinct", () => {

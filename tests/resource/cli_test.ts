@@ -44,3 +44,30 @@ Deno.test("resource:parallel --json adds per-β groups and ratios; a bad preset 
   const bad = await cli("single", "--preset", "huge", "--db", ":memory:");
   assert(bad.code === 2 && bad.stderr.includes('error: preset: got "huge"'), bad.stderr);
 });
+
+Deno.test("grid-override flags: --fns keeps max(0,x) whole; a bad value names its flag", async () => {
+  const r = await cli(
+    "functions",
+    "--preset",
+    "smoke",
+    "--json",
+    "--db",
+    ":memory:",
+    "--fns",
+    "max(0,x),x^2",
+    "--alphas",
+    "4",
+    "--depths",
+    "1",
+    "--steps",
+    "50",
+  );
+  assertEquals(r.code, 0, r.stderr);
+  assertEquals(Object.keys(JSON.parse(r.stdout).groups), ["max(0,x) depth 1", "x^2 depth 1"]);
+  const bad = await cli("functions", "--db", ":memory:", "--fns", "x^9");
+  assertEquals(bad.code, 2);
+  assert(bad.stderr.includes("fns: got"), bad.stderr);
+  const wrong = await cli("single", "--db", ":memory:", "--betas", "0.9");
+  assertEquals(wrong.code, 2);
+  assert(wrong.stderr.includes("betas"), wrong.stderr);
+});

@@ -2,9 +2,9 @@ import { assertEquals, assertThrows } from "../assert.ts";
 import { ConfigError } from "../../lib/util/validate.ts";
 import {
   DEFAULT_RESOURCE_TRAIN,
-  resolveResourceAllocation,
+  resolveAllocationConfig,
   resolveResourceTrainConfig,
-} from "../../lib/resource/config.ts";
+} from "../../lib/resource/mod.ts";
 
 const field = (fn: () => unknown) => (assertThrows(fn, ConfigError) as ConfigError).field;
 
@@ -19,7 +19,7 @@ Deno.test("defaults are the spec's calibration", () => {
     "silu",
     true,
   ]);
-  assertEquals(resolveResourceAllocation(), {
+  assertEquals(resolveAllocationConfig(), {
     threshold: 1e-3,
     rule: "in-and-out",
     correlation: 0.99,
@@ -39,6 +39,6 @@ Deno.test("a bad config names its field", () => {
     field(() => resolveResourceTrainConfig({ task: { kind: "parallel" } })),
     "task.beta",
   );
-  assertEquals(field(() => resolveResourceAllocation({ rule: "any" as never })), "rule");
-  assertEquals(field(() => resolveResourceAllocation({ threshold: 0 })), "threshold");
+  assertEquals(field(() => resolveAllocationConfig({ rule: "any" as never })), "rule");
+  assertEquals(field(() => resolveAllocationConfig({ threshold: 0 })), "threshold");
 });

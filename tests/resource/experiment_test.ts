@@ -1,10 +1,10 @@
 import { assert, assertEquals } from "../assert.ts";
 import { openResults } from "../../lib/store/results.ts";
-import { runResourceExperiment } from "../../lib/resource/experiment.ts";
+import { runExperiment } from "../../lib/resource/mod.ts";
 
 Deno.test("smoke sequential experiment: rows with per-layer and g-correlated neurons", async () => {
   const store = openResults(":memory:");
-  const s = await runResourceExperiment("sequential", { preset: "smoke", store, progress: false });
+  const s = await runExperiment("sequential", { preset: "smoke", store, progress: false });
   assertEquals(s.rows.length, 2);
   for (const r of s.rows) {
     assertEquals(String(r.layers).split("/").length, 4);

@@ -1,12 +1,15 @@
 import { assert, assertEquals } from "../assert.ts";
-import { resourceChinchillaLink } from "../../lib/resource/chinchilla_link.ts";
-import { resourceChoices, resourcePaperComparisons } from "../../lib/resource/paper_comparison.ts";
-import { resourcePaperValues } from "../../lib/resource/paper_values.ts";
+import {
+  chinchillaLink,
+  paperComparisons,
+  paperValues,
+  silentChoices,
+} from "../../lib/resource/mod.ts";
 
 Deno.test("Chinchilla rows: slopes match; implied width exponent is compared with 0.34", async () => {
-  const rows = resourcePaperComparisons(
-    { chinchilla: await resourceChinchillaLink() },
-    await resourcePaperValues(),
+  const rows = paperComparisons(
+    { chinchilla: await chinchillaLink() },
+    await paperValues(),
   );
   assertEquals(rows.length, 4);
   assertEquals(rows.slice(0, 2).map((r) => r.verdict), ["match", "match"]);
@@ -16,20 +19,21 @@ Deno.test("Chinchilla rows: slopes match; implied width exponent is compared wit
 });
 
 Deno.test("the choices table names every open decision", () => {
-  const c = resourceChoices().map((r) => r.choice);
+  const c = silentChoices().map((r) => r.choice);
   for (const k of ["activation", "width", "optimiser", "penalty", "allocation rule", "slope CI"]) {
     assert(c.includes(k), k);
   }
 });
 
 Deno.test("MSE rows compare on a ratio scale: a 10× miss differs, ×1.2 matches", async () => {
-  const paper = await resourcePaperValues();
-  const rows = resourcePaperComparisons({
+  const paper = await paperValues();
+  const rows = paperComparisons({
     single: {
       experiment: "single",
       outcomes: [],
       rows: [],
       ratios: [],
+      drift: [],
       json: {},
       slope: -1,
       slopeCi: [-1.2, -0.8],

@@ -1,8 +1,8 @@
 import { assert, assertEquals } from "../assert.ts";
-import { resourcePaperValues } from "../../lib/resource/paper_values.ts";
+import { paperValues } from "../../lib/resource/mod.ts";
 
 Deno.test("the paper's digitised values load with their source and consistent lengths", async () => {
-  const p = await resourcePaperValues();
+  const p = await paperValues();
   assert(p.source.includes("2402.05164"));
   assertEquals(p.single.alphas.length, 10);
   assertEquals(p.single.neurons.length, 10);

@@ -1,28 +1,20 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 import { Rng } from "../../lib/util/rng.ts";
 import { ConfigError } from "../../lib/util/validate.ts";
-import {
-  initResourceMlp,
-  resourceAdamStep,
-  resourceBackward,
-  resourceExp,
-  resourceForward,
-  type ResourceMlp,
-  resourceMlpFromTheta,
-  resourcePenaltyMask,
-} from "../../lib/resource/sparse_mlp.ts";
+import { forward, initMlp, type Mlp, mlpFromTheta } from "../../lib/resource/mod.ts";
+import { adamStep, backward, fastExp, penaltyMask } from "../../lib/resource/sparse_mlp.ts";
 
 /** Loss ½·Σ (out − t)² and its analytic gradient. */
-function lossAndGrad(net: ResourceMlp, x: Float64Array, t: Float64Array, n: number) {
-  const fw = resourceForward(net, x, n);
+function lossAndGrad(net: Mlp, x: Float64Array, t: Float64Array, n: number) {
+  const fw = forward(net, x, n);
   const d = Float64Array.from(fw.out, (o, i) => o - t[i]);
-  return { loss: 0.5 * d.reduce((s, v) => s + v * v, 0), grad: resourceBackward(net, fw, d) };
+  return { loss: 0.5 * d.reduce((s, v) => s + v * v, 0), grad: backward(net, fw, d) };
 }
 
 for (const activation of ["silu", "tanh"] as const) {
   Deno.test(`analytic gradients match finite differences (${activation}, 2 hidden layers)`, () => {
     const rng = new Rng(3);
-    const net = initResourceMlp({ inputs: 3, hidden: [5, 4], outputs: 2, activation }, rng);
+    const net = initMlp({ inputs: 3, hidden: [5, 4], outputs: 2, activation }, rng);
     const n = 7;
     const x = Float64Array.from({ length: 3 * n }, () => rng.range(-1, 1));
     const t = Float64Array.from({ length: 2 * n }, () => rng.range(-1, 1));
@@ -44,7 +36,7 @@ for (const activation of ["silu", "tanh"] as const) {
 }
 
 Deno.test("relu gradients match finite differences away from kinks", () => {
-  const net = resourceMlpFromTheta({ inputs: 1, hidden: [2], outputs: 1, activation: "relu" }, [
+  const net = mlpFromTheta({ inputs: 1, hidden: [2], outputs: 1, activation: "relu" }, [
     1,
     -1,
     0.1,
@@ -66,11 +58,11 @@ Deno.test("relu gradients match finite differences away from kinks", () => {
   }
 });
 
-Deno.test("resourceExp matches Math.exp: 2e-15 relative on [-40, 40], 1e-13 on [-700, 700]", () => {
+Deno.test("fastExp matches Math.exp: 2e-15 relative on [-40, 40], 1e-13 on [-700, 700]", () => {
   const worst = (lo: number, hi: number, step: number) => {
     let w = 0;
     for (let y = lo; y <= hi; y += step) {
-      w = Math.max(w, Math.abs(resourceExp(y) / Math.exp(y) - 1));
+      w = Math.max(w, Math.abs(fastExp(y) / Math.exp(y) - 1));
     }
     return w;
   };
@@ -79,22 +71,22 @@ Deno.test("resourceExp matches Math.exp: 2e-15 relative on [-40, 40], 1e-13 on [
 });
 
 Deno.test("forward with reuse gives the same output and recycles buffers", () => {
-  const net = initResourceMlp(
+  const net = initMlp(
     { inputs: 2, hidden: [6, 6], outputs: 1, activation: "silu" },
     new Rng(1),
   );
   const x = Float64Array.from({ length: 2 * 5 }, (_, i) => i / 10 - 0.5);
-  const a = resourceForward(net, x, 5);
+  const a = forward(net, x, 5);
   const expected = Array.from(a.out);
-  const b = resourceForward(net, x, 5, { reuse: a });
+  const b = forward(net, x, 5, { reuse: a });
   assert(b.out === a.out, "output buffer reused");
   assertEquals(Array.from(b.out), expected);
 });
 
 Deno.test("penalty mask covers every weight and the hidden biases only", () => {
-  const net = resourceMlpFromTheta({ inputs: 2, hidden: [3], outputs: 1, activation: "silu" });
+  const net = mlpFromTheta({ inputs: 2, hidden: [3], outputs: 1, activation: "silu" });
   // layout: W0 (6), b0 (3), W1 (3), b1 (1)
-  assertEquals(Array.from(resourcePenaltyMask(net, { biases: true })), [
+  assertEquals(Array.from(penaltyMask(net, { biases: true })), [
     1,
     1,
     1,
@@ -109,7 +101,7 @@ Deno.test("penalty mask covers every weight and the hidden biases only", () => {
     1,
     0,
   ]);
-  assertEquals(Array.from(resourcePenaltyMask(net, { biases: false })), [
+  assertEquals(Array.from(penaltyMask(net, { biases: false })), [
     1,
     1,
     1,
@@ -128,7 +120,7 @@ Deno.test("penalty mask covers every weight and the hidden biases only", () => {
 
 Deno.test("Adam's first step moves every parameter by lr against the gradient's sign", () => {
   const theta = new Float64Array([1, 1, 1]);
-  resourceAdamStep(theta, new Float64Array([2, -0.5, 0]), {
+  adamStep(theta, new Float64Array([2, -0.5, 0]), {
     t: 0,
     m: new Float64Array(3),
     v: new Float64Array(3),
@@ -140,17 +132,17 @@ Deno.test("Adam's first step moves every parameter by lr against the gradient's 
 
 Deno.test("a bad shape or parameter vector names its field", () => {
   const e = assertThrows(
-    () => resourceMlpFromTheta({ inputs: 1, hidden: [0], outputs: 1, activation: "silu" }),
+    () => mlpFromTheta({ inputs: 1, hidden: [0], outputs: 1, activation: "silu" }),
     ConfigError,
   );
   assertEquals((e as ConfigError).field, "shape.sizes[1]");
   const f = assertThrows(
-    () => resourceMlpFromTheta({ inputs: 1, hidden: [2], outputs: 1, activation: "gelu" as never }),
+    () => mlpFromTheta({ inputs: 1, hidden: [2], outputs: 1, activation: "gelu" as never }),
     ConfigError,
   );
   assertEquals((f as ConfigError).field, "activation");
   const g = assertThrows(
-    () => resourceMlpFromTheta({ inputs: 1, hidden: [2], outputs: 1, activation: "silu" }, [1, 2]),
+    () => mlpFromTheta({ inputs: 1, hidden: [2], outputs: 1, activation: "silu" }, [1, 2]),
     ConfigError,
   );
   assertEquals((g as ConfigError).field, "theta.length");

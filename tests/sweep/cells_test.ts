@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "../assert.ts";
 import { initBackend } from "../../lib/backend/backend.ts";
 import { openResults } from "../../lib/store/results.ts";
-import { runResourceExperiment } from "../../lib/resource/experiment.ts";
+import { runExperiment } from "../../lib/resource/mod.ts";
 import {
   iclSweepCells,
   resourceGridCells,
@@ -17,7 +17,7 @@ Deno.test("resource grid cells are the runs the experiment stores, and shards co
   const cells = resourceGridCells(grid);
   assertEquals(cells.length, 3);
   const whole = openResults(":memory:");
-  await runResourceExperiment("single", { preset: "smoke", store: whole, progress: false });
+  await runExperiment("single", { preset: "smoke", store: whole, progress: false });
   assertEquals(whole.runs().map((r) => r.id).sort(), cells.map((c) => c.id).sort());
   const sharded = openResults(":memory:");
   const counts = [];
