@@ -14,23 +14,8 @@ import { libFiles, ROOT } from "./imports.ts";
 
 const PENDING = new Set<string>([]);
 
-/**
- * lib/resource's names are being renamed on another branch (they lose their `resource` prefix);
- * these files' examples still import them from "toolkit", which no longer exports paper 3 (that
- * is "toolkit/resource" now). The rename brings their new imports: strike the files then.
- */
-const AWAITING_RESOURCE_RENAME = new Set([
-  "lib/resource/allocation.ts",
-  "lib/resource/figures.ts",
-  "lib/resource/modules.ts",
-  "lib/resource/paper_comparison.ts",
-  "lib/resource/summaries.ts",
-  "lib/resource/sweep.ts",
-  "lib/resource/train.ts",
-]);
-
 Deno.test("the JSDoc examples of lib/ type-check (deno check --doc-only)", async () => {
-  const files = libFiles().filter((f) => !PENDING.has(f) && !AWAITING_RESOURCE_RENAME.has(f));
+  const files = libFiles().filter((f) => !PENDING.has(f));
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["check", "--quiet", "--doc-only", ...files],
     cwd: ROOT,
@@ -44,5 +29,5 @@ Deno.test("the JSDoc examples of lib/ type-check (deno check --doc-only)", async
 
 Deno.test("PENDING names only files that exist", () => {
   const all = new Set(libFiles());
-  assertEquals([...PENDING, ...AWAITING_RESOURCE_RENAME].filter((f) => !all.has(f)), []);
+  assertEquals([...PENDING].filter((f) => !all.has(f)), []);
 });
