@@ -4,6 +4,7 @@ import {
   type BenchConfig,
   benchConfig,
   benchShapes,
+  type ModelShape,
   PAPER_SHAPE,
   parseShapes,
   shapeName,
@@ -139,116 +140,19 @@ export async function runBench(
   const results: BenchResult[] = [];
   let torch: BenchReport["torch"] = null;
   for (const shape of shapes) {
-    const repeats: [number, number | null][] = [];
-    const samples: number[] = [];
-    let finalLoss = NaN, params = 0;
-    let work: Pick<StepTiming, "gpuWork" | "gpuBytes"> = {};
-    for (let r = 0; r < cfg.repeats; r++) {
-      log(
-        `[bench] ${shapeName(shape)}: timing ${cfg.warmup} + ${cfg.steps} steps${
-          cfg.repeats > 1 ? ` (repeat ${r + 1}/${cfg.repeats})` : ""
-        }…`,
-      );
-      const ours = await timeTrainingSteps(shape, {
-        steps: cfg.steps,
-        warmup: cfg.warmup,
-        seq: cfg.seq,
-        inputDim: cfg.inputDim,
-      });
-      const oursMs = cfg.cpuTime ? ours.cpuMsPerStep ?? NaN : ours.msPerStep;
-      samples.push(...ours.samples.map((x) => round(x)));
-      finalLoss = ours.finalLoss;
-      params = ours.params;
-      if (ours.gpuWork) work = { gpuWork: ours.gpuWork, gpuBytes: ours.gpuBytes };
-      let torchMs: number | null = null;
-      if (cfg.torch) {
-        log(`[bench] ${shapeName(shape)}: ours ${round(oursMs)} ms/step; PyTorch reference…`);
-        const t = await runTorchReference(shape, {
-          script: cfg.torchScript,
-          python: cfg.python,
-          device,
-          threads: cfg.torchThreads,
-          steps: Math.max(cfg.steps, 5),
-          seq: cfg.seq,
-          inputDim: cfg.inputDim,
-          cpuTime: cfg.cpuTime,
-        });
-        if ("error" in t) torch = { error: t.error };
-        else {
-          torchMs = t.msPerStep;
-          torch = { impl: t.impl, device: t.device, threads: t.threads };
-        }
-      }
-      repeats.push([round(oursMs), torchMs]);
-    }
-    const paired = repeats.filter((x): x is [number, number] => x[1] !== null);
+    const timed = await timeShape(shape, cfg, device, log);
+    if (timed.torch !== undefined) torch = timed.torch;
     if (cfg.levers) log(`[bench] ${shapeName(shape)}: levers…`);
     const levers = cfg.levers && (info.backend === "wasm" || info.backend === "webgpu")
-      ? await measureLevers(shape, {
-        // webgpu levers time 5 queued steps per round
-        rounds: info.backend === "webgpu"
-          ? Math.max(3, Math.ceil(cfg.steps / 5))
-          : Math.max(cfg.steps, 3),
-        seq: cfg.seq,
-        inputDim: cfg.inputDim,
-      })
+      ? await shapeLevers(shape, cfg, info.backend)
       : undefined;
-    results.push({
-      config: shapeName(shape),
-      params,
-      ms_per_step: round(median(repeats.map((x) => x[0]))),
-      samples,
-      torch_ms_per_step: paired.length ? round(median(paired.map((x) => x[1])), 1) : null,
-      ratio: paired.length ? round(median(paired.map(([a, b]) => a / b)), 3) : null,
-      repeats,
-      final_loss: finalLoss,
-      dispatches_per_step: work.gpuWork ? round(work.gpuWork.dispatches) : null,
-      copies_per_step: work.gpuWork ? round(work.gpuWork.copies) : null,
-      submits_per_step: work.gpuWork ? round(work.gpuWork.submits) : null,
-      gpu_bytes: work.gpuBytes ?? null,
-      ...(levers ? { levers } : {}),
-    });
+    results.push(benchResult(shape, timed, levers));
   }
-  const rates: MatmulRate[] = [];
-  if (cfg.matmul) {
-    log("[bench] matmul GFLOP/s…");
-    const seen = new Set<string>();
-    for (
-      const mm of [
-        { m: 1024, k: 1024, n: 1024 },
-        ...shapes.flatMap((s) => modelMatmuls(s, cfg.seq)),
-      ]
-    ) {
-      const impls = gpuKernels() && !mm.batch ? ["tfjs", "toolkit"] as const : ["tfjs"] as const;
-      for (const impl of impls) {
-        const r = await matmulRate(mm.m, mm.k, mm.n, { ...mm, reps: 5, impl });
-        if (seen.has(r.shape + impl)) continue;
-        seen.add(r.shape + impl);
-        rates.push({ shape: r.shape, impl, gflops: round(r.gflops, 2), ms: round(r.ms, 3) });
-      }
-    }
-  }
+  const rates = cfg.matmul ? await matmulRates(shapes, cfg, log) : [];
   const profile = cfg.profile
     ? await profileStep(shapes[shapes.length - 1], { seq: cfg.seq, inputDim: cfg.inputDim })
     : undefined;
-  let counts: StepWork[] | undefined;
-  if (info.backend === "webgpu") {
-    log("[bench] dispatches per step (recorded, not run)…");
-    counts = [];
-    const names = new Set(shapes.map(shapeName));
-    names.add(PAPER_SHAPE);
-    for (const name of names) {
-      counts.push(
-        await countStepWork(parseShapes(name)[0], {
-          seq: cfg.seq,
-          inputDim: cfg.inputDim,
-          steps: 1,
-          warmup: 1,
-          dry: true,
-        }),
-      );
-    }
-  }
+  const counts = info.backend === "webgpu" ? await dispatchCounts(shapes, cfg, log) : undefined;
   const now = backendInfo() ?? info;
   return {
     measure: cfg.cpuTime ? "cpu" : "wall",
@@ -269,6 +173,164 @@ export async function runBench(
     ...(profile ? { profile } : {}),
     ...(counts ? { dispatch_counts: counts } : {}),
   };
+}
+
+/** One shape's timed repeats, before they become a {@link BenchResult}. */
+interface ShapeTiming {
+  repeats: [number, number | null][];
+  samples: number[];
+  finalLoss: number;
+  params: number;
+  work: Pick<StepTiming, "gpuWork" | "gpuBytes">;
+  /** The last PyTorch run's report (undefined: PyTorch not run). */
+  torch: BenchReport["torch"] | undefined;
+}
+
+// Step 1 of a shape: `repeats` times, our training steps, then PyTorch's back to back.
+async function timeShape(
+  shape: ModelShape,
+  cfg: BenchConfig,
+  device: "cpu" | "cuda",
+  log: (line: string) => void,
+): Promise<ShapeTiming> {
+  const t: ShapeTiming = {
+    repeats: [],
+    samples: [],
+    finalLoss: NaN,
+    params: 0,
+    work: {},
+    torch: undefined,
+  };
+  for (let r = 0; r < cfg.repeats; r++) {
+    log(
+      `[bench] ${shapeName(shape)}: timing ${cfg.warmup} + ${cfg.steps} steps${
+        cfg.repeats > 1 ? ` (repeat ${r + 1}/${cfg.repeats})` : ""
+      }…`,
+    );
+    const ours = await timeTrainingSteps(shape, {
+      steps: cfg.steps,
+      warmup: cfg.warmup,
+      seq: cfg.seq,
+      inputDim: cfg.inputDim,
+    });
+    const oursMs = cfg.cpuTime ? ours.cpuMsPerStep ?? NaN : ours.msPerStep;
+    t.samples.push(...ours.samples.map((x) => round(x)));
+    t.finalLoss = ours.finalLoss;
+    t.params = ours.params;
+    if (ours.gpuWork) t.work = { gpuWork: ours.gpuWork, gpuBytes: ours.gpuBytes };
+    let torchMs: number | null = null;
+    if (cfg.torch) {
+      log(`[bench] ${shapeName(shape)}: ours ${round(oursMs)} ms/step; PyTorch reference…`);
+      ({ ms: torchMs, torch: t.torch } = await timeTorch(shape, cfg, device));
+    }
+    t.repeats.push([round(oursMs), torchMs]);
+  }
+  return t;
+}
+
+// The PyTorch reference on the same shape: its ms per step (null on error) and its report.
+async function timeTorch(
+  shape: ModelShape,
+  cfg: BenchConfig,
+  device: "cpu" | "cuda",
+): Promise<{ ms: number | null; torch: NonNullable<BenchReport["torch"]> }> {
+  const t = await runTorchReference(shape, {
+    script: cfg.torchScript,
+    python: cfg.python,
+    device,
+    threads: cfg.torchThreads,
+    steps: Math.max(cfg.steps, 5),
+    seq: cfg.seq,
+    inputDim: cfg.inputDim,
+    cpuTime: cfg.cpuTime,
+  });
+  if ("error" in t) return { ms: null, torch: { error: t.error } };
+  return { ms: t.msPerStep, torch: { impl: t.impl, device: t.device, threads: t.threads } };
+}
+
+// Step 2 of a shape (wasm, webgpu): the round-robin lever timings.
+function shapeLevers(shape: ModelShape, cfg: BenchConfig, backend: string): Promise<LeverTiming[]> {
+  return measureLevers(shape, {
+    // webgpu levers time 5 queued steps per round
+    rounds: backend === "webgpu" ? Math.max(3, Math.ceil(cfg.steps / 5)) : Math.max(cfg.steps, 3),
+    seq: cfg.seq,
+    inputDim: cfg.inputDim,
+  });
+}
+
+// Step 3 of a shape: the report row — medians over the repeats and the GPU work per step.
+function benchResult(
+  shape: ModelShape,
+  t: ShapeTiming,
+  levers: LeverTiming[] | undefined,
+): BenchResult {
+  const { repeats, work } = t;
+  const paired = repeats.filter((x): x is [number, number] => x[1] !== null);
+  return {
+    config: shapeName(shape),
+    params: t.params,
+    ms_per_step: round(median(repeats.map((x) => x[0]))),
+    samples: t.samples,
+    torch_ms_per_step: paired.length ? round(median(paired.map((x) => x[1])), 1) : null,
+    ratio: paired.length ? round(median(paired.map(([a, b]) => a / b)), 3) : null,
+    repeats,
+    final_loss: t.finalLoss,
+    dispatches_per_step: work.gpuWork ? round(work.gpuWork.dispatches) : null,
+    copies_per_step: work.gpuWork ? round(work.gpuWork.copies) : null,
+    submits_per_step: work.gpuWork ? round(work.gpuWork.submits) : null,
+    gpu_bytes: work.gpuBytes ?? null,
+    ...(levers ? { levers } : {}),
+  };
+}
+
+// The backend's matmul throughput: a 1024³ product and the shapes' own products (each once).
+async function matmulRates(
+  shapes: ModelShape[],
+  cfg: BenchConfig,
+  log: (line: string) => void,
+): Promise<MatmulRate[]> {
+  const rates: MatmulRate[] = [];
+  log("[bench] matmul GFLOP/s…");
+  const seen = new Set<string>();
+  for (
+    const mm of [
+      { m: 1024, k: 1024, n: 1024 },
+      ...shapes.flatMap((s) => modelMatmuls(s, cfg.seq)),
+    ]
+  ) {
+    const impls = gpuKernels() && !mm.batch ? ["tfjs", "toolkit"] as const : ["tfjs"] as const;
+    for (const impl of impls) {
+      const r = await matmulRate(mm.m, mm.k, mm.n, { ...mm, reps: 5, impl });
+      if (seen.has(r.shape + impl)) continue;
+      seen.add(r.shape + impl);
+      rates.push({ shape: r.shape, impl, gflops: round(r.gflops, 2), ms: round(r.ms, 3) });
+    }
+  }
+  return rates;
+}
+
+// webgpu: the WebGPU work of one step of every shape and of paper 1's, recorded without running.
+async function dispatchCounts(
+  shapes: ModelShape[],
+  cfg: BenchConfig,
+  log: (line: string) => void,
+): Promise<StepWork[]> {
+  log("[bench] dispatches per step (recorded, not run)…");
+  const counts: StepWork[] = [];
+  const names = new Set(shapes.map(shapeName));
+  names.add(PAPER_SHAPE);
+  for (const name of names) {
+    counts.push(
+      await countStepWork(parseShapes(name)[0], {
+        seq: cfg.seq,
+        inputDim: cfg.inputDim,
+        steps: 1,
+        warmup: 1,
+        dry: true,
+      }),
+    );
+  }
+  return counts;
 }
 
 function round(x: number, digits = 1): number {

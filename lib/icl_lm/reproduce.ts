@@ -49,39 +49,9 @@ const EFFECT = { accuracy: 0.02, td: 0.02, tdOverChance: 1.5 };
 export function iclLmComparisons(res: IclLmResult): Comparison[] {
   const out: Comparison[] = [];
   const s = res.summary;
-  const yesNo = (quantity: string, ours: boolean, note: string): Comparison => ({
-    quantity,
-    ours: ours ? "yes" : "no",
-    paper: "yes",
-    verdict: ours ? "match" : "differs",
-    note,
-  });
   for (const m of res.base) {
-    const task = m.task as keyof typeof ICL_LM_PAPER.r2;
-    const L = m.tdMeanByLayer.length - 1;
-    const chance = 1 / m.concepts.length;
-    const depth = `ours layer ${m.tdLayer} of ${L} (TD ${m.tdAtLayer.toFixed(2)}, chance ${
-      chance.toFixed(2)
-    }); paper ${ICL_LM_PAPER.tdLayer[task]} of 32`;
-    out.push(
-      m.tdAtLayer >= EFFECT.tdOverChance * chance
-        ? compare(
-          `${task}: TD peak depth (layer / layers)`,
-          m.tdLayer / L,
-          ICL_LM_PAPER.tdLayer[task] / ICL_LM_PAPER.nLayers,
-          {
-            rel: 0.15,
-            note: depth,
-          },
-        )
-        : {
-          quantity: `${task}: TD peak depth (layer / layers)`,
-          ours: "TD at chance",
-          paper: ICL_LM_PAPER.tdLayer[task] / ICL_LM_PAPER.nLayers,
-          verdict: "differs",
-          note: depth,
-        },
-    );
+    const task = m.task as PaperTask;
+    out.push(tdDepthRow(task, m));
     out.push(
       compare(`${task}: R² of accuracy on TD`, m.fit.r2, ICL_LM_PAPER.r2[task], {
         rel: 0.15,
@@ -89,52 +59,99 @@ export function iclLmComparisons(res: IclLmResult): Comparison[] {
       }),
     );
     const iv = s.intervention[task];
-    if (iv) {
-      out.push(
-        yesNo(
-          `${task}: positive intervention helps well-separated concepts`,
-          iv.well_separated.positive >= EFFECT.accuracy,
-          `Δ ${fmtPct(iv.well_separated.positive)} (paper +14%)`,
-        ),
-      );
-      out.push(
-        yesNo(
-          `${task}: negative intervention hurts well-separated concepts`,
-          iv.well_separated.negative <= -EFFECT.accuracy,
-          `Δ ${fmtPct(iv.well_separated.negative)} (paper −15%)`,
-        ),
-      );
-      out.push(yesNo(
-        `${task}: well-separated concepts react more than overlapping ones`,
-        Math.abs(iv.well_separated.negative) >= Math.abs(iv.overlapping.negative) + EFFECT.accuracy,
-        `negative Δ ${fmtPct(iv.well_separated.negative)} vs ${
-          fmtPct(iv.overlapping.negative)
-        } (paper −15% vs −6%)`,
-      ));
-    }
+    if (iv) out.push(...interventionRows(task, iv));
     const ft = s.finetune;
-    if (ft) {
-      const f = ft.first.tasks[task], l = ft.last.tasks[task], b = ft.base[task];
-      const pf = ICL_LM_PAPER.finetune;
-      out.push(yesNo(
-        `${task}: LoRA on the first third beats the last third (accuracy)`,
-        f.accuracy >= l.accuracy + EFFECT.accuracy,
-        `${pct(b.accuracy)} → first ${pct(f.accuracy)}, last ${pct(l.accuracy)} (paper ${
-          pct(pf.base[task].accuracy)
-        } → ${pct(pf.first[task].accuracy)} / ${pct(pf.last[task].accuracy)})`,
-      ));
-      out.push(
-        yesNo(
-          `${task}: LoRA on the first third raises TD more`,
-          f.td - b.td >= l.td - b.td + EFFECT.td,
-          `TD ${b.td.toFixed(2)} → first ${f.td.toFixed(2)}, last ${l.td.toFixed(2)} (paper ${
-            ICL_LM_PAPER.finetune.base[task].td
-          } → ${ICL_LM_PAPER.finetune.first[task].td} / ${ICL_LM_PAPER.finetune.last[task].td})`,
-        ),
-      );
-    }
+    if (ft) out.push(...finetuneRows(task, ft));
   }
   return out;
+}
+
+/** A task of the paper's tables. */
+type PaperTask = keyof typeof ICL_LM_PAPER.r2;
+type BaseModelResult = IclLmResult["base"][number];
+type InterventionSummary = NonNullable<IclLmResult["summary"]["intervention"][string]>;
+type FinetuneSummary = NonNullable<IclLmResult["summary"]["finetune"]>;
+
+// A qualitative row: the paper says yes; ours is yes when the effect clears its size.
+function yesNo(quantity: string, ours: boolean, note: string): Comparison {
+  return {
+    quantity,
+    ours: ours ? "yes" : "no",
+    paper: "yes",
+    verdict: ours ? "match" : "differs",
+    note,
+  };
+}
+
+// The TD peak's relative depth beside the paper's (a peak at chance level counts as differing).
+function tdDepthRow(task: PaperTask, m: BaseModelResult): Comparison {
+  const L = m.tdMeanByLayer.length - 1;
+  const chance = 1 / m.concepts.length;
+  const depth = `ours layer ${m.tdLayer} of ${L} (TD ${m.tdAtLayer.toFixed(2)}, chance ${
+    chance.toFixed(2)
+  }); paper ${ICL_LM_PAPER.tdLayer[task]} of 32`;
+  return m.tdAtLayer >= EFFECT.tdOverChance * chance
+    ? compare(
+      `${task}: TD peak depth (layer / layers)`,
+      m.tdLayer / L,
+      ICL_LM_PAPER.tdLayer[task] / ICL_LM_PAPER.nLayers,
+      {
+        rel: 0.15,
+        note: depth,
+      },
+    )
+    : {
+      quantity: `${task}: TD peak depth (layer / layers)`,
+      ours: "TD at chance",
+      paper: ICL_LM_PAPER.tdLayer[task] / ICL_LM_PAPER.nLayers,
+      verdict: "differs",
+      note: depth,
+    };
+}
+
+// The intervention rows: positive helps, negative hurts, well-separated concepts react more.
+function interventionRows(task: PaperTask, iv: InterventionSummary): Comparison[] {
+  return [
+    yesNo(
+      `${task}: positive intervention helps well-separated concepts`,
+      iv.well_separated.positive >= EFFECT.accuracy,
+      `Δ ${fmtPct(iv.well_separated.positive)} (paper +14%)`,
+    ),
+    yesNo(
+      `${task}: negative intervention hurts well-separated concepts`,
+      iv.well_separated.negative <= -EFFECT.accuracy,
+      `Δ ${fmtPct(iv.well_separated.negative)} (paper −15%)`,
+    ),
+    yesNo(
+      `${task}: well-separated concepts react more than overlapping ones`,
+      Math.abs(iv.well_separated.negative) >= Math.abs(iv.overlapping.negative) + EFFECT.accuracy,
+      `negative Δ ${fmtPct(iv.well_separated.negative)} vs ${
+        fmtPct(iv.overlapping.negative)
+      } (paper −15% vs −6%)`,
+    ),
+  ];
+}
+
+// The LoRA rows: fine-tuning the first third beats the last third, in accuracy and in TD.
+function finetuneRows(task: PaperTask, ft: FinetuneSummary): Comparison[] {
+  const f = ft.first.tasks[task], l = ft.last.tasks[task], b = ft.base[task];
+  const pf = ICL_LM_PAPER.finetune;
+  return [
+    yesNo(
+      `${task}: LoRA on the first third beats the last third (accuracy)`,
+      f.accuracy >= l.accuracy + EFFECT.accuracy,
+      `${pct(b.accuracy)} → first ${pct(f.accuracy)}, last ${pct(l.accuracy)} (paper ${
+        pct(pf.base[task].accuracy)
+      } → ${pct(pf.first[task].accuracy)} / ${pct(pf.last[task].accuracy)})`,
+    ),
+    yesNo(
+      `${task}: LoRA on the first third raises TD more`,
+      f.td - b.td >= l.td - b.td + EFFECT.td,
+      `TD ${b.td.toFixed(2)} → first ${f.td.toFixed(2)}, last ${l.td.toFixed(2)} (paper ${
+        ICL_LM_PAPER.finetune.base[task].td
+      } → ${ICL_LM_PAPER.finetune.first[task].td} / ${ICL_LM_PAPER.finetune.last[task].td})`,
+    ),
+  ];
 }
 
 function pct(x: number): string {

@@ -282,71 +282,13 @@ export async function exportRun(
     );
   }
   const provenance = store.provenance(id);
-  if (!opts.allowDirty) {
-    if (provenance.length === 0) {
-      throw new ArchiveError(
-        `${dir}/${id}`,
-        "the run has no provenance (made before it was recorded): its code commit is unknown; pass --allow-dirty to export it anyway",
-      );
-    }
-    const bad = provenance.find((s) => s.dirty || s.commit === "unknown");
-    if (bad) {
-      throw new ArchiveError(
-        `${dir}/${id}`,
-        `a segment started ${bad.started} ran ${
-          bad.commit === "unknown"
-            ? "code of unknown commit"
-            : `uncommitted changes on ${bad.commit.slice(0, 10)}`
-        }; commit and rerun, or pass --allow-dirty`,
-      );
-    }
-  }
+  if (!opts.allowDirty) checkCommittedCode(provenance, `${dir}/${id}`);
   const metrics = store.metrics(id);
-  const names = [...new Set(metrics.map((r) => r.name))].sort();
-  const index = new Map(names.map((n, i) => [n, i]));
-  const artifacts = store.artifactRows(id);
-  const data = {
-    metrics: {
-      names,
-      step: metrics.map((r) => r.step),
-      name: metrics.map((r) => index.get(r.name)!),
-      value: metrics.map((r) => r.value),
-    },
-    artifacts,
-  };
-  const files: { name: keyof ArchiveManifest["files"]; bytes: Uint8Array }[] = [
-    {
-      name: "data",
-      bytes: new Uint8Array(gzipSync(new TextEncoder().encode(JSON.stringify(data)), { level: 9 })),
-    },
-  ];
-  if (opts.checkpoint) {
-    let raw: Uint8Array;
-    try {
-      raw = await Deno.readFile(opts.checkpoint);
-    } catch {
-      throw new ArchiveError(
-        opts.checkpoint,
-        "checkpoint not found (pass the run's .safetensors file)",
-      );
-    }
-    const keep = opts.keep ?? "state";
-    if (keep === "params") {
-      const ckpt = decodeSafetensors(raw, { only: (n) => !n.startsWith("adam.") });
-      raw = encodeSafetensors(ckpt.tensors, { metadata: ckpt.metadata });
-    }
-    files.push({ name: keep, bytes: new Uint8Array(gzipSync(raw, { level: 9 })) });
-  }
+  const files = [packData(metrics, store.artifactRows(id))];
+  if (opts.checkpoint) files.push(await packCheckpoint(opts.checkpoint, opts.keep ?? "state"));
 
   const entry = `${dir}/${id}`;
-  const listed: ArchiveManifest["files"] = {} as ArchiveManifest["files"];
-  for (const f of files) {
-    const hash = sha256(f.bytes);
-    const ext = f.name === "data" ? "json.gz" : "safetensors.gz";
-    const path = `${f.name}-${hash.slice(0, 8)}.${ext}`;
-    await writeFileAtomic(`${entry}/${path}`, f.bytes);
-    listed[f.name] = { path, sha256: hash, bytes: f.bytes.length };
-  }
+  const listed = await writeEntryFiles(entry, files);
   const { source: _source, ...row } = run;
   const manifest: ArchiveManifest = {
     format: FORMAT,
@@ -361,11 +303,94 @@ export async function exportRun(
   await writeFileAtomic(`${entry}/manifest.json`, manifestBytes);
   // Only now, with the new manifest in place, drop the files it no longer lists.
   const keepNames = new Set(["manifest.json", ...Object.values(listed).map((f) => f.path)]);
+  await removeUnlisted(entry, keepNames);
+  const bytes = manifestBytes.length + files.reduce((a, f) => a + f.bytes.length, 0);
+  return { id, dir: entry, bytes, files: [...keepNames] };
+}
+
+/** A file of an entry before it is written: its manifest key and its (compressed) bytes. */
+type PackedFile = { name: keyof ArchiveManifest["files"]; bytes: Uint8Array };
+
+// Export's provenance gate: every segment must have run committed code of a known commit.
+function checkCommittedCode(provenance: ProvenanceSegment[], entry: string) {
+  if (provenance.length === 0) {
+    throw new ArchiveError(
+      entry,
+      "the run has no provenance (made before it was recorded): its code commit is unknown; pass --allow-dirty to export it anyway",
+    );
+  }
+  const bad = provenance.find((s) => s.dirty || s.commit === "unknown");
+  if (bad) {
+    throw new ArchiveError(
+      entry,
+      `a segment started ${bad.started} ran ${
+        bad.commit === "unknown"
+          ? "code of unknown commit"
+          : `uncommitted changes on ${bad.commit.slice(0, 10)}`
+      }; commit and rerun, or pass --allow-dirty`,
+    );
+  }
+}
+
+// The `data` file: metrics as columns (names indexed, sorted) and the artifact rows, gzipped JSON.
+function packData(
+  metrics: { step: number; name: string; value: number | null }[],
+  artifacts: [string, string][],
+): PackedFile {
+  const names = [...new Set(metrics.map((r) => r.name))].sort();
+  const index = new Map(names.map((n, i) => [n, i]));
+  const data = {
+    metrics: {
+      names,
+      step: metrics.map((r) => r.step),
+      name: metrics.map((r) => index.get(r.name)!),
+      value: metrics.map((r) => r.value),
+    },
+    artifacts,
+  };
+  return {
+    name: "data",
+    bytes: new Uint8Array(gzipSync(new TextEncoder().encode(JSON.stringify(data)), { level: 9 })),
+  };
+}
+
+// The checkpoint file, gzipped: the whole state, or (`params`) without the Adam moments.
+async function packCheckpoint(path: string, keep: "state" | "params"): Promise<PackedFile> {
+  let raw: Uint8Array;
+  try {
+    raw = await Deno.readFile(path);
+  } catch {
+    throw new ArchiveError(path, "checkpoint not found (pass the run's .safetensors file)");
+  }
+  if (keep === "params") {
+    const ckpt = decodeSafetensors(raw, { only: (n) => !n.startsWith("adam.") });
+    raw = encodeSafetensors(ckpt.tensors, { metadata: ckpt.metadata });
+  }
+  return { name: keep, bytes: new Uint8Array(gzipSync(raw, { level: 9 })) };
+}
+
+// Writes each file under a content-addressed name (so an old entry's files stay valid until the
+// new manifest replaces it); returns the manifest's `files`.
+async function writeEntryFiles(
+  entry: string,
+  files: PackedFile[],
+): Promise<ArchiveManifest["files"]> {
+  const listed: ArchiveManifest["files"] = {} as ArchiveManifest["files"];
+  for (const f of files) {
+    const hash = sha256(f.bytes);
+    const ext = f.name === "data" ? "json.gz" : "safetensors.gz";
+    const path = `${f.name}-${hash.slice(0, 8)}.${ext}`;
+    await writeFileAtomic(`${entry}/${path}`, f.bytes);
+    listed[f.name] = { path, sha256: hash, bytes: f.bytes.length };
+  }
+  return listed;
+}
+
+// Removes the entry's files that the manifest no longer lists (a replaced export's).
+async function removeUnlisted(entry: string, keepNames: Set<string>) {
   for (const e of Deno.readDirSync(entry)) {
     if (!keepNames.has(e.name)) await Deno.remove(`${entry}/${e.name}`);
   }
-  const bytes = manifestBytes.length + files.reduce((a, f) => a + f.bytes.length, 0);
-  return { id, dir: entry, bytes, files: [...keepNames] };
 }
 
 /**

@@ -11,8 +11,10 @@ import type { SweepCell } from "./cells.ts";
 import { slurmResources } from "./resources.ts";
 import {
   activeSlurmShards,
+  type PreparedSlurmSweep,
   prepareSlurmSweep,
   slurmSweepName,
+  type SlurmSweepSpec,
   submitSlurmSweep,
 } from "./submit.ts";
 import { slurmSweepDir } from "./plan.ts";
@@ -163,73 +165,12 @@ export async function runSlurmCommand(
 ): Promise<number> {
   const log = opts.log ?? ((s: string) => console.log(s));
   try {
-    let shards: number | undefined;
-    if (flags.shards !== "") {
-      shards = Number(flags.shards);
-      if (!Number.isInteger(shards) || shards < 1) {
-        throw new ConfigError("shards", "an integer >= 1", flags.shards);
-      }
-    }
-    const resources = slurmResources({
-      cpusPerTask: flags["cpus-per-task"],
-      mem: flags.mem,
-      time: flags.time,
-      partition: flags.partition,
-      gres: flags.gres || spec.defaults?.gres || "",
-    });
-    const drop: Record<string, boolean> = {
-      slurm: false,
-      submit: false,
-      json: false,
-      shards: true,
-      "cpus-per-task": true,
-      mem: true,
-      time: true,
-      partition: true,
-      gres: true,
-      shard: true,
-      db: true,
-      // Each shard gets its own results folder; the merged store is spec.store.
-      results: true,
-      out: true,
-      ...spec.drop,
-    };
-    const args = [...stripFlags(spec.args, drop), ...(spec.shardArgs ?? [])];
-    const sweep = {
-      kind: spec.kind,
-      script: spec.script,
-      args,
-      summaryArgs: spec.summaryArgs ? [...stripFlags(spec.args, drop), ...spec.summaryArgs] : null,
-      cells: await spec.cells(),
-      store: resolve(spec.store),
-      shards,
-      resources,
-    };
+    const sweep = await slurmSweepSpec(flags, spec);
     // Shards still queued or running from an earlier submission are left to it.
     const active = await activeSlurmShards(slurmSweepDir(sweep.store, slurmSweepName(sweep)));
     const p = prepareSlurmSweep(sweep, { active: active.shards });
-    const total = p.plan.cells.length;
-    log(
-      `[slurm] ${p.plan.name}: ${total} cells in ${p.plan.shards} shards; ${p.merged} merged, ` +
-        `${p.awaitingMerge} awaiting the merge, shards to run: ${
-          p.pending.length ? p.pending.join(",") : "none"
-        }`,
-    );
-    if (p.active.length) {
-      log(`[slurm] still queued or running, not re-submitted: shards ${p.active.join(",")}`);
-    }
-    if (!p.pending.length && p.merged === total) {
-      log(`[slurm] every cell is in ${p.plan.store}: nothing to submit`);
-      return 0;
-    }
-    if (!p.pending.length && p.active.length) {
-      log(
-        `[slurm] nothing new to submit: the earlier submission's merge job follows shards ${
-          p.active.join(",")
-        }`,
-      );
-      return 0;
-    }
+    logPlan(p, log);
+    if (nothingToSubmit(p, log)) return 0;
     if (p.pending.length) log(`[slurm] array script: ${p.arrayScript}`);
     log(`[slurm] merge script: ${p.mergeScript}`);
     if (!flags.submit) {
@@ -248,14 +189,103 @@ export async function runSlurmCommand(
     log(`[slurm] follow with: deno task sweep:status`);
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(configErrorLine(e));
-      return 2;
-    }
-    if (e instanceof Error && e.message.startsWith("sbatch")) {
-      console.error(`error: ${e.message}`);
-      return 1;
-    }
-    throw e;
+    return slurmExitCode(e);
   }
+}
+
+// Step 1: the sweep from the flags — shards, resources, and the task's own flags to forward.
+async function slurmSweepSpec(
+  flags: SlurmFlagValues,
+  spec: SlurmCommandSpec,
+): Promise<SlurmSweepSpec> {
+  let shards: number | undefined;
+  if (flags.shards !== "") {
+    shards = Number(flags.shards);
+    if (!Number.isInteger(shards) || shards < 1) {
+      throw new ConfigError("shards", "an integer >= 1", flags.shards);
+    }
+  }
+  const resources = slurmResources({
+    cpusPerTask: flags["cpus-per-task"],
+    mem: flags.mem,
+    time: flags.time,
+    partition: flags.partition,
+    gres: flags.gres || spec.defaults?.gres || "",
+  });
+  const drop = droppedFlags(spec);
+  const args = [...stripFlags(spec.args, drop), ...(spec.shardArgs ?? [])];
+  return {
+    kind: spec.kind,
+    script: spec.script,
+    args,
+    summaryArgs: spec.summaryArgs ? [...stripFlags(spec.args, drop), ...spec.summaryArgs] : null,
+    cells: await spec.cells(),
+    store: resolve(spec.store),
+    shards,
+    resources,
+  };
+}
+
+// The flags not forwarded to a shard (true: the flag takes a value): Slurm's own, and the store's.
+function droppedFlags(spec: SlurmCommandSpec): Record<string, boolean> {
+  return {
+    slurm: false,
+    submit: false,
+    json: false,
+    shards: true,
+    "cpus-per-task": true,
+    mem: true,
+    time: true,
+    partition: true,
+    gres: true,
+    shard: true,
+    db: true,
+    // Each shard gets its own results folder; the merged store is spec.store.
+    results: true,
+    out: true,
+    ...spec.drop,
+  };
+}
+
+// Step 2: one line on where the sweep stands, and the shards an earlier submission still holds.
+function logPlan(p: PreparedSlurmSweep, log: (s: string) => void) {
+  log(
+    `[slurm] ${p.plan.name}: ${p.plan.cells.length} cells in ${p.plan.shards} shards; ${p.merged} merged, ` +
+      `${p.awaitingMerge} awaiting the merge, shards to run: ${
+        p.pending.length ? p.pending.join(",") : "none"
+      }`,
+  );
+  if (p.active.length) {
+    log(`[slurm] still queued or running, not re-submitted: shards ${p.active.join(",")}`);
+  }
+}
+
+// Step 3: true (after saying why) when every cell is merged or an earlier submission covers all.
+function nothingToSubmit(p: PreparedSlurmSweep, log: (s: string) => void): boolean {
+  if (!p.pending.length && p.merged === p.plan.cells.length) {
+    log(`[slurm] every cell is in ${p.plan.store}: nothing to submit`);
+    return true;
+  }
+  if (!p.pending.length && p.active.length) {
+    log(
+      `[slurm] nothing new to submit: the earlier submission's merge job follows shards ${
+        p.active.join(",")
+      }`,
+    );
+    return true;
+  }
+  return false;
+}
+
+// The exit code of a failure: 2 for a bad flag, 1 when sbatch fails (one line on stderr); else rethrown.
+function slurmExitCode(e: unknown): number {
+  if (e instanceof ConfigError) {
+    console.error(configErrorLine(e));
+    return 2;
+  }
+  if (e instanceof Error && e.message.startsWith("sbatch")) {
+    console.error(`error: ${e.message}`);
+    return 1;
+  }
+  throw e;
 }

@@ -138,66 +138,14 @@ export async function loadHfTokenizer(path: string | URL): Promise<HfTokenizer> 
 export function parseHfTokenizer(json: string | object, opts: { name?: string } = {}): HfTokenizer {
   const spec: Json = typeof json === "string" ? JSON.parse(json) : json;
   const model = spec.model;
-  if (!model || (model.type ?? "BPE") !== "BPE") {
-    throw new Error(
-      `tokenizer.json: unsupported model type ${JSON.stringify(model?.type)} (supported: BPE)`,
-    );
-  }
-  if (model.continuing_subword_prefix || model.end_of_word_suffix) {
-    throw new Error(
-      "tokenizer.json: BPE continuing_subword_prefix / end_of_word_suffix are not supported",
-    );
-  }
-  const vocab = new Map<string, number>(Object.entries(model.vocab ?? {}) as [string, number][]);
-  const idToTok = new Map<number, string>();
-  for (const [t, id] of vocab) idToTok.set(id, t);
-  const ranks = new Map<string, number>();
-  (model.merges ?? []).forEach((m: string | [string, string], i: number) => {
-    const [a, b] = typeof m === "string" ? splitMerge(m) : m;
-    ranks.set(a + "\u0000" + b, i);
-  });
-  const added = new Map<string, { id: number; special: boolean }>();
-  for (const t of spec.added_tokens ?? []) {
-    added.set(t.content, { id: t.id, special: !!t.special });
-    idToTok.set(t.id, t.content);
-  }
-  const addedRe = added.size
-    ? new RegExp(
-      [...added.keys()].sort((a, b) => b.length - a.length).map(escapeRegex).join("|"),
-      "gu",
-    )
-    : null;
+  checkBpeModel(model);
+  const { vocab, idToTok, ranks, added } = readVocab(model, spec.added_tokens ?? []);
+  const addedRe = addedTokenRegex(added);
   const normalize = buildNormalizer(spec.normalizer);
   const preTokenize = buildPreTokenizer(spec.pre_tokenizer);
   const decodeChain = buildDecoder(spec.decoder);
   const template = buildTemplate(spec.post_processor, (t) => vocab.get(t) ?? added.get(t)?.id);
-  const unkId = model.unk_token != null ? vocab.get(model.unk_token) : undefined;
-  const byteFallback = !!model.byte_fallback;
-  const ignoreMerges = !!model.ignore_merges;
-  const cache = new Map<string, number[]>();
-
-  const bpeWord = (word: string): number[] => {
-    const hit = cache.get(word);
-    if (hit) return hit;
-    let ids: number[];
-    const direct = vocab.get(word);
-    if (ignoreMerges && direct !== undefined) ids = [direct];
-    else {
-      const parts = bpeMerge(initialSymbols(word, vocab, byteFallback), ranks);
-      ids = [];
-      for (const p of parts) {
-        const id = vocab.get(p);
-        if (id !== undefined) ids.push(id);
-        else if (unkId !== undefined) {
-          if (!(model.fuse_unk && ids.length && ids[ids.length - 1] === unkId)) ids.push(unkId);
-        } else {throw new Error(
-            `tokenizer.json: symbol ${JSON.stringify(p)} not in vocab and no unk_token`,
-          );}
-      }
-    }
-    if (cache.size < 500_000) cache.set(word, ids);
-    return ids;
-  };
+  const bpeWord = bpeWordEncoder(model, vocab, ranks);
 
   let vocabSize = 0;
   for (const id of idToTok.keys()) vocabSize = Math.max(vocabSize, id + 1);
@@ -225,40 +173,133 @@ export function parseHfTokenizer(json: string | object, opts: { name?: string } 
     return eo.addSpecialTokens && template ? template(out) : out;
   };
 
-  const decode = (ids: ArrayLike<number>, d: HfDecodeOptions = {}): string => {
-    const toks: string[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const t = idToTok.get(ids[i]);
-      if (t === undefined) throw new RangeError(`token id out of range: ${ids[i]}`);
-      if (d.skipSpecialTokens && added.get(t)?.special) continue;
-      toks.push(t);
-    }
-    // Added tokens pass through the decoder untouched (as in the Rust library).
-    let s = "";
-    let run: string[] = [];
-    const flush = () => {
-      if (run.length) s += decodeChain(run).join("");
-      run = [];
-    };
-    for (const t of toks) {
-      if (added.has(t) && !vocab.has(t)) {
-        flush();
-        s += t;
-      } else run.push(t);
-    }
-    flush();
-    return s;
-  };
-
   return {
     name: opts.name ?? "hf",
     vocabSize,
     encode,
-    decode,
+    decode: (ids, d = {}) => decodeIds(ids, d, { vocab, idToTok, added, decodeChain }),
     tokenToId: (t) => vocab.get(t) ?? added.get(t)?.id,
     idToToken: (id) => idToTok.get(id),
     addedTokens: added,
   };
+}
+
+// Step 1: only a plain BPE model is supported; anything else fails naming what.
+function checkBpeModel(model: Json) {
+  if (!model || (model.type ?? "BPE") !== "BPE") {
+    throw new Error(
+      `tokenizer.json: unsupported model type ${JSON.stringify(model?.type)} (supported: BPE)`,
+    );
+  }
+  if (model.continuing_subword_prefix || model.end_of_word_suffix) {
+    throw new Error(
+      "tokenizer.json: BPE continuing_subword_prefix / end_of_word_suffix are not supported",
+    );
+  }
+}
+
+/** A tokenizer.json's tables: the model's vocabulary, merge ranks and the added tokens. */
+interface VocabTables {
+  vocab: Map<string, number>;
+  /** Id → token, added tokens included. */
+  idToTok: Map<number, string>;
+  /** `a\0b` → the merge's rank (its index). */
+  ranks: Map<string, number>;
+  added: Map<string, { id: number; special: boolean }>;
+}
+
+// Step 2: the vocabulary, merge ranks and added tokens as lookup tables.
+function readVocab(model: Json, addedTokens: Json[]): VocabTables {
+  const vocab = new Map<string, number>(Object.entries(model.vocab ?? {}) as [string, number][]);
+  const idToTok = new Map<number, string>();
+  for (const [t, id] of vocab) idToTok.set(id, t);
+  const ranks = new Map<string, number>();
+  (model.merges ?? []).forEach((m: string | [string, string], i: number) => {
+    const [a, b] = typeof m === "string" ? splitMerge(m) : m;
+    ranks.set(a + "\u0000" + b, i);
+  });
+  const added = new Map<string, { id: number; special: boolean }>();
+  for (const t of addedTokens) {
+    added.set(t.content, { id: t.id, special: !!t.special });
+    idToTok.set(t.id, t.content);
+  }
+  return { vocab, idToTok, ranks, added };
+}
+
+// Step 3: a regex matching any added token, longest first (null without added tokens).
+function addedTokenRegex(added: Map<string, unknown>): RegExp | null {
+  return added.size
+    ? new RegExp(
+      [...added.keys()].sort((a, b) => b.length - a.length).map(escapeRegex).join("|"),
+      "gu",
+    )
+    : null;
+}
+
+// Step 4: a pre-tokenized word → ids by BPE merges (unk / byte fallback per the model), cached.
+function bpeWordEncoder(
+  model: Json,
+  vocab: Map<string, number>,
+  ranks: Map<string, number>,
+): (word: string) => number[] {
+  const unkId = model.unk_token != null ? vocab.get(model.unk_token) : undefined;
+  const byteFallback = !!model.byte_fallback;
+  const ignoreMerges = !!model.ignore_merges;
+  const cache = new Map<string, number[]>();
+  return (word: string): number[] => {
+    const hit = cache.get(word);
+    if (hit) return hit;
+    let ids: number[];
+    const direct = vocab.get(word);
+    if (ignoreMerges && direct !== undefined) ids = [direct];
+    else {
+      const parts = bpeMerge(initialSymbols(word, vocab, byteFallback), ranks);
+      ids = [];
+      for (const p of parts) {
+        const id = vocab.get(p);
+        if (id !== undefined) ids.push(id);
+        else if (unkId !== undefined) {
+          if (!(model.fuse_unk && ids.length && ids[ids.length - 1] === unkId)) ids.push(unkId);
+        } else {throw new Error(
+            `tokenizer.json: symbol ${JSON.stringify(p)} not in vocab and no unk_token`,
+          );}
+      }
+    }
+    if (cache.size < 500_000) cache.set(word, ids);
+    return ids;
+  };
+}
+
+// Decoding: ids → tokens (skipping special ones if asked) → text through the decoder chain;
+// added tokens pass through the decoder untouched (as in the Rust library).
+function decodeIds(
+  ids: ArrayLike<number>,
+  d: HfDecodeOptions,
+  t: Pick<VocabTables, "vocab" | "idToTok" | "added"> & {
+    decodeChain: (tokens: Pieces) => Pieces;
+  },
+): string {
+  const toks: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const tok = t.idToTok.get(ids[i]);
+    if (tok === undefined) throw new RangeError(`token id out of range: ${ids[i]}`);
+    if (d.skipSpecialTokens && t.added.get(tok)?.special) continue;
+    toks.push(tok);
+  }
+  let s = "";
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length) s += t.decodeChain(run).join("");
+    run = [];
+  };
+  for (const tok of toks) {
+    if (t.added.has(tok) && !t.vocab.has(tok)) {
+      flush();
+      s += tok;
+    } else run.push(tok);
+  }
+  flush();
+  return s;
 }
 
 function splitMerge(m: string): [string, string] {

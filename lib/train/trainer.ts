@@ -195,31 +195,22 @@ export async function train<B>(
   opts: TrainOptions<B>,
 ): Promise<TrainResult> {
   const cfg = trainConfig(config);
-  const names = opts.trainable ??
-    Object.keys(model.params).filter((n) => model.params[n].trainable);
-  const trainParams: Params = Object.fromEntries(names.map((n) => {
-    if (!model.params[n]) throw new ConfigError("trainable", "names of the model's parameters", n);
-    return [n, model.params[n]];
-  }));
+  const trainParams = selectTrainable(model, opts.trainable);
   const adam = new Adam(trainParams, {
     lr: cfg.lr,
     betas: cfg.betas,
     eps: cfg.eps,
     weightDecay: cfg.weightDecay,
   });
-  let step = 0;
   let lock: RunLock | undefined;
-  // The partial loss window at the checkpoint (when checkpointEvery is not a multiple of
-  // logEvery), so that the first loss logged after a resume equals an uninterrupted run's.
-  let partial = { sum: 0, n: 0 };
   try {
+    let step = 0;
+    // The partial loss window at the checkpoint (when checkpointEvery is not a multiple of
+    // logEvery), so that the first loss logged after a resume equals an uninterrupted run's.
+    let partial = { sum: 0, n: 0 };
     if (opts.checkpointPath) {
-      lock = await lockRun(`${opts.checkpointPath}.lock`, {
-        wait: opts.wait ?? Deno.env.get("TOOLKIT_WAIT") === "1",
-        label: opts.runId ?? opts.label,
-      });
-      const ckpt = await loadCheckpoint(opts.checkpointPath);
-      if (ckpt) ({ step, partial } = restore(ckpt, model, adam, cfg, opts.checkpointPath));
+      lock = await lockCheckpoint(opts.checkpointPath, opts);
+      ({ step, partial } = await resumeIfSaved(opts.checkpointPath, model, adam, cfg));
     }
     const resumedFrom = step;
     if (opts.store && opts.runId) opts.store.truncateMetrics(opts.runId, step);
@@ -229,66 +220,144 @@ export async function train<B>(
       ? null
       : new Progress(cfg.steps, { label: opts.label ?? "train", start: step });
     const stopAt = Math.min(cfg.steps, opts.stopAfter ?? Infinity);
-    let lossSum: tf.Scalar = tf.keep(tf.scalar(partial.sum));
-    let inWindow = partial.n, finalLoss = NaN;
+    const window = new LossWindow(partial);
     const varList = Object.values(trainParams);
     const t0 = performance.now();
-    const startStep = step;
-    let paused = false;
+    let finalLoss = NaN, paused = false;
 
     while (step < stopAt) {
       step++;
-      const batch = opts.batch(step);
-      const { value, grads } = tf.variableGrads(() => opts.loss(batch), varList);
-      const named = renameGrads(grads, trainParams);
-      if (cfg.clipNorm > 0) clipByGlobalNorm(named, cfg.clipNorm);
-      adam.apply(named, { lr: learningRate(cfg, step) });
-      const next = tf.keep(tf.add(lossSum, value)) as tf.Scalar;
-      lossSum.dispose();
-      lossSum = next;
-      value.dispose();
-      tf.dispose(Object.values(named));
-      inWindow++;
-
-      if (step % cfg.logEvery === 0 || step === cfg.steps) {
-        finalLoss = (await lossSum.data())[0] / inWindow;
-        lossSum.dispose();
-        lossSum = tf.keep(tf.scalar(0));
-        inWindow = 0;
+      window.add(optimizerStep(opts, step, trainParams, varList, adam, cfg));
+      if (isLogStep(cfg, step)) {
+        finalLoss = await window.flush();
         history.push({ step, loss: finalLoss });
-        if (opts.store && opts.runId) {
-          opts.store.logMetrics(opts.runId, step, { train_loss: finalLoss });
-        }
+        logMetrics(opts, step, { train_loss: finalLoss });
         bar?.update(step, { loss: finalLoss });
       }
-      if (
-        opts.evaluate && ((cfg.evalEvery > 0 && step % cfg.evalEvery === 0) || step === cfg.steps)
-      ) {
-        const metrics = await opts.evaluate(step);
-        if (opts.store && opts.runId) opts.store.logMetrics(opts.runId, step, metrics);
-      }
-      // Pause only on a logging step, so that no partial loss window is lost on resume.
-      paused = opts.deadline !== undefined && step < cfg.steps && step % cfg.logEvery === 0 &&
-        Date.now() >= opts.deadline;
-      const ckptDue = (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) ||
-        step === cfg.steps || paused;
-      if (opts.checkpointPath && ckptDue) {
-        await save(opts.checkpointPath, model, adam, cfg, step, {
-          sum: inWindow ? (await lossSum.data())[0] : 0,
-          n: inWindow,
-        });
+      if (opts.evaluate && isEvalStep(cfg, step)) logMetrics(opts, step, await opts.evaluate(step));
+      paused = deadlinePassed(cfg, opts.deadline, step);
+      if (opts.checkpointPath && isCheckpointStep(cfg, step, paused)) {
+        await save(opts.checkpointPath, model, adam, cfg, step, await window.partial());
         await opts.onCheckpoint?.(step);
       }
       if (paused) break;
     }
-    lossSum.dispose();
+    window.dispose();
     bar?.done();
-    const msPerStep = (performance.now() - t0) / Math.max(1, step - startStep);
+    const msPerStep = (performance.now() - t0) / Math.max(1, step - resumedFrom);
     return { step, resumedFrom, finalLoss, history, msPerStep, paused };
   } finally {
     adam.dispose();
     lock?.release();
   }
+}
+
+// Step 1: the parameters Adam updates (`opts.trainable`, or every trainable one), by name.
+function selectTrainable(model: TrainableModel, trainable: string[] | undefined): Params {
+  const names = trainable ?? Object.keys(model.params).filter((n) => model.params[n].trainable);
+  return Object.fromEntries(names.map((n) => {
+    if (!model.params[n]) throw new ConfigError("trainable", "names of the model's parameters", n);
+    return [n, model.params[n]];
+  }));
+}
+
+// Step 2: one process per checkpoint — lock `<checkpointPath>.lock` (or wait for its holder).
+function lockCheckpoint<B>(path: string, opts: TrainOptions<B>): Promise<RunLock> {
+  return lockRun(`${path}.lock`, {
+    wait: opts.wait ?? Deno.env.get("TOOLKIT_WAIT") === "1",
+    label: opts.runId ?? opts.label,
+  });
+}
+
+// Step 3: the step and loss window to start from — a saved checkpoint's (restoring the model
+// and Adam), or step 0.
+async function resumeIfSaved(
+  path: string,
+  model: TrainableModel,
+  adam: Adam,
+  cfg: TrainConfig,
+): Promise<{ step: number; partial: { sum: number; n: number } }> {
+  const ckpt = await loadCheckpoint(path);
+  return ckpt ? restore(ckpt, model, adam, cfg, path) : { step: 0, partial: { sum: 0, n: 0 } };
+}
+
+// The loop's body: the gradient of the step's batch, (clipped,) applied by Adam; returns the loss.
+function optimizerStep<B>(
+  opts: TrainOptions<B>,
+  step: number,
+  trainParams: Params,
+  varList: tf.Variable[],
+  adam: Adam,
+  cfg: TrainConfig,
+): tf.Scalar {
+  const batch = opts.batch(step);
+  const { value, grads } = tf.variableGrads(() => opts.loss(batch), varList);
+  const named = renameGrads(grads, trainParams);
+  if (cfg.clipNorm > 0) clipByGlobalNorm(named, cfg.clipNorm);
+  adam.apply(named, { lr: learningRate(cfg, step) });
+  tf.dispose(Object.values(named));
+  return value;
+}
+
+// The sum of the losses since the last log, kept on the device (a step does not wait to read
+// its loss) and read only when logged or checkpointed.
+class LossWindow {
+  #sum: tf.Scalar;
+  #n: number;
+  constructor(partial: { sum: number; n: number }) {
+    this.#sum = tf.keep(tf.scalar(partial.sum));
+    this.#n = partial.n;
+  }
+  // Adds (and disposes) one step's loss.
+  add(value: tf.Scalar) {
+    const next = tf.keep(tf.add(this.#sum, value)) as tf.Scalar;
+    this.#sum.dispose();
+    this.#sum = next;
+    value.dispose();
+    this.#n++;
+  }
+  // The window's mean loss; starts a new window.
+  async flush(): Promise<number> {
+    const mean = (await this.#sum.data())[0] / this.#n;
+    this.#sum.dispose();
+    this.#sum = tf.keep(tf.scalar(0));
+    this.#n = 0;
+    return mean;
+  }
+  // The open window as a checkpoint stores it.
+  async partial(): Promise<{ sum: number; n: number }> {
+    return { sum: this.#n ? (await this.#sum.data())[0] : 0, n: this.#n };
+  }
+  dispose() {
+    this.#sum.dispose();
+  }
+}
+
+// Logging steps: every `logEvery` and the last.
+function isLogStep(cfg: TrainConfig, step: number): boolean {
+  return step % cfg.logEvery === 0 || step === cfg.steps;
+}
+
+// Evaluation steps: every `evalEvery` (when set) and the last.
+function isEvalStep(cfg: TrainConfig, step: number): boolean {
+  return (cfg.evalEvery > 0 && step % cfg.evalEvery === 0) || step === cfg.steps;
+}
+
+// Pause only on a logging step, so that no partial loss window is lost on resume.
+function deadlinePassed(cfg: TrainConfig, deadline: number | undefined, step: number): boolean {
+  return deadline !== undefined && step < cfg.steps && step % cfg.logEvery === 0 &&
+    Date.now() >= deadline;
+}
+
+// Checkpoint steps: every `checkpointEvery` (when set), the last, and a pause.
+function isCheckpointStep(cfg: TrainConfig, step: number, paused: boolean): boolean {
+  return (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) ||
+    step === cfg.steps || paused;
+}
+
+// Metrics go to the results database when the run has one.
+function logMetrics<B>(opts: TrainOptions<B>, step: number, metrics: Record<string, number>) {
+  if (opts.store && opts.runId) opts.store.logMetrics(opts.runId, step, metrics);
 }
 
 function renameGrads(grads: tf.NamedTensorMap, params: Params): tf.NamedTensorMap {

@@ -161,25 +161,57 @@ export function attentionBackwardGpu(
   opts: { batch: number; heads: number },
 ): tf.TensorInfo {
   const g = geometry(qkv, opts.batch, opts.heads);
-  const { B, H, T, d, hd } = g, hd4 = hd / 4, D3 = 3 * d;
-  const dqkv = output(be, [B * T, D3]);
-  const ks = range(hd4), scale = f32(1 / Math.sqrt(hd));
-  const at = (row: string, col: string, part: number) =>
-    `qkv[(rowBase + ${row}) * ${D3}u + ${part * d}u + hoff + ${col}]`;
-  const atO = (buf: string, row: string, col: string) =>
-    `${buf}[(rowBase + ${row}) * ${d}u + hoff + ${col}]`;
-  const vec = (f: (col: string) => string, k: number) =>
-    `vec4<f32>(${range(4).map((c) => f(`${4 * k + c}u`)).join(", ")})`;
-  const write = (row: string, part: number, name: string, mul: string) =>
-    ks.map((k) =>
-      range(4).map((c) =>
-        `dqkv[(rowBase + ${row}) * ${D3}u + ${part * d}u + hoff + ${
-          4 * k + c
-        }u] = ${name}${k}[${c}]${mul};`
-      ).join(" ")
-    )
-      .join("\n    ");
-  const code = () => `
+  const { B, H, T, d, hd } = g;
+  const dqkv = output(be, [B * T, 3 * d]);
+  const code = () => attentionBackwardWgsl(g);
+  const key = `toolkit_attn_bwd_T${T}_hd${hd}_H${H}`;
+  dispatch(be, { key, grid: flatGrid(B * H), code }, [dqkv], [dO, qkv, out, lse], [["u", B * H]]);
+  return dqkv;
+}
+
+/** WGSL expressions of the backward kernel's reads and writes, for geometry g. */
+interface BackwardAccess {
+  /** vec4 groups of a head (hd / 4), as indices. */
+  ks: number[];
+  /** 1/√hd as a WGSL literal. */
+  scale: string;
+  /** qkv[row, part·d + col] of the workgroup's head (part 0: q, 1: k, 2: v). */
+  at: (row: string, col: string, part: number) => string;
+  /** buf[row, col] of a [B·T, d] buffer (dO, O), in the workgroup's head. */
+  atO: (buf: string, row: string, col: string) => string;
+  /** The k-th vec4 of a row: f at columns 4k … 4k + 3. */
+  vec: (f: (col: string) => string, k: number) => string;
+  /** Stores the vec4s name0 … (times `mul`) as part `part` of dqkv's row. */
+  write: (row: string, part: number, name: string, mul: string) => string;
+}
+
+// The index arithmetic every part of the backward kernel shares.
+function backwardAccess(g: Geometry): BackwardAccess {
+  const { d, hd } = g, hd4 = hd / 4, D3 = 3 * d;
+  const ks = range(hd4);
+  return {
+    ks,
+    scale: f32(1 / Math.sqrt(hd)),
+    at: (row, col, part) => `qkv[(rowBase + ${row}) * ${D3}u + ${part * d}u + hoff + ${col}]`,
+    atO: (buf, row, col) => `${buf}[(rowBase + ${row}) * ${d}u + hoff + ${col}]`,
+    vec: (f, k) => `vec4<f32>(${range(4).map((c) => f(`${4 * k + c}u`)).join(", ")})`,
+    write: (row, part, name, mul) =>
+      ks.map((k) =>
+        range(4).map((c) =>
+          `dqkv[(rowBase + ${row}) * ${D3}u + ${part * d}u + hoff + ${
+            4 * k + c
+          }u] = ${name}${k}[${c}]${mul};`
+        ).join(" ")
+      )
+        .join("\n    "),
+  };
+}
+
+// The backward kernel: per (b, h) workgroup, the rows' statistics, then dq, then dk and dv.
+function attentionBackwardWgsl(g: Geometry): string {
+  const { T } = g, hd4 = g.hd / 4;
+  const a = backwardAccess(g);
+  return `
 @group(0) @binding(0) var<storage, read_write> dqkv : array<f32>;
 @group(0) @binding(1) var<storage, read> dO : array<f32>;
 @group(0) @binding(2) var<storage, read> qkv : array<f32>;
@@ -192,19 +224,36 @@ var<workgroup> S2 : array<vec4<f32>, ${T * hd4}>;
 var<workgroup> Ls : array<f32, ${T}>;
 var<workgroup> Ds : array<f32, ${T}>;
 ${prologue(g)}
-  ${loadShared(g, "S1", (r, c) => at(r, c, 1))}
-  ${loadShared(g, "S2", (r, c) => at(r, c, 2))}
-  for (var e = li; e < ${T}u; e = e + ${WG}u) {
-    Ls[e] = lse[bh * ${T}u + e];
+  ${loadShared(g, "S1", (r, c) => a.at(r, c, 1))}
+  ${loadShared(g, "S2", (r, c) => a.at(r, c, 2))}
+${rowStatsWgsl(g, a)}
+  workgroupBarrier();
+${dqWgsl(g, a)}
+  workgroupBarrier();
+  ${loadShared(g, "S1", (r, c) => a.at(r, c, 0))}
+  ${loadShared(g, "S2", (r, c) => a.atO("dO", r, c))}
+  workgroupBarrier();
+${dkDvWgsl(g, a)}
+}`;
+}
+
+// Per row e: Ls[e] = its logsumexp from the forward, Ds[e] = dO_e · O_e.
+function rowStatsWgsl(g: Geometry, a: BackwardAccess): string {
+  return `  for (var e = li; e < ${g.T}u; e = e + ${WG}u) {
+    Ls[e] = lse[bh * ${g.T}u + e];
     var s = 0.0;
-    for (var c = 0u; c < ${hd}u; c = c + 1u) { s = s + ${atO("dO", "e", "c")} * ${
-    atO("O", "e", "c")
+    for (var c = 0u; c < ${g.hd}u; c = c + 1u) { s = s + ${a.atO("dO", "e", "c")} * ${
+    a.atO("O", "e", "c")
   }; }
     Ds[e] = s;
-  }
-  workgroupBarrier();
-  // dq_i = scale · Σ_{j ≤ i} dS_ij k_j (S1 = K, S2 = V)
-  for (var i = li; i < ${T}u; i = i + ${WG}u) {
+  }`;
+}
+
+// dq_i = scale · Σ_{j ≤ i} dS_ij k_j (S1 = K, S2 = V)
+function dqWgsl(g: Geometry, a: BackwardAccess): string {
+  const { ks, scale, at, atO, vec, write } = a, hd4 = g.hd / 4;
+  return `  // dq_i = scale · Σ_{j ≤ i} dS_ij k_j (S1 = K, S2 = V)
+  for (var i = li; i < ${g.T}u; i = i + ${WG}u) {
     ${ks.map((k) => `let q${k} = ${vec((c) => at("i", c, 0), k)} * ${scale};`).join("\n    ")}
     ${ks.map((k) => `let g${k} = ${vec((c) => atO("dO", "i", c), k)};`).join("\n    ")}
     ${ks.map((k) => `var dq${k} = vec4<f32>(0.0);`).join(" ")}
@@ -216,17 +265,18 @@ ${prologue(g)}
       ${ks.map((k) => `dq${k} = dq${k} + ds * S1[kb + ${k}u];`).join("\n      ")}
     }
     ${write("i", 0, "dq", ` * ${scale}`)}
-  }
-  workgroupBarrier();
-  ${loadShared(g, "S1", (r, c) => at(r, c, 0))}
-  ${loadShared(g, "S2", (r, c) => atO("dO", r, c))}
-  workgroupBarrier();
-  // dk_j = scale · Σ_{i ≥ j} dS_ij q_i, dv_j = Σ_{i ≥ j} P_ij dO_i (S1 = Q, S2 = dO)
-  for (var j = li; j < ${T}u; j = j + ${WG}u) {
+  }`;
+}
+
+// dk_j = scale · Σ_{i ≥ j} dS_ij q_i, dv_j = Σ_{i ≥ j} P_ij dO_i (S1 = Q, S2 = dO)
+function dkDvWgsl(g: Geometry, a: BackwardAccess): string {
+  const { ks, scale, at, vec, write } = a, hd4 = g.hd / 4;
+  return `  // dk_j = scale · Σ_{i ≥ j} dS_ij q_i, dv_j = Σ_{i ≥ j} P_ij dO_i (S1 = Q, S2 = dO)
+  for (var j = li; j < ${g.T}u; j = j + ${WG}u) {
     ${ks.map((k) => `let k${k} = ${vec((c) => at("j", c, 1), k)} * ${scale};`).join("\n    ")}
     ${ks.map((k) => `let v${k} = ${vec((c) => at("j", c, 2), k)};`).join("\n    ")}
     ${ks.map((k) => `var dk${k} = vec4<f32>(0.0); var dv${k} = vec4<f32>(0.0);`).join("\n    ")}
-    for (var i = j; i < ${T}u; i = i + 1u) {
+    for (var i = j; i < ${g.T}u; i = i + 1u) {
       let ib = i * ${hd4}u;
       let p = exp(${ks.map((k) => `dot(k${k}, S1[ib + ${k}u])`).join(" + ")} - Ls[i]);
       ${ks.map((k) => `dv${k} = dv${k} + p * S2[ib + ${k}u];`).join("\n      ")}
@@ -235,9 +285,5 @@ ${prologue(g)}
     }
     ${write("j", 1, "dk", ` * ${scale}`)}
     ${write("j", 2, "dv", "")}
-  }
-}`;
-  const key = `toolkit_attn_bwd_T${T}_hd${hd}_H${H}`;
-  dispatch(be, { key, grid: flatGrid(B * H), code }, [dqkv], [dO, qkv, out, lse], [["u", B * H]]);
-  return dqkv;
+  }`;
 }

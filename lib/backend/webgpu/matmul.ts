@@ -479,91 +479,145 @@ function sharedTiles(...tiles: MatMulTile[]): string {
  * and the uniforms u.M{x}, u.N{x}, u.K{x}, u.kChunk{x}.
  */
 function matMulFn(t: MatMulTile, f: MatMulFlags, x: string): string {
-  const { transA, transB, bias, onesRow, residual } = f;
-  const { bm: BM, bn: BN, bk: BK } = t;
-  const TM = BM / 16, TN = BN / 16, G = TM / 4, Hh = TN / 4;
-  const PAD = 4, SA = BM + PAD, SB = BN + PAD; // padded row strides of the shared tiles
-  const loadsA = (BM * BK) / 256, loadsB = (BN * BK) / 256;
+  const g = mmGeometry(t);
   const lines: string[] = [];
   const L = (s: string) => lines.push(s);
   L(`fn mm${x}(lid : vec3<u32>, wid : vec3<u32>, li : u32) {`);
   L(`  let tx = lid.x; let ty = lid.y;`);
-  L(`  let m0 = wid.y * ${BM}u; let n0 = wid.x * ${BN}u;`);
+  L(`  let m0 = wid.y * ${t.bm}u; let n0 = wid.x * ${t.bn}u;`);
   L(`  let kStart = wid.z * u.kChunk${x}; let kEnd = min(u.K${x}, kStart + u.kChunk${x});`);
-  L(`  let Mo = u.M${x}${onesRow ? " + 1u" : ""};`);
-  for (let g = 0; g < G; g++) {
-    for (let i = 0; i < 4; i++) {
-      for (let h = 0; h < Hh; h++) L(`  var c_${g}_${i}_${h} = vec4<f32>(0.0);`);
-    }
-  }
-  L(`  for (var k0 = kStart; k0 < kEnd; k0 = k0 + ${BK}u) {`);
-  // Stage op(A)[m0 …, k0 …] as As[k][m]; consecutive threads read consecutive addresses.
-  for (let l = 0; l < loadsA; l++) {
-    L(`    {`);
-    L(`      let e = li + ${l * 256}u;`);
-    if (transA) L(`      let r = e % ${BM}u; let c = e / ${BM}u;`); // A stored [K, M]: along m
-    else L(`      let r = e / ${BK}u; let c = e % ${BK}u;`); // A stored [M, K]: along k
-    L(`      let gm = m0 + r; let gk = k0 + c;`);
-    L(`      var v = 0.0;`);
-    if (transA) L(`      if (gm < u.M${x} && gk < kEnd) { v = A${x}[gk * u.M${x} + gm]; }`);
-    else L(`      if (gm < u.M${x} && gk < kEnd) { v = A${x}[gm * u.K${x} + gk]; }`);
-    if (onesRow) L(`      if (gm == u.M${x} && gk < kEnd) { v = 1.0; }`);
-    L(`      let s = c * ${SA}u + r; As[s / 4u][s % 4u] = v;`);
-    L(`    }`);
-  }
-  for (let l = 0; l < loadsB; l++) {
-    L(`    {`);
-    L(`      let e = li + ${l * 256}u;`);
-    if (transB) L(`      let r = e / ${BK}u; let c = e % ${BK}u;`); // B stored [N, K]: along k
-    else L(`      let r = e % ${BN}u; let c = e / ${BN}u;`); // B stored [K, N]: along n
-    L(`      let gn = n0 + r; let gk = k0 + c;`);
-    L(`      var v = 0.0;`);
-    if (transB) L(`      if (gn < u.N${x} && gk < kEnd) { v = B${x}[gn * u.K${x} + gk]; }`);
-    else L(`      if (gn < u.N${x} && gk < kEnd) { v = B${x}[gk * u.N${x} + gn]; }`);
-    L(`      let s = c * ${SB}u + r; Bs[s / 4u][s % 4u] = v;`);
-    L(`    }`);
-  }
+  L(`  let Mo = u.M${x}${f.onesRow ? " + 1u" : ""};`);
+  for (const [gi, i, h] of accumulators(g)) L(`  var c_${gi}_${i}_${h} = vec4<f32>(0.0);`);
+  L(`  for (var k0 = kStart; k0 < kEnd; k0 = k0 + ${t.bk}u) {`);
+  stageA(L, t, f, x, g);
+  stageB(L, t, f, x, g);
   L(`    workgroupBarrier();`);
-  for (let kk = 0; kk < BK; kk++) {
-    L(`    {`);
-    for (let g = 0; g < G; g++) L(`      let a${g} = As[${(kk * SA) / 4 + 16 * g}u + ty];`);
-    for (let h = 0; h < Hh; h++) L(`      let b${h} = Bs[${(kk * SB) / 4 + 16 * h}u + tx];`);
-    for (let g = 0; g < G; g++) {
-      for (let i = 0; i < 4; i++) {
-        for (let h = 0; h < Hh; h++) {
-          L(`      c_${g}_${i}_${h} = fma(vec4<f32>(a${g}[${i}]), b${h}, c_${g}_${i}_${h});`);
-        }
-      }
-    }
-    L(`    }`);
-  }
+  multiplyTiles(L, t, g);
   L(`    workgroupBarrier();`);
   L(`  }`);
   L(`  let base = wid.z * Mo * u.N${x};`);
+  storeC(L, f, x, g);
+  L(`}`);
+  return lines.join("\n");
+}
+
+/** A tile's derived sizes: per-thread accumulator blocks, padded strides, loads per thread. */
+interface MmGeometry {
+  /** vec4 row groups (TM / 4) and column groups (TN / 4) of a thread's accumulators. */
+  G: number;
+  Hh: number;
+  /** Padded row strides of the shared tiles As, Bs. */
+  SA: number;
+  SB: number;
+  /** Elements each of the 256 threads stages per k step, of A and of B. */
+  loadsA: number;
+  loadsB: number;
+}
+
+// The sizes every part of the generated function derives from the tile.
+function mmGeometry(t: MatMulTile): MmGeometry {
+  const { bm: BM, bn: BN, bk: BK } = t;
+  const TM = BM / 16, TN = BN / 16;
+  const PAD = 4; // padding of the shared tiles' rows
+  return {
+    G: TM / 4,
+    Hh: TN / 4,
+    SA: BM + PAD,
+    SB: BN + PAD,
+    loadsA: (BM * BK) / 256,
+    loadsB: (BN * BK) / 256,
+  };
+}
+
+// The (g, i, h) of each vec4 accumulator c_g_i_h, in declaration order.
+function accumulators({ G, Hh }: MmGeometry): [number, number, number][] {
+  const out: [number, number, number][] = [];
   for (let g = 0; g < G; g++) {
     for (let i = 0; i < 4; i++) {
+      for (let h = 0; h < Hh; h++) out.push([g, i, h]);
+    }
+  }
+  return out;
+}
+
+// Stage op(A)[m0 …, k0 …] as As[k][m]; consecutive threads read consecutive addresses.
+function stageA(L: (s: string) => void, t: MatMulTile, f: MatMulFlags, x: string, g: MmGeometry) {
+  const { bm: BM, bk: BK } = t;
+  for (let l = 0; l < g.loadsA; l++) {
+    L(`    {`);
+    L(`      let e = li + ${l * 256}u;`);
+    if (f.transA) L(`      let r = e % ${BM}u; let c = e / ${BM}u;`); // A stored [K, M]: along m
+    else L(`      let r = e / ${BK}u; let c = e % ${BK}u;`); // A stored [M, K]: along k
+    L(`      let gm = m0 + r; let gk = k0 + c;`);
+    L(`      var v = 0.0;`);
+    if (f.transA) L(`      if (gm < u.M${x} && gk < kEnd) { v = A${x}[gk * u.M${x} + gm]; }`);
+    else L(`      if (gm < u.M${x} && gk < kEnd) { v = A${x}[gm * u.K${x} + gk]; }`);
+    if (f.onesRow) L(`      if (gm == u.M${x} && gk < kEnd) { v = 1.0; }`);
+    L(`      let s = c * ${g.SA}u + r; As[s / 4u][s % 4u] = v;`);
+    L(`    }`);
+  }
+}
+
+// Stage op(B)[k0 …, n0 …] as Bs[k][n], reading along B's stored rows.
+function stageB(L: (s: string) => void, t: MatMulTile, f: MatMulFlags, x: string, g: MmGeometry) {
+  const { bn: BN, bk: BK } = t;
+  for (let l = 0; l < g.loadsB; l++) {
+    L(`    {`);
+    L(`      let e = li + ${l * 256}u;`);
+    if (f.transB) L(`      let r = e / ${BK}u; let c = e % ${BK}u;`); // B stored [N, K]: along k
+    else L(`      let r = e % ${BN}u; let c = e / ${BN}u;`); // B stored [K, N]: along n
+    L(`      let gn = n0 + r; let gk = k0 + c;`);
+    L(`      var v = 0.0;`);
+    if (f.transB) L(`      if (gn < u.N${x} && gk < kEnd) { v = B${x}[gn * u.K${x} + gk]; }`);
+    else L(`      if (gn < u.N${x} && gk < kEnd) { v = B${x}[gk * u.N${x} + gn]; }`);
+    L(`      let s = c * ${g.SB}u + r; Bs[s / 4u][s % 4u] = v;`);
+    L(`    }`);
+  }
+}
+
+// The staged tiles' product, unrolled over k: each thread's accumulators += a ⊗ b (fma).
+function multiplyTiles(L: (s: string) => void, t: MatMulTile, g: MmGeometry) {
+  for (let kk = 0; kk < t.bk; kk++) {
+    L(`    {`);
+    for (let gi = 0; gi < g.G; gi++) {
+      L(`      let a${gi} = As[${(kk * g.SA) / 4 + 16 * gi}u + ty];`);
+    }
+    for (let h = 0; h < g.Hh; h++) L(`      let b${h} = Bs[${(kk * g.SB) / 4 + 16 * h}u + tx];`);
+    for (const [gi, i, h] of accumulators(g)) {
+      L(`      c_${gi}_${i}_${h} = fma(vec4<f32>(a${gi}[${i}]), b${h}, c_${gi}_${i}_${h});`);
+    }
+    L(`    }`);
+  }
+}
+
+// Writes the accumulators to C (bounds-checked), with bias, residual and the GELU epilogue.
+function storeC(L: (s: string) => void, f: MatMulFlags, x: string, g: MmGeometry) {
+  for (let gi = 0; gi < g.G; gi++) {
+    for (let i = 0; i < 4; i++) {
       L(`  {`);
-      L(`    let m = m0 + ${64 * g + i}u + ty * 4u;`);
+      L(`    let m = m0 + ${64 * gi + i}u + ty * 4u;`);
       L(`    if (m < Mo) {`);
-      for (let h = 0; h < Hh; h++) {
+      for (let h = 0; h < g.Hh; h++) {
         for (let j = 0; j < 4; j++) {
           L(`      { let n = n0 + ${64 * h + j}u + tx * 4u;`);
-          const acc = `c_${g}_${i}_${h}[${j}]`, at = `base + m * u.N${x} + n`;
-          const v = `${acc}${bias ? ` + bias${x}[n]` : ""}${
-            residual ? ` + R${x}[m * u.N${x} + n]` : ""
-          }`;
-          const store = f.epilogue === "gelu"
-            ? `let v = ${v}; Pre${x}[${at}] = v; C${x}[${at}] = v * geluSigmoid(v);`
-            : f.epilogue === "geluGrad"
-            ? `C${x}[${at}] = ${v} * geluDeriv(Pre${x}[${at}]);`
-            : `C${x}[${at}] = ${v};`;
-          L(`        if (n < u.N${x}) { ${store} } }`);
+          L(`        if (n < u.N${x}) { ${storeElement(f, x, `c_${gi}_${i}_${h}[${j}]`)} } }`);
         }
       }
       L(`    }`);
       L(`  }`);
     }
   }
-  L(`}`);
-  return lines.join("\n");
+}
+
+// The WGSL that stores one accumulator `acc` at C[base + m·N + n] (and Pre, for gelu).
+function storeElement(f: MatMulFlags, x: string, acc: string): string {
+  const at = `base + m * u.N${x} + n`;
+  const v = `${acc}${f.bias ? ` + bias${x}[n]` : ""}${
+    f.residual ? ` + R${x}[m * u.N${x} + n]` : ""
+  }`;
+  return f.epilogue === "gelu"
+    ? `let v = ${v}; Pre${x}[${at}] = v; C${x}[${at}] = v * geluSigmoid(v);`
+    : f.epilogue === "geluGrad"
+    ? `C${x}[${at}] = ${v} * geluDeriv(Pre${x}[${at}]);`
+    : `C${x}[${at}] = ${v};`;
 }

@@ -20,7 +20,7 @@ import { checkpointDir, checkpointPath as runCheckpointPath } from "../../store/
 import { configHash, openResults, type ResultsStore } from "../../store/results.ts";
 import { GPT2_VOCAB_SIZE } from "../../text/gpt2.ts";
 import type { TokenWindows } from "../../text/windows.ts";
-import { train } from "../../train/trainer.ts";
+import { train, type TrainConfig } from "../../train/trainer.ts";
 import { compare, type Comparison } from "../../util/report.ts";
 import { shardMask } from "../../sweep/shard.ts";
 import {
@@ -139,22 +139,9 @@ export async function runScalingSweep(
   await initBackend({ quiet: opts.progress === false });
   const store = opts.store ?? openResults();
   try {
-    const tokens = await loadSweepTokens(
-      {
-        name: cfg.corpus,
-        categories: cfg.corpusCategories,
-        validationFraction: cfg.validationFraction,
-      },
-      { cacheDir: opts.cacheDir },
-    );
-    const val = validationWindows(tokens.validation, {
-      context: cfg.context,
-      count: cfg.evalWindows,
-    });
+    const { tokens, val } = await sweepData(cfg, opts.cacheDir);
     const { sizes, cells: grid } = sweepPlan(cfg);
-    const log = opts.progress !== false && Deno.env.get("TOOLKIT_QUIET") !== "1"
-      ? (s: string) => console.error(s)
-      : () => {};
+    const log = sweepLog(opts.progress);
     const runs: SweepRunSummary[] = [];
     const mine = shardOf(grid, opts.shard);
     const pending = grid.filter((g, i) => mine[i] && store.run(g.runId)?.status !== "done");
@@ -177,18 +164,9 @@ export async function runScalingSweep(
         continue;
       }
       if (opts.analyzeOnly || !mine[i]) continue;
-      let batches = batchesBySeed.get(g.seed);
-      if (!batches) {
-        batches = new SweepBatches(tokens.train, {
-          context: cfg.context,
-          batchSize: cfg.batchSize,
-          seed: g.seed,
-        });
-        batchesBySeed.set(g.seed, batches);
-      }
       const summary = await trainRun(cfg, g, {
         store,
-        batches,
+        batches: batchesOfSeed(batchesBySeed, tokens, cfg, g.seed),
         val,
         tokens,
         checkpointDir: opts.checkpointDir,
@@ -214,6 +192,52 @@ export async function runScalingSweep(
   } finally {
     if (!opts.store) store.close();
   }
+}
+
+// The sweep's data: the corpus's tokens (cached) and the fixed validation windows.
+async function sweepData(
+  cfg: ScalingSweepConfig,
+  cacheDir: string | undefined,
+): Promise<{ tokens: SweepTokens; val: TokenWindows }> {
+  const tokens = await loadSweepTokens(
+    {
+      name: cfg.corpus,
+      categories: cfg.corpusCategories,
+      validationFraction: cfg.validationFraction,
+    },
+    { cacheDir },
+  );
+  const val = validationWindows(tokens.validation, {
+    context: cfg.context,
+    count: cfg.evalWindows,
+  });
+  return { tokens, val };
+}
+
+// Progress lines go to stderr unless progress is off or TOOLKIT_QUIET=1.
+function sweepLog(progress: boolean | undefined): (s: string) => void {
+  return progress !== false && Deno.env.get("TOOLKIT_QUIET") !== "1"
+    ? (s: string) => console.error(s)
+    : () => {};
+}
+
+// The batch stream of a seed, made once and shared by the runs of that seed.
+function batchesOfSeed(
+  bySeed: Map<number, SweepBatches>,
+  tokens: SweepTokens,
+  cfg: ScalingSweepConfig,
+  seed: number,
+): SweepBatches {
+  let batches = bySeed.get(seed);
+  if (!batches) {
+    batches = new SweepBatches(tokens.train, {
+      context: cfg.context,
+      batchSize: cfg.batchSize,
+      seed,
+    });
+    bySeed.set(seed, batches);
+  }
+  return batches;
 }
 
 /** One finished run for the progress log: loss, steps, speed, and the sweep's ETA. */
@@ -446,16 +470,7 @@ async function trainRun(
   const B = cfg.batchSize;
   let valLoss = NaN;
   try {
-    const res = await train(model, {
-      steps: g.steps,
-      lr: cfg.lr,
-      betas: cfg.betas,
-      clipNorm: cfg.clipNorm,
-      schedule: cfg.schedule,
-      warmupSteps: Math.round(cfg.warmupFraction * g.steps),
-      logEvery: Math.min(100, Math.max(1, Math.round(g.steps / 20))),
-      checkpointEvery: cfg.checkpointEvery,
-    }, {
+    const res = await train(model, runTrainConfig(cfg, g), {
       batch: (step) => batches.batch(step),
       loss: (w) => lmWindowLoss(model, w, B),
       evaluate: async () => ({
@@ -475,29 +490,57 @@ async function trainRun(
     const trainLoss = res.history.length
       ? res.finalLoss
       : store.metrics(g.runId, { name: "train_loss" }).at(-1)?.value ?? NaN;
-    const tokens = g.steps * B * cfg.context;
-    const summary: SweepRunSummary = {
-      runId: g.runId,
-      size: g.size,
-      budget: g.budget,
-      seed: g.seed,
-      nTotal: counts.total,
-      nNonEmbedding: counts.nonEmbedding,
-      steps: g.steps,
-      tokens,
-      compute: 6 * counts.total * tokens,
-      epochs: tokens / (ctx.tokens.train.length - 1),
+    const summary = runSummary(cfg, g, counts, ctx.tokens, {
       valLoss,
       trainLoss,
       msPerStep: res.msPerStep,
       seconds: (performance.now() - t0) / 1000,
-    };
+    });
     store.finishRun(g.runId, summary);
     if (!cfg.keepCheckpoints) await Deno.remove(checkpointPath).catch(() => {});
     return summary;
   } finally {
     model.dispose();
   }
+}
+
+// A cell's trainer settings: the sweep's optimiser, warm-up as a fraction of the cell's steps,
+// about 20 logging points.
+function runTrainConfig(cfg: ScalingSweepConfig, g: SweepPlanCell): Partial<TrainConfig> {
+  return {
+    steps: g.steps,
+    lr: cfg.lr,
+    betas: cfg.betas,
+    clipNorm: cfg.clipNorm,
+    schedule: cfg.schedule,
+    warmupSteps: Math.round(cfg.warmupFraction * g.steps),
+    logEvery: Math.min(100, Math.max(1, Math.round(g.steps / 20))),
+    checkpointEvery: cfg.checkpointEvery,
+  };
+}
+
+// A finished cell's stored summary: its size and budget, tokens, compute (6·N·D), epochs, losses.
+function runSummary(
+  cfg: ScalingSweepConfig,
+  g: SweepPlanCell,
+  counts: { total: number; nonEmbedding: number },
+  corpus: SweepTokens,
+  measured: Pick<SweepRunSummary, "valLoss" | "trainLoss" | "msPerStep" | "seconds">,
+): SweepRunSummary {
+  const tokens = g.steps * cfg.batchSize * cfg.context;
+  return {
+    runId: g.runId,
+    size: g.size,
+    budget: g.budget,
+    seed: g.seed,
+    nTotal: counts.total,
+    nNonEmbedding: counts.nonEmbedding,
+    steps: g.steps,
+    tokens,
+    compute: 6 * counts.total * tokens,
+    epochs: tokens / (corpus.train.length - 1),
+    ...measured,
+  };
 }
 
 /**
