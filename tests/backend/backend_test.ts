@@ -1,4 +1,5 @@
-import { initBackend, probeWebGPU } from "../../lib/backend/backend.ts";
+import { runWebgpuCheck } from "../helpers.ts";
+import { initBackend } from "../../lib/backend/backend.ts";
 import { ConfigError } from "../../lib/util/validate.ts";
 import { assert, assertAllClose, assertEquals, assertRejects } from "../assert.ts";
 
@@ -20,19 +21,10 @@ Deno.test("initBackend: an unknown backend names the field and the allowed value
 // WebGPU ops on whatever adapter exists (llvmpipe, a software fallback, on the build machines).
 // A subprocess, so this file's backend stays wasm.
 Deno.test("webgpu: dense, layerNorm and attention match the cpu backend", async () => {
-  if (!(await probeWebGPU())) {
-    console.log("no WebGPU adapter here; skipped");
-    return;
-  }
-  const script = new URL("./webgpu_check.ts", import.meta.url).pathname;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script],
-    stdout: "piped",
-    stderr: "piped",
-    env: { TOOLKIT_QUIET: "1", NO_COLOR: "1" },
-  }).output();
-  assert(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
-  const text = new TextDecoder().decode(out.stdout);
-  const { gpu, cpu } = JSON.parse(text.slice(text.indexOf("{")));
+  const res = await runWebgpuCheck<{ gpu: number[]; cpu: number[] }>(
+    new URL("./webgpu_check.ts", import.meta.url),
+  );
+  if (!res) return;
+  const { gpu, cpu } = res;
   assertAllClose(gpu, cpu, 1e-4, "webgpu vs cpu");
 });

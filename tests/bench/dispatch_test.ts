@@ -1,4 +1,4 @@
-import { probeWebGPU } from "../../lib/backend/backend.ts";
+import { runWebgpuCheck } from "../helpers.ts";
 import { diffGpuWork } from "../../lib/backend/webgpu/counters.ts";
 import { assert, assertEquals } from "../assert.ts";
 
@@ -11,21 +11,20 @@ const MAX_DISPATCHES = 66;
 
 // In a subprocess on the webgpu backend (this file's runner keeps its own backend), on
 // whatever adapter exists here (llvmpipe on the build machines).
+/** What dispatch_check.ts measures over its steps. */
+interface StepWork {
+  dispatches: number;
+  loss: number;
+  numTensors: number[];
+  gpuBytes: number[];
+}
+
 Deno.test("webgpu training step: dispatches within the levers' bound; recording-only count agrees; no leak", async () => {
-  if (!(await probeWebGPU())) {
-    console.log("no WebGPU adapter here (navigator.gpu gives none); skipped");
-    return;
-  }
-  const script = new URL("./dispatch_check.ts", import.meta.url).pathname;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script],
-    stdout: "piped",
-    stderr: "piped",
-    env: { TOOLKIT_QUIET: "1", NO_COLOR: "1" },
-  }).output();
-  assert(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
-  const text = new TextDecoder().decode(out.stdout);
-  const { run, dry } = JSON.parse(text.slice(text.indexOf("{")));
+  const res = await runWebgpuCheck<{ run: StepWork; dry: StepWork }>(
+    new URL("./dispatch_check.ts", import.meta.url),
+  );
+  if (!res) return;
+  const { run, dry } = res;
   assert(
     run.dispatches <= MAX_DISPATCHES,
     `${run.dispatches} dispatches per step (bound ${MAX_DISPATCHES})`,

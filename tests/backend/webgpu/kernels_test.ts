@@ -1,4 +1,4 @@
-import { probeWebGPU } from "../../../lib/backend/backend.ts";
+import { runWebgpuCheck } from "../../helpers.ts";
 import { chooseMatMulPlan, f32, flatGrid, matMulSource } from "../../../lib/backend/webgpu/mod.ts";
 import { assert, assertEquals } from "../../assert.ts";
 
@@ -6,20 +6,10 @@ import { assert, assertEquals } from "../../assert.ts";
 // on whatever adapter exists (llvmpipe, a software fallback, on the build machines). A
 // subprocess, so this file's backend stays put. Tolerances are relative to the largest |value|.
 Deno.test("webgpu kernels: values and gradients match tfjs ops; training matches; no tensor leak", async () => {
-  if (!(await probeWebGPU())) {
-    console.log("no WebGPU adapter here; skipped");
-    return;
-  }
-  const script = new URL("./kernels_check.ts", import.meta.url).pathname;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script],
-    stdout: "piped",
-    stderr: "piped",
-    env: { TOOLKIT_QUIET: "1", NO_COLOR: "1" },
-  }).output();
-  assert(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
-  const text = new TextDecoder().decode(out.stdout);
-  const r: Record<string, number> = JSON.parse(text.slice(text.indexOf("{")));
+  const r = await runWebgpuCheck<Record<string, number>>(
+    new URL("./kernels_check.ts", import.meta.url),
+  );
+  if (!r) return;
   const matmuls = Object.keys(r).filter((k) => k.startsWith("matmul"));
   assertEquals(matmuls.length, 12, "3 shapes × 4 layouts");
   for (const k of matmuls) assert(r[k] < 1e-5, `${k}: relative error ${r[k]}`);

@@ -1,4 +1,4 @@
-import { probeWebGPU } from "../../../lib/backend/backend.ts";
+import { runWebgpuCheck } from "../../helpers.ts";
 import { assert, assertEquals } from "../../assert.ts";
 
 // The kernels behind the dispatch levers (one Adam launch, bias gradients from the weight
@@ -7,20 +7,10 @@ import { assert, assertEquals } from "../../assert.ts";
 // on whatever adapter exists (llvmpipe on the build machines). A subprocess, so this file's
 // backend stays put. Tolerances are relative to the largest |value|.
 Deno.test("webgpu levers: values and gradients match tfjs ops; flat Adam equals per-parameter Adam exactly", async () => {
-  if (!(await probeWebGPU())) {
-    console.log("no WebGPU adapter here (navigator.gpu gives none); skipped");
-    return;
-  }
-  const script = new URL("./levers_check.ts", import.meta.url).pathname;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script],
-    stdout: "piped",
-    stderr: "piped",
-    env: { TOOLKIT_QUIET: "1", NO_COLOR: "1" },
-  }).output();
-  assert(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
-  const text = new TextDecoder().decode(out.stdout);
-  const r: Record<string, number> = JSON.parse(text.slice(text.indexOf("{")));
+  const r = await runWebgpuCheck<Record<string, number>>(
+    new URL("./levers_check.ts", import.meta.url),
+  );
+  if (!r) return;
   for (const prefix of ["weight+bias grads", "dense", "layerNorm", "mlp + residual"]) {
     const keys = Object.keys(r).filter((k) => k.startsWith(prefix));
     assert(keys.length > 0, `${prefix}: checked`);
