@@ -1,5 +1,6 @@
+/** Shared test fixtures: tiny models and seeded random regression batches, WebGPU check runs. */
+import type { tf } from "../lib/deps.ts";
 import { probeWebGPU } from "../lib/backend/backend.ts";
-/** Shared test fixtures: tiny models and seeded random regression batches. */
 import { Rng } from "../lib/util/rng.ts";
 import type { RegressionInput } from "../lib/model/regression_transformer.ts";
 
@@ -41,4 +42,21 @@ export async function runWebgpuCheck<T>(script: URL): Promise<T | null> {
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr).slice(-2000));
   const text = new TextDecoder().decode(out.stdout);
   return JSON.parse(text.slice(text.indexOf("{"))) as T;
+}
+
+/** Largest |a − b| / (max |b| + 1e-6) over the values of a pair of tensor lists. */
+export async function relErr(a: tf.Tensor[], b: tf.Tensor[]): Promise<number> {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [await a[i].data(), await b[i].data()];
+    if (x.length !== y.length) return Infinity;
+    let scale = 1e-6, diff = 0;
+    for (let j = 0; j < y.length; j++) {
+      scale = Math.max(scale, Math.abs(y[j]));
+      diff = Math.max(diff, Math.abs(x[j] - y[j]));
+      if (!Number.isFinite(x[j])) return Infinity;
+    }
+    worst = Math.max(worst, diff / scale);
+  }
+  return worst;
 }

@@ -17,25 +17,9 @@ import {
   setFlatAdam,
 } from "../../../lib/backend/webgpu/mod.ts";
 import { Adam } from "../../../lib/train/optimizer.ts";
+import { relErr } from "../../helpers.ts";
 
 await initBackend({ backend: "webgpu", quiet: true });
-
-/** Largest |a − b| / (max |b| + 1e-6) over the values of a pair of tensor lists. */
-async function relErr(a: tf.Tensor[], b: tf.Tensor[]): Promise<number> {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const [x, y] = [await a[i].data(), await b[i].data()];
-    if (x.length !== y.length) return Infinity;
-    let scale = 1e-6, diff = 0;
-    for (let j = 0; j < y.length; j++) {
-      scale = Math.max(scale, Math.abs(y[j]));
-      diff = Math.max(diff, Math.abs(x[j] - y[j]));
-      if (!Number.isFinite(x[j])) return Infinity;
-    }
-    worst = Math.max(worst, diff / scale);
-  }
-  return worst;
-}
 
 let seed = 11;
 const rand = (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", seed++);
