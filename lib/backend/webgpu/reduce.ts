@@ -188,6 +188,25 @@ function blockSums(
   ]);
 }
 
+/** WGSL: two running sums `name0`, `name1` of expr(r) over rows r0 ≤ r < r1, two rows a step. */
+const lnSums = (name: string, expr: (r: string) => string) => `
+  var ${name}0 = 0.0; var ${name}1 = 0.0;
+  var r = r0;
+  for (; r + 1u < r1; r = r + 2u) { ${name}0 = ${name}0 + ${expr("r")}; ${name}1 = ${name}1 + ${
+  expr("(r + 1u)")
+}; }
+  if (r < r1) { ${name}0 = ${name}0 + ${expr("r")}; }`;
+
+/** WGSL: the LayerNorm parameter-sum kernels' header, one thread t < u.total per output. */
+const lnHead = (bindings: string) => `
+struct U { R : u32, C : u32, total : u32 };
+${bindings}
+@compute @workgroup_size(${WG}, 1, 1)
+fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>,
+        @builtin(local_invocation_index) li : u32) {
+  let t = (wid.y * nwg.x + wid.x) * ${WG}u + li;
+  if (t >= u.total) { return; }`;
+
 /**
  * [Σ_r dy·x̂, Σ_r dy] over the rows of dy, x̂ [R, C] (LayerNorm's dγ and dβ) in two launches:
  * per block of 64 rows both partial sums side by side in [blocks, 2C], then both totals.
@@ -210,31 +229,16 @@ export function layerNormParamGrads(
   const [R, C] = dy.shape;
   const blocks = Math.ceil(R / BLOCK);
   const partial = output(be, [blocks, 2 * C]);
-  const sums = (name: string, expr: (r: string) => string) => `
-  var ${name}0 = 0.0; var ${name}1 = 0.0;
-  var r = r0;
-  for (; r + 1u < r1; r = r + 2u) { ${name}0 = ${name}0 + ${expr("r")}; ${name}1 = ${name}1 + ${
-    expr("(r + 1u)")
-  }; }
-  if (r < r1) { ${name}0 = ${name}0 + ${expr("r")}; }`;
-  const head = (bindings: string) => `
-struct U { R : u32, C : u32, total : u32 };
-${bindings}
-@compute @workgroup_size(${WG}, 1, 1)
-fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>,
-        @builtin(local_invocation_index) li : u32) {
-  let t = (wid.y * nwg.x + wid.x) * ${WG}u + li;
-  if (t >= u.total) { return; }`;
   const stage1 = () =>
-    head(`@group(0) @binding(0) var<storage, read_write> part : array<f32>;
+    lnHead(`@group(0) @binding(0) var<storage, read_write> part : array<f32>;
 @group(0) @binding(1) var<storage, read> dy : array<f32>;
 @group(0) @binding(2) var<storage, read> xh : array<f32>;
 @group(0) @binding(3) var<uniform> u : U;`) + `
   let blk = t / u.C; let c = t % u.C;
   let r0 = blk * ${BLOCK}u; let r1 = min(u.R, r0 + ${BLOCK}u);
-  ${sums("a", (r) => `dy[${r} * u.C + c] * xh[${r} * u.C + c]`)}
+  ${lnSums("a", (r) => `dy[${r} * u.C + c] * xh[${r} * u.C + c]`)}
   let a = a0 + a1;
-  ${sums("b", (r) => `dy[${r} * u.C + c]`).replace("var r = r0;", "r = r0;")}
+  ${lnSums("b", (r) => `dy[${r} * u.C + c]`).replace("var r = r0;", "r = r0;")}
   part[blk * 2u * u.C + c] = a;
   part[blk * 2u * u.C + u.C + c] = b0 + b1;
 }`;
@@ -274,31 +278,16 @@ export function layerNormParamTotals(
 ): [tf.TensorInfo, tf.TensorInfo] {
   const [blocks, C2] = partial.shape;
   const C = C2 / 2;
-  const sums = (name: string, expr: (r: string) => string) => `
-  var ${name}0 = 0.0; var ${name}1 = 0.0;
-  var r = r0;
-  for (; r + 1u < r1; r = r + 2u) { ${name}0 = ${name}0 + ${expr("r")}; ${name}1 = ${name}1 + ${
-    expr("(r + 1u)")
-  }; }
-  if (r < r1) { ${name}0 = ${name}0 + ${expr("r")}; }`;
-  const head = (bindings: string) => `
-struct U { R : u32, C : u32, total : u32 };
-${bindings}
-@compute @workgroup_size(${WG}, 1, 1)
-fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>,
-        @builtin(local_invocation_index) li : u32) {
-  let t = (wid.y * nwg.x + wid.x) * ${WG}u + li;
-  if (t >= u.total) { return; }`;
   const dgamma = output(be, [C]), dbeta = output(be, [C]);
   const stage2 = () =>
-    head(`@group(0) @binding(0) var<storage, read_write> dg : array<f32>;
+    lnHead(`@group(0) @binding(0) var<storage, read_write> dg : array<f32>;
 @group(0) @binding(1) var<storage, read_write> db : array<f32>;
 @group(0) @binding(2) var<storage, read> part : array<f32>;
 @group(0) @binding(3) var<uniform> u : U;`) + `
   let c = t;
   let r0 = 0u; let r1 = u.R;
-  ${sums("a", (r) => `part[${r} * 2u * u.C + c]`)}
-  ${sums("b", (r) => `part[${r} * 2u * u.C + u.C + c]`).replace("var r = r0;", "r = r0;")}
+  ${lnSums("a", (r) => `part[${r} * 2u * u.C + c]`)}
+  ${lnSums("b", (r) => `part[${r} * 2u * u.C + u.C + c]`).replace("var r = r0;", "r = r0;")}
   dg[c] = a0 + a1;
   db[c] = b0 + b1;
 }`;
