@@ -8,7 +8,7 @@
  * @module
  */
 import type { tf } from "../../deps.ts";
-import { dispatch, f32, flatGrid, type GpuBackend, output } from "./program.ts";
+import { dispatch, f32, flatGrid, type GpuBackend, output, type Uniform } from "./program.ts";
 
 const WG = 256;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -163,7 +163,16 @@ export function adamStepGpu(
       ["g"],
       "b1 : f32, c1 : f32, b2 : f32, c2 : f32, eps : f32, step : f32, sqrtBc2 : f32, decay : f32",
       "arrayLength(&g)",
-    ) + `
+    ) + ADAM_STEP_WGSL;
+  const grid = flatGrid(Math.ceil(n / WG));
+  dispatch(be, { key: "toolkit_adam", grid, code }, [p, m, v], [g], adamUniforms(h));
+}
+
+/**
+ * WGSL: Adam's update of element i (after the kernel's header), one arithmetic for the
+ * per-parameter kernel here and the flat one (flat_adam.ts), so both paths give identical numbers.
+ */
+export const ADAM_STEP_WGSL = `
   let gi = g[i];
   let mi = m[i] * u.b1 + gi * u.c1;
   let vi = v[i] * u.b2 + (gi * gi) * u.c2;
@@ -171,7 +180,10 @@ export function adamStepGpu(
   v[i] = vi;
   p[i] = p[i] * u.decay - (mi / (sqrt(vi) / u.sqrtBc2 + u.eps)) * u.step;
 }`;
-  dispatch(be, { key: "toolkit_adam", grid: flatGrid(Math.ceil(n / WG)), code }, [p, m, v], [g], [
+
+/** The uniforms of {@link ADAM_STEP_WGSL}: b1, 1 − b1, b2, 1 − b2, eps, step size, √bc2, decay. */
+export function adamUniforms(h: AdamStepConstants): Uniform[] {
+  return [
     ["f", h.b1],
     ["f", 1 - h.b1],
     ["f", h.b2],
@@ -180,5 +192,5 @@ export function adamStepGpu(
     ["f", h.stepSize],
     ["f", h.sqrtBc2],
     ["f", h.decay ?? 1],
-  ]);
+  ];
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import type { tf } from "../../deps.ts";
-import type { AdamStepConstants } from "./elementwise.ts";
+import { ADAM_STEP_WGSL, type AdamStepConstants, adamUniforms } from "./elementwise.ts";
 import { dispatch, flatGrid, type GpuBackend } from "./program.ts";
 
 const WG = 256;
@@ -86,7 +86,7 @@ function dataOf(be: GpuBackend, t: tf.TensorInfo) {
  * @example
  * ```ts
  * import { tf } from "toolkit";
- * import type { AdamStepConstants } from "./elementwise.ts";
+ * import { ADAM_STEP_WGSL, type AdamStepConstants, adamUniforms } from "./elementwise.ts";
  * import { gpuBackend } from "./program.ts";
  *
  * declare const params: Record<string, tf.Variable>, grads: tf.NamedTensorMap;
@@ -125,7 +125,8 @@ export function flatAdamStepGpu(
     if (v.dataId !== s.v) copy(be, enc, v, 0, st.V, s.offset, s.size), s.v = v.dataId;
     copy(be, enc, grads[s.name], 0, st.G, s.offset, s.size);
   }
-  const code = () => `
+  const code = () =>
+    `
 @group(0) @binding(0) var<storage, read_write> p : array<f32>;
 @group(0) @binding(1) var<storage, read_write> m : array<f32>;
 @group(0) @binding(2) var<storage, read_write> v : array<f32>;
@@ -137,32 +138,14 @@ struct U { n : u32, b1 : f32, c1 : f32, b2 : f32, c2 : f32, eps : f32, step : f3
 fn main(@builtin(workgroup_id) wid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>,
         @builtin(local_invocation_index) li : u32) {
   let i = (wid.y * nwg.x + wid.x) * ${WG}u + li;
-  if (i >= u.n) { return; }
-  let gi = g[i];
-  let mi = m[i] * u.b1 + gi * u.c1;
-  let vi = v[i] * u.b2 + (gi * gi) * u.c2;
-  m[i] = mi;
-  v[i] = vi;
-  p[i] = p[i] * u.decay - (mi / (sqrt(vi) / u.sqrtBc2 + u.eps)) * u.step;
-}`;
-  // The same arithmetic, in the same order, as the per-parameter kernel (elementwise.ts), so
-  // the two paths give identical numbers.
+  if (i >= u.n) { return; }` + ADAM_STEP_WGSL;
+  // The per-parameter kernel's arithmetic (elementwise.ts), so the two paths give identical numbers.
   dispatch(
     be,
     { key: "toolkit_adam_flat", grid: flatGrid(Math.ceil(st.total / WG)), code },
     [st.P, st.M, st.V],
     [st.G],
-    [
-      ["u", st.total],
-      ["f", h.b1],
-      ["f", 1 - h.b1],
-      ["f", h.b2],
-      ["f", 1 - h.b2],
-      ["f", h.eps],
-      ["f", h.stepSize],
-      ["f", h.sqrtBc2],
-      ["f", h.decay ?? 1],
-    ],
+    [["u", st.total], ...adamUniforms(h)],
   );
   const enc2 = encoder(be);
   for (const s of st.slots) copy(be, enc2, st.P, s.offset, params[s.name], 0, s.size);
