@@ -12,7 +12,6 @@
  */
 import type { ResultsStore } from "../store/results.ts";
 import { fitLogLog } from "../numeric/fit.ts";
-import { summarizeProvenance } from "../store/provenance.ts";
 import type { IclConfig } from "./config.ts";
 import { CONVERGED_MSE_FACTOR, iclEvals } from "./report.ts";
 
@@ -75,12 +74,14 @@ export function phaseTrends(store: ResultsStore, ids: string[]): PhaseTrend[] {
     const stepsToTarget = slope !== null && slope < 0 && target > 0
       ? (lastMse <= target ? last.step : last.step * (target / lastMse) ** (1 / slope))
       : null;
-    const prov = summarizeProvenance(store.provenance(id));
-    const trained = store.provenance(id).reduce(
-      (a, s) => a + (s.toStep !== undefined && s.wallSeconds ? s.toStep - s.fromStep : 0),
-      0,
-    );
-    const secondsPerStep = trained > 0 && prov.wallSeconds > 0 ? prov.wallSeconds / trained : null;
+    // Seconds per step over the closed segments that trained: one pass, both sums from the same ones.
+    let seconds = 0, trained = 0;
+    for (const s of store.provenance(id)) {
+      if (s.toStep === undefined || !s.wallSeconds || s.toStep <= s.fromStep) continue;
+      seconds += s.wallSeconds;
+      trained += s.toStep - s.fromStep;
+    }
+    const secondsPerStep = trained > 0 ? seconds / trained : null;
     const m = cfg.model;
     return {
       run: run.name,
