@@ -2,6 +2,7 @@ import { tf } from "../deps.ts";
 import { fusedBlas, fusedKernels } from "./fast_path.ts";
 import { cachedOp } from "./kernel_registry.ts";
 import { attentionKernels, softmaxKernels } from "./simd_kernels.ts";
+import { attentionScratch, fusedAttentionKernels } from "./simd_attention.ts";
 import { expFast } from "./fast_math.ts";
 import {
   byteOffset,
@@ -30,8 +31,10 @@ export interface SelfAttentionOptions {
  * back to [B·T, d] (head h in the same columns), ready for the output projection.
  *
  * On wasm it is one kernel each way that works on strided views of qkv (no split, no head
- * transposes): the per-head products by OpenBLAS sgemm (or, without OpenBLAS, WebAssembly SIMD
- * kernels when the head size is a multiple of 4), softmax and its gradient in place. On webgpu
+ * transposes): when T and the head size are multiples of 4, one WebAssembly SIMD call per layer
+ * that loops over every (sequence, head) itself (`simd_attention.ts`); otherwise a JavaScript
+ * loop over the heads, their products by OpenBLAS sgemm (or, without OpenBLAS, SIMD kernels when
+ * the head size is a multiple of 4), softmax and its gradient in place. On webgpu
  * it is one WGSL kernel each way (lib/backend/webgpu/attention.ts) when a head fits in
  * workgroup memory. Elsewhere (or with `probs`) it is split + 4-D transposes +
  * {@link causalAttention}.
@@ -55,7 +58,9 @@ export function causalSelfAttention(
       `causalSelfAttention: qkv [${qkv.shape}] does not split into batch ${B} and ${H} heads`,
     );
   }
-  if (!opts.probs && fusedAttentionAvailable(hd)) return { out: fusedSelfAttention(B, H)(qkv) };
+  if (!opts.probs && fusedAttentionAvailable(hd, T)) {
+    return { out: fusedSelfAttention(B, H)(qkv) };
+  }
   if (!opts.probs && gpuKernels() && gpuAttentionFits(T, hd)) {
     return { out: gpuSelfAttention(qkv, B, H) };
   }
@@ -208,17 +213,27 @@ function headProducts(be: WasmBackend, T: number, hd: number): HeadProducts | nu
   };
 }
 
-/** Whether the fused kernels can run attention with head size hd here. */
-function fusedAttentionAvailable(hd: number): boolean {
+/** Whether the fused kernels can run attention with head size hd and T rows here. */
+function fusedAttentionAvailable(hd: number, T: number): boolean {
   if (!fusedKernels()) return false;
-  const be = tf.backend() as unknown as WasmBackend;
-  return attentionKernels(be.wasm.asm.memory, hd) !== null || fusedBlas() !== null;
+  const memory = (tf.backend() as unknown as WasmBackend).wasm.asm.memory;
+  return fusedAttentionKernels(memory, { hd, T }) !== null ||
+    attentionKernels(memory, hd) !== null || fusedBlas() !== null;
 }
 
 /** [out, probs]: per (b, h), S = QKᵀ/√hd, causal softmax in place, O = P·V. */
 const forwardKernel: WasmKernelFunc = ({ inputs: { qkv }, backend: be, attrs }) => {
   const { B, H, T, d, hd, scale } = geometry(qkv.shape, attrs);
   const out = be.makeOutput([B * T, d], "float32"), probs = be.makeOutput([B * H, T, T], "float32");
+  const fused = fusedAttentionKernels(be.wasm.asm.memory, { hd, T });
+  if (fused) {
+    // The whole layer in one SIMD call (every (sequence, head) inside the kernel).
+    const scratch = be.makeOutput([attentionScratch(T, hd).forward], "float32");
+    const [pq, po, pp, ps] = [qkv, out, probs, scratch].map((t) => byteOffset(be, t));
+    fused.forward(pq, po, pp, ps, B, H, T, d, scale);
+    be.disposeData(scratch.dataId);
+    return [out, probs];
+  }
   const ops = headProducts(be, T, hd)!, F = be.wasm.HEAPF32;
   const sm = softmaxKernels(be.wasm.asm.memory, T);
   const pq = byteOffset(be, qkv), po = byteOffset(be, out), pp = byteOffset(be, probs);
@@ -260,7 +275,16 @@ const forwardKernel: WasmKernelFunc = ({ inputs: { qkv }, backend: be, attrs }) 
  */
 const backwardKernel: WasmKernelFunc = ({ inputs: { dout, qkv, probs }, backend: be, attrs }) => {
   const { B, H, T, d, hd, scale } = geometry(qkv.shape, attrs);
-  const dqkv = be.makeOutput(qkv.shape, "float32"), tmp = be.makeOutput([T, T], "float32");
+  const dqkv = be.makeOutput(qkv.shape, "float32");
+  const fused = fusedAttentionKernels(be.wasm.asm.memory, { hd, T });
+  if (fused) {
+    const scratch = be.makeOutput([attentionScratch(T, hd).backward], "float32");
+    const [g, dO, q, p, s] = [dqkv, dout, qkv, probs, scratch].map((t) => byteOffset(be, t));
+    fused.backward(dO, q, p, g, s, B, H, T, d, scale);
+    be.disposeData(scratch.dataId);
+    return dqkv;
+  }
+  const tmp = be.makeOutput([T, T], "float32");
   const ops = headProducts(be, T, hd)!, F = be.wasm.HEAPF32;
   const pq = byteOffset(be, qkv), pd = byteOffset(be, dout), pp = byteOffset(be, probs);
   const pg = byteOffset(be, dqkv), ps = byteOffset(be, tmp), fs = f32Index(be, tmp);

@@ -21,8 +21,17 @@ const C = Math.sqrt(2 / Math.PI), K = 0.044715;
 const LN2 = Math.LN2;
 const MAGIC = 1.5 * 2 ** 23;
 
-/** Parameter types: `i` i32s (byte offsets, counts) then `f` f32s. */
-function params(i: number, f = 0): ("i32" | "f32")[] {
+/**
+ * Parameter types: `i` i32s (byte offsets, counts) then `f` f32s.
+ *
+ * @example
+ * ```ts
+ * import { Code } from "./wasm_asm.ts";
+ *
+ * const c = new Code(params(2, 1)); // (func (param i32 i32 f32))
+ * ```
+ */
+export function params(i: number, f = 0): ("i32" | "f32")[] {
   return [...Array(i).fill("i32"), ...Array(f).fill("f32")];
 }
 const POLY = [
@@ -88,20 +97,53 @@ export interface SimdKernels {
 }
 
 /**
- * Emits `out = exp(z)` for v128 locals. Rounding by the magic number 1.5·2²³: t + M holds
- * nearest(t) in its low mantissa bits, so k = (t + M) − M, and 2^k's exponent bits are
- * ((t + M) − bits(M) + 127) << 23 — cheap lane operations, unlike nearest and trunc_sat.
+ * Emits `out = exp(z)` for v128 locals, with the constants of {@link expConstants}; `fma`: the
+ * polynomial's steps as relaxed multiply-adds (`Code.madd`, where the engine has them). Rounding by
+ * the magic number 1.5·2²³: t + M holds nearest(t) in its low mantissa bits, so k = (t + M) − M,
+ * and 2^k's exponent bits are ((t + M) − bits(M) + 127) << 23 — cheap lane operations, unlike
+ * nearest and trunc_sat.
+ *
+ * @example
+ * ```ts
+ * import { Code } from "./wasm_asm.ts";
+ *
+ * const c = new Code(params(1));
+ * const k = expConstants(c), z = c.local("v128"), e = c.local("v128");
+ * c.get(0).load().set(z);
+ * emitExp(c, z, e, k); // e = exp(z), lane by lane
+ * ```
  */
-function emitExp(c: Code, z: number, out: number, k: Record<string, number>) {
+export function emitExp(
+  c: Code,
+  z: number,
+  out: number,
+  k: Record<string, number>,
+  opts: { fma?: boolean } = {},
+) {
   const t = c.local("v128"), m = c.local("v128"), f = c.local("v128");
   c.get(z).get(k.log2e).mul().get(k.lo).pmax().get(k.hi).pmin().tee(t).get(k.magic).add().set(m);
   c.get(t).get(m).get(k.magic).sub().sub().set(f);
   c.get(k.p7);
-  for (let i = 6; i >= 0; i--) c.get(f).mul().get(k[`p${i}`]).add();
+  for (let i = 6; i >= 0; i--) {
+    if (opts.fma) c.get(f).get(k[`p${i}`]).madd(); // Horner step as one relaxed multiply-add
+    else c.get(f).mul().get(k[`p${i}`]).add();
+  }
   c.get(m).get(k.bias).i32x4Sub().i32(23).i32x4Shl().mul().set(out);
 }
 
-function expConstants(c: Code): Record<string, number> {
+/**
+ * Declares and sets the v128 constants {@link emitExp} reads (once per function, before its
+ * loops).
+ *
+ * @example
+ * ```ts
+ * import { Code } from "./wasm_asm.ts";
+ *
+ * const c = new Code(params(1));
+ * const k = expConstants(c); // k.log2e, k.magic, k.p0 … k.p7: local indices
+ * ```
+ */
+export function expConstants(c: Code): Record<string, number> {
   const k: Record<string, number> = {
     log2e: c.constant(Math.LOG2E),
     lo: c.constant(-126),
@@ -265,14 +307,20 @@ function layerNormBackward(): Code {
 }
 
 /** A pointer argument: name, byte offset, length in bytes of the range the kernel touches. */
-type Range = [name: string, ptr: number, bytes: number];
+export type Range = [name: string, ptr: number, bytes: number];
 
 /**
  * Throws unless every non-empty range lies inside `memory` and does not start at the null
  * pointer, and every count is a non-negative integer (a multiple of 4 where `by4`). Cheap: a
  * few comparisons per call, against kernels that touch thousands of floats.
+ *
+ * @example
+ * ```ts
+ * declare const memory: WebAssembly.Memory, x: number, y: number, n: number;
+ * guard(memory, "copy", { n }, [["x", x, 4 * n], ["y", y, 4 * n]], ["n"]); // throws if bad
+ * ```
  */
-function guard(
+export function guard(
   memory: WebAssembly.Memory,
   kernel: string,
   counts: Record<string, number>,

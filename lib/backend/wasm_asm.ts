@@ -38,7 +38,9 @@ const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
 /** SIMD (0xFD-prefixed) opcodes used by the kernels. */
 const SIMD = {
   load: 0x00,
+  load32Splat: 0x09,
   store: 0x0b,
+  shuffle: 0x0d,
   i32x4Splat: 0x11,
   f32x4Splat: 0x13,
   f32x4ExtractLane: 0x1f,
@@ -61,6 +63,7 @@ const SIMD = {
   f32x4Pmin: 0xea,
   f32x4Pmax: 0xeb,
   i32x4TruncSatF32x4S: 0xf8,
+  f32x4RelaxedMadd: 0x105,
 } as const;
 
 type ValType = "i32" | "f32" | "v128";
@@ -165,6 +168,17 @@ export class Code {
   store(offset = 0) {
     return this.#simd(SIMD.store, 0, ...uleb(offset));
   }
+  /** v128.load32_splat: the f32 at address + offset in all four lanes (one instruction). */
+  loadSplat(offset = 0) {
+    return this.#simd(SIMD.load32Splat, 2, ...uleb(offset));
+  }
+  /**
+   * i8x16.shuffle of the two v128s on the stack, by f32 lanes: lane l of the result is lane
+   * `lanes[l]` of a (0–3) or of b (4–7).
+   */
+  shuffle(lanes: [number, number, number, number]) {
+    return this.#simd(SIMD.shuffle, ...lanes.flatMap((l) => [0, 1, 2, 3].map((b) => 4 * l + b)));
+  }
   splat() {
     return this.#simd(SIMD.f32x4Splat);
   }
@@ -224,6 +238,13 @@ export class Code {
   i32x4Shl() {
     return this.#simd(SIMD.i32x4Shl);
   }
+  /**
+   * f32x4.relaxed_madd (relaxed SIMD): a·b + c, fused (one rounding) where the CPU has FMA,
+   * else a rounded product and sum. Check the engine with {@link relaxedSimdSupported} first.
+   */
+  madd() {
+    return this.#simd(SIMD.f32x4RelaxedMadd);
+  }
   /** f32x4.lt: all-ones lanes where a < b, else zero. */
   lt() {
     return this.#simd(SIMD.f32x4Lt);
@@ -282,6 +303,27 @@ export class Code {
     const body = [...uleb(this.locals.length), ...groups, ...this.bytes, 0x0b];
     return [...uleb(body.length), ...body];
   }
+}
+
+let relaxed: boolean | undefined;
+
+/**
+ * Whether this engine validates relaxed SIMD's f32x4.relaxed_madd ({@link Code.madd}); checked
+ * once.
+ *
+ * @example
+ * ```ts
+ * const fma = relaxedSimdSupported(); // true on V8 ≥ 11.4 (Deno 1.34+)
+ * ```
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxed === undefined) {
+    const c = new Code([]);
+    const v = c.local("v128");
+    c.get(v).get(v).get(v).madd().set(v);
+    relaxed = WebAssembly.validate(assemble({ probe: c }) as BufferSource);
+  }
+  return relaxed;
 }
 
 /**

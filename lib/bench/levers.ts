@@ -6,6 +6,7 @@ import { setMatMulPlanner } from "../backend/webgpu/matmul.ts";
 import { gpuBackend, setBindGroupCache } from "../backend/webgpu/program.ts";
 import { setFlatAdam } from "../backend/webgpu/flat_adam.ts";
 import { setSimdSoftmax } from "../backend/simd_kernels.ts";
+import { setSimdAttention } from "../backend/simd_attention.ts";
 import type { ModelShape } from "./config.ts";
 import { stepFixture } from "./step_fixture.ts";
 import { median } from "../numeric/stats.ts";
@@ -29,6 +30,8 @@ export interface Lever {
   flatAdam?: boolean;
   /** wasm attention's causal softmax as SIMD kernels (`setSimdSoftmax`). Default true. */
   simdSoftmax?: boolean;
+  /** wasm attention as one SIMD call per layer (`setSimdAttention`); else per head. Default true. */
+  simdAttention?: boolean;
 }
 
 /** The levers, from tfjs's own kernels to everything on. */
@@ -37,13 +40,26 @@ export const WASM_LEVERS: Lever[] = [
   { name: "OpenBLAS matmul ×2, tfjs ops", blas: true, fused: false, threads: 2 },
   { name: "OpenBLAS ×1 + fused kernels", blas: true, fused: true, threads: 1 },
   {
-    name: "OpenBLAS ×2 + fused kernels, softmax in JavaScript",
+    name: "OpenBLAS ×2 + fused kernels, attention per head, softmax in JavaScript",
     blas: true,
     fused: true,
     threads: 2,
     simdSoftmax: false,
+    simdAttention: false,
   },
-  { name: "OpenBLAS ×2 + fused kernels", blas: true, fused: true, threads: 2 },
+  {
+    name: "OpenBLAS ×2 + fused kernels, attention per head (sgemm + SIMD softmax)",
+    blas: true,
+    fused: true,
+    threads: 2,
+    simdAttention: false,
+  },
+  {
+    name: "OpenBLAS ×2 + fused kernels (default: one SIMD attention call per layer)",
+    blas: true,
+    fused: true,
+    threads: 2,
+  },
 ];
 
 /** The WebGPU levers, from tfjs ops to the toolkit's default (the last). */
@@ -114,6 +130,7 @@ export async function measureLevers(
   const bindBefore = backend === "webgpu" ? setBindGroupCache(false) : false;
   const flatBefore = setFlatAdam(true);
   const softmaxBefore = setSimdSoftmax(true);
+  const attentionBefore = setSimdAttention(true);
   // A webgpu flag: registered only once the webgpu backend module is loaded.
   const submitBatch = backend === "webgpu"
     ? tf.env().get("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE") as number
@@ -123,6 +140,7 @@ export async function measureLevers(
       useBlasMatMul(l.blas ? blas : null);
       if (l.blas && l.threads) blas!.setThreads(l.threads);
       setSimdSoftmax(l.simdSoftmax ?? true);
+      setSimdAttention(l.simdAttention ?? true);
     } else {
       setMatMulPlanner({ ...planner, ...l.gpu });
       tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", l.submitBatch ?? submitBatch);
@@ -144,6 +162,7 @@ export async function measureLevers(
     if (backend === "wasm") {
       useBlasMatMul(blas);
       setSimdSoftmax(softmaxBefore);
+      setSimdAttention(attentionBefore);
     } else {
       setMatMulPlanner(planner);
       tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", submitBatch);

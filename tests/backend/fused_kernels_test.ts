@@ -6,6 +6,7 @@ import { dense } from "../../lib/backend/dense.ts";
 import { fusedBlas, fusedKernels, setFusedKernels } from "../../lib/backend/fast_path.ts";
 import { expFast } from "../../lib/backend/fast_math.ts";
 import { attentionKernels, setSimdKernels, simdKernels } from "../../lib/backend/simd_kernels.ts";
+import { setSimdAttention } from "../../lib/backend/simd_attention.ts";
 
 // The SIMD kernels are on by default (TOOLKIT_SIMD=0 turns them off); these tests check them
 // whatever the environment says.
@@ -60,13 +61,21 @@ function compare(
   name: string,
   op: (...x: tf.Tensor[]) => tf.Tensor,
   shapes: number[][],
-  opts: { needsBlas?: boolean; noBlas?: boolean; tol?: number } = {},
+  opts: { needsBlas?: boolean; noBlas?: boolean; tol?: number; perHead?: boolean } = {},
 ) {
   Deno.test(`fused ${name}: values and gradients equal the plain tfjs ops`, () => {
     if (opts.needsBlas && !blas) return console.log("no OpenBLAS here; skipped");
     assert(fusedKernels(), "fused kernels on");
     const inputs = shapes.map(rand);
-    const [fused, plain] = fusedAndPlain(() => valueAndGrads(op, inputs, 99), opts.noBlas);
+    // perHead: attention's per-head path even where the one-call SIMD kernel applies (that
+    // kernel has its own tests, simd_attention_test.ts).
+    const was = setSimdAttention(!opts.perHead);
+    let fused: Float32Array[], plain: Float32Array[];
+    try {
+      [fused, plain] = fusedAndPlain(() => valueAndGrads(op, inputs, 99), opts.noBlas);
+    } finally {
+      setSimdAttention(was);
+    }
     assertEquals(fused.length, plain.length);
     fused.forEach((v, i) =>
       assertAllClose(
@@ -133,7 +142,8 @@ compare("gelu 2×3×5 (SIMD and tail, large inputs)", (u) => gelu(tf.mul(u, 6)),
 
 const attention = (B: number, H: number) => (qkv: tf.Tensor) =>
   causalSelfAttention(qkv as tf.Tensor2D, { batch: B, heads: H }).out;
-// With OpenBLAS: sgemm per head; without: the SIMD kernels (head sizes that are multiples of 4).
+// The per-head path (perHead): with OpenBLAS, sgemm per head; without, the per-head SIMD kernels
+// (head sizes that are multiples of 4).
 const ATTENTION_CASES: [string, number, number, number[]][] = [
   ["B 3, T 5, d 8, 2 heads", 3, 2, [15, 24]],
   ["B 2, T 13, d 24, 3 heads (hd 8)", 2, 3, [26, 72]],
@@ -145,9 +155,16 @@ const ATTENTION_CASES: [string, number, number, number[]][] = [
   ["B 2, T 40, d 64, 2 heads (hd 32)", 2, 2, [80, 192]],
 ];
 for (const [label, B, H, shape] of ATTENTION_CASES) {
-  compare(`self-attention ${label}, OpenBLAS`, attention(B, H), [shape], { needsBlas: true });
+  const perHead = true;
+  compare(`self-attention ${label}, OpenBLAS`, attention(B, H), [shape], {
+    needsBlas: true,
+    perHead,
+  });
   if ((shape[1] / 3 / H) % 4 === 0) {
-    compare(`self-attention ${label}, SIMD kernels`, attention(B, H), [shape], { noBlas: true });
+    compare(`self-attention ${label}, SIMD kernels`, attention(B, H), [shape], {
+      noBlas: true,
+      perHead,
+    });
   }
 }
 
