@@ -1,6 +1,7 @@
 import { tf } from "../deps.ts";
 import { fusedBlas, transposedMatMulIsFast } from "./fast_path.ts";
 import { cachedOp } from "./kernel_registry.ts";
+import { simdKernels } from "./simd_kernels.ts";
 import {
   byteOffset,
   f32Index,
@@ -108,7 +109,11 @@ const denseForward: WasmKernelFunc = ({ inputs: { x, w, b, r }, backend: be }) =
   const y = be.makeOutput([M, N], "float32");
   if (M * N === 0) return y;
   const H = be.wasm.HEAPF32, yo = f32Index(be, y);
-  if (r) {
+  const simd = r && b && N % 4 === 0 ? simdKernels(be.wasm.asm.memory) : null;
+  if (simd) {
+    // One SIMD pass (the JavaScript loop below took ~12 ms of a 4x128x4x64 step: 8 calls).
+    simd.rowsPlusBias(byteOffset(be, r!), byteOffset(be, b!), yo * 4, M, N);
+  } else if (r) {
     const ro = f32Index(be, r);
     H.copyWithin(yo, ro, ro + M * N);
     if (b) {

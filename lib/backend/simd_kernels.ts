@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { assemble, Code } from "./wasm_asm.ts";
+import { assemble, Code, relaxedSimdSupported } from "./wasm_asm.ts";
 
 const C = Math.sqrt(2 / Math.PI), K = 0.044715;
 const LN2 = Math.LN2;
@@ -82,6 +82,11 @@ export interface SimdKernels {
     d: number,
     eps: number,
   ): void;
+  /**
+   * y = r + b row by row: r, y [rows, n], b [n] (n a multiple of 4) — the dense layer's
+   * residual plus bias, written before its sgemm accumulates onto y.
+   */
+  rowsPlusBias(r: number, b: number, y: number, rows: number, n: number): void;
   /** LayerNorm's backward: dx [rows, d]; dgamma, dbeta [d] (overwritten). */
   layerNormBackward(
     dy: number,
@@ -157,7 +162,8 @@ export function expConstants(c: Code): Record<string, number> {
   return k;
 }
 
-function geluForward(): Code {
+/** `fma`: exp's polynomial by relaxed multiply-adds (~25% faster here where the CPU has FMA). */
+function geluForward(fma: boolean): Code {
   const c = new Code(params(4)); // u, y, s, n
   const [u, y, s, n] = [0, 1, 2, 3];
   const i = c.local("i32"), bytes = c.local("i32");
@@ -168,7 +174,7 @@ function geluForward(): Code {
   c.loop(i, bytes, 16, () => {
     c.get(u).get(i).i32Add().load().set(x);
     c.get(x).get(x).mul().get(kk).mul().get(one).add().get(x).mul().get(m2c).mul().set(z);
-    emitExp(c, z, e, k);
+    emitExp(c, z, e, k, { fma });
     c.get(one).get(one).get(e).add().div().set(sig);
     c.get(s).get(i).i32Add().get(sig).store();
     c.get(y).get(i).i32Add().get(x).get(sig).mul().store();
@@ -306,6 +312,20 @@ function layerNormBackward(): Code {
   return c;
 }
 
+function rowsPlusBias(): Code {
+  const c = new Code(params(5));
+  const [r, b, y, rows, n] = [0, 1, 2, 3, 4];
+  const { rowBytes, total, off, j } = rowLocals(c, rows, n);
+  c.loop(off, total, { local: rowBytes }, () => {
+    c.loop(j, rowBytes, 16, () => {
+      c.get(y).get(off).i32Add().get(j).i32Add();
+      c.get(r).get(off).i32Add().get(j).i32Add().load().get(b).get(j).i32Add().load().add();
+      c.store();
+    });
+  });
+  return c;
+}
+
 /** A pointer argument: name, byte offset, length in bytes of the range the kernel touches. */
 export type Range = [name: string, ptr: number, bytes: number];
 
@@ -382,6 +402,13 @@ function guarded(memory: WebAssembly.Memory, raw: SimdKernels): SimdKernels {
       ], ["d"]);
       raw.layerNormForward(x, gamma, beta, y, xhat, rstd, rows, d, eps);
     },
+    rowsPlusBias(r, b, y, rows, n) {
+      const m = rows * n * 4;
+      g("rowsPlusBias", { rows, n }, [["r", r, m], ["b", b, rows > 0 ? n * 4 : 0], ["y", y, m]], [
+        "n",
+      ]);
+      raw.rowsPlusBias(r, b, y, rows, n);
+    },
     layerNormBackward(dy, xhat, rstd, gamma, dx, dgamma, dbeta, rows, d) {
       const md = rows * d * 4, dd = d * 4;
       g("layerNormBackward", { rows, d }, [
@@ -449,11 +476,12 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels | null {
   if (have) return have;
   try {
     compiled ??= new WebAssembly.Module(assemble({
-      geluForward: geluForward(),
+      geluForward: geluForward(relaxedSimdSupported()),
       geluBackward: geluBackward(),
       adam: adam(),
       layerNormForward: layerNormForward(),
       layerNormBackward: layerNormBackward(),
+      rowsPlusBias: rowsPlusBias(),
     }) as BufferSource);
   } catch (e) {
     if (!simdSupported()) return null;

@@ -119,6 +119,12 @@ compare(
   { needsBlas: true },
 );
 compare(
+  "dense 6×5·5×8 + b + residual (N a multiple of 4: the SIMD residual-plus-bias pass)",
+  (x, w, b, r) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, r as tf.Tensor2D),
+  [[6, 5], [5, 8], [8], [6, 8]],
+  { needsBlas: true },
+);
+compare(
   "dense 9×4·4×2 + residual, no bias",
   (x, w, r) => dense(x as tf.Tensor2D, w as tf.Tensor2D, undefined, r as tf.Tensor2D),
   [[9, 4], [4, 2], [9, 2]],
@@ -243,6 +249,11 @@ Deno.test("SIMD kernels: a range outside the wasm memory throws an Error naming 
     () => k.layerNormBackward(64, 64, 64, 64, 64, 64, 64, 4, 6),
     Error,
     "layerNormBackward: d must",
+  );
+  assertThrows(
+    () => k.rowsPlusBias(64, 64, size - 64, 4, 8),
+    Error,
+    "rowsPlusBias: y lies outside",
   );
   const a = attentionKernels(mem, 8)!;
   assertThrows(
