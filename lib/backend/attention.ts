@@ -228,7 +228,7 @@ const forwardKernel: WasmKernelFunc = ({ inputs: { qkv }, backend: be, attrs }) 
   const fused = fusedAttentionKernels(be.wasm.asm.memory, { hd, T });
   if (fused) {
     // The whole layer in one SIMD call (every (sequence, head) inside the kernel).
-    const scratch = be.makeOutput([attentionScratch(T, hd).forward], "float32");
+    const scratch = be.makeOutput([attentionScratch(T, d).forward], "float32");
     const [pq, po, pp, ps] = [qkv, out, probs, scratch].map((t) => byteOffset(be, t));
     fused.forward(pq, po, pp, ps, B, H, T, d, scale);
     be.disposeData(scratch.dataId);
@@ -278,7 +278,7 @@ const backwardKernel: WasmKernelFunc = ({ inputs: { dout, qkv, probs }, backend:
   const dqkv = be.makeOutput(qkv.shape, "float32");
   const fused = fusedAttentionKernels(be.wasm.asm.memory, { hd, T });
   if (fused) {
-    const scratch = be.makeOutput([attentionScratch(T, hd).backward], "float32");
+    const scratch = be.makeOutput([attentionScratch(T, d).backward], "float32");
     const [g, dO, q, p, s] = [dqkv, dout, qkv, probs, scratch].map((t) => byteOffset(be, t));
     fused.backward(dO, q, p, g, s, B, H, T, d, scale);
     be.disposeData(scratch.dataId);

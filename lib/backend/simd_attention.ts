@@ -4,15 +4,16 @@
  * softmax and the products row by row while they are in cache. It replaces the per-head path of
  * `attention.ts` (per layer of 4x128x4x64: a JavaScript loop over 256 heads making 1,536 OpenBLAS
  * sgemm calls on 40×40×32 blocks, where the call and packing cost as much as the arithmetic, and
- * the softmax kernels between them): 10–11 → ~6 ms per layer forward and backward here
- * (lib/bench/README.md).
+ * the softmax kernels between them): in a training step of that model, forward and backward
+ * per layer went from ~12.5 to ~8 ms of kernel time on this 2-core EPYC (lib/bench/README.md).
  *
  * The head size is fixed when a module is built (one module per head size), so a row of hd
- * floats is hd/4 v128 registers with constant offsets. Each head's K and V (backward: Q, K, V and
- * dO) are first copied into contiguous scratch rows: in qkv a head's rows lie 3d floats apart
- * (1,536 bytes at d 128), which maps them onto a few L1 sets where they evict each other (the
- * products ran ~3× slower unpacked). Products of two row-major blocks then take one of two
- * shapes, neither needing a transpose:
+ * floats is hd/4 v128 registers with constant offsets. Each sequence's Q, K and V (backward: and
+ * dO) are first copied, row by row in memory order, into contiguous rows per head: in qkv a
+ * head's rows lie 3d floats apart (1,536 bytes at d 128), which maps them onto a few L1 sets
+ * where they evict each other (the products ran ~3× slower unpacked), and reading whole rows in
+ * order lets the prefetchers stream the sequence in (per head, the copies ran ~25% slower).
+ * Products of two row-major blocks then take one of two shapes, neither needing a transpose:
  *
  * - dot rows (S = Q·Kᵀ, dP = dO·Vᵀ): row i of A stays in registers; four rows of B at a time
  *   give four lane-wise partial sums, and two rounds of shuffles add them into one vector of
@@ -42,7 +43,7 @@ export interface FusedAttentionKernels {
   /**
    * out [B·T, d] (head h in columns h·hd …) and probs [B·H, T, T] (row i: softmax over columns
    * ≤ i, exactly 0 beyond) from qkv [B·T, 3d]; scores scaled by `scale` (1/√hd). `scratch`:
-   * {@link attentionScratch}`(T, hd).forward` floats.
+   * {@link attentionScratch}`(T, d).forward` floats.
    */
   forward(
     qkv: number,
@@ -57,7 +58,7 @@ export interface FusedAttentionKernels {
   ): void;
   /**
    * dqkv [B·T, 3d] (every element written) from dout [B·T, d], qkv and the forward's probs.
-   * `scratch`: {@link attentionScratch}`(T, hd).backward` floats.
+   * `scratch`: {@link attentionScratch}`(T, d).backward` floats.
    */
   backward(
     dout: number,
@@ -86,6 +87,7 @@ class Emitter {
   readonly at: number;
   readonly pv: number;
   readonly ldb4: number;
+  readonly ps: number[];
   readonly sm: Record<string, number>;
 
   /**
@@ -103,6 +105,7 @@ class Emitter {
     this.bp = c.localsOf("i32", 4);
     [this.t0, this.t1, this.pv] = c.localsOf("v128", 3);
     [this.jb, this.t, this.pp, this.at, this.ldb4] = c.localsOf("i32", 5);
+    this.ps = c.localsOf("i32", 5);
     this.sm = {};
     if (softmax) {
       const k = expConstants(c);
@@ -253,14 +256,37 @@ class Emitter {
     }
   }
 
-  /** Copies T rows of hd floats, `ld` bytes apart from `src`, to contiguous rows at `dst`. */
-  pack(src: number, ld: number, dst: number, T: number) {
-    const { c, chunks } = this;
+  /**
+   * Copies `blocks` column blocks of every head of one sequence into contiguous per-head rows:
+   * from rows `ld` bytes apart at `src` (block m of head h at byte m·dB + h·hdB of a row) to
+   * `dst` + h·headBytes + m·T·hdB. Rows are read in memory order (all heads of a row at once),
+   * so the hardware prefetchers stream the sequence in.
+   */
+  packSeq(
+    src: number,
+    ld: number,
+    dst: number,
+    blocks: number,
+    g: { T: number; H: number; dB: number; hdB: number; headBytes: number; blockBytes: number },
+  ) {
+    const { c, chunks } = this, [h, sp, dp, ms, md] = this.ps;
     c.get(src).set(this.at).get(dst).set(this.pp);
-    c.loop(this.t, T, 1, () => {
-      for (let k = 0; k < chunks; k++) c.get(this.pp).get(this.at).load(16 * k).store(16 * k);
+    c.loop(this.t, g.T, 1, () => {
+      c.get(this.at).set(sp).get(this.pp).set(dp);
+      c.loop(h, g.H, 1, () => {
+        c.get(sp).set(ms).get(dp).set(md);
+        for (let m = 0; m < blocks; m++) {
+          if (m > 0) {
+            c.get(ms).get(g.dB).i32Add().set(ms);
+            c.get(md).get(g.blockBytes).i32Add().set(md);
+          }
+          for (let k = 0; k < chunks; k++) c.get(md).get(ms).load(16 * k).store(16 * k);
+        }
+        c.get(sp).get(g.hdB).i32Add().set(sp);
+        c.get(dp).get(g.headBytes).i32Add().set(dp);
+      });
       c.get(this.at).get(ld).i32Add().set(this.at);
-      c.get(this.pp).i32(16 * chunks).i32Add().set(this.pp);
+      c.get(this.pp).get(g.hdB).i32Add().set(this.pp);
     });
   }
 }
@@ -283,42 +309,35 @@ function rowCounts(c: Code, i: number, n: number, used: number) {
   c.get(i).i32(4).i32Add().i32(2).i32ShrU().i32(16).i32Mul().set(used);
 }
 
-/** `dst` = `src` + one T×hd block (the packed heads in the scratch, one after another). */
-function after(c: Code, src: number, T: number, hdB: number, dst: number) {
-  c.get(src).get(T).get(hdB).i32Mul().i32Add().set(dst);
-}
-
 function forward(chunks: number, fma: boolean): Code {
   const c = new Code(params(8, 1));
   const [qkv, out, probs, scratch, B, H, T, d, scale] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const e = new Emitter(c, chunks, true, fma);
   const { ld, ldo, hdB, rowBytes, dB, n, used, i, bI, hI } = strides(c, T, d, chunks);
-  const [seqQ, seqO, qh, kh, vh, oh, ph, qi, si, oi, kp, vp] = c.localsOf("i32", 12);
+  const [seqQ, seqO, oh, ph, qp, kp, vp, qi, si, oi, blockBytes, headBytes] = c.localsOf("i32", 12);
   const scaleV = c.local("v128");
   c.get(scale).splat().set(scaleV);
-  c.get(scratch).set(kp);
-  after(c, kp, T, hdB, vp);
+  // scratch: per head, its Q, K and V rows packed (T·hd floats each).
+  c.get(T).get(hdB).i32Mul().tee(blockBytes).i32(3).i32Mul().set(headBytes);
+  const g = { T, H, dB, hdB, headBytes, blockBytes };
   c.get(qkv).set(seqQ).get(out).set(seqO).get(probs).set(ph);
   c.loop(bI, B, 1, () => {
-    c.get(seqQ).set(qh).get(seqO).set(oh);
+    e.packSeq(seqQ, ld, scratch, 3, g);
+    c.get(scratch).set(qp).get(seqO).set(oh);
     c.loop(hI, H, 1, () => {
-      c.get(qh).get(dB).i32Add().tee(kh).get(dB).i32Add().set(vh);
-      e.pack(kh, ld, kp, T);
-      e.pack(vh, ld, vp, T);
-      c.get(qh).set(qi).get(ph).set(si).get(oh).set(oi);
+      c.get(qp).get(blockBytes).i32Add().tee(kp).get(blockBytes).i32Add().set(vp);
+      c.get(qp).set(qi).get(ph).set(si).get(oh).set(oi);
       c.loop(i, T, 1, () => {
         rowCounts(c, i, n, used);
         e.dotRows(qi, kp, hdB, si, used, scaleV);
         e.softmaxRow(si, n, used, rowBytes);
-        {
-          e.combine({ p: si, pStep: 4 }, vp, hdB, { from: null, to: n }, oi, null);
-        }
-        c.get(qi).get(ld).i32Add().set(qi);
+        e.combine({ p: si, pStep: 4 }, vp, hdB, { from: null, to: n }, oi, null);
+        c.get(qi).get(hdB).i32Add().set(qi);
         c.get(si).get(rowBytes).i32Add().set(si);
         c.get(oi).get(ldo).i32Add().set(oi);
       });
       c.get(si).set(ph); // the next head's T×T block
-      c.get(qh).get(hdB).i32Add().set(qh);
+      c.get(qp).get(headBytes).i32Add().set(qp);
       c.get(oh).get(hdB).i32Add().set(oh);
     });
     c.get(seqQ).get(T).get(ld).i32Mul().i32Add().set(seqQ);
@@ -332,41 +351,39 @@ function backward(chunks: number, fma: boolean): Code {
   const [dout, qkv, probs, dqkv, scratch, B, H, T, d, scale] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const e = new Emitter(c, chunks, false, fma);
   const { ld, ldo, hdB, rowBytes, dB, n, used, i, bI, hI } = strides(c, T, d, chunks);
-  const [seqQ, seqG, seqD, qh, kh, vh, gh, doh, ph] = c.localsOf("i32", 9);
-  const [doi, si, pi, gi, qi, go, gv, diag, qp, kp, vp, dop] = c.localsOf("i32", 12);
+  const [seqQ, seqG, seqD, gh, ph, heads, blockBytes, headBytes] = c.localsOf("i32", 8);
+  const [doi, si, pi, gi, qi, go, gv, diag, qp, kp, vp, dop, dS] = c.localsOf("i32", 13);
   const scaleV = c.local("v128");
   c.get(scale).splat().set(scaleV);
   c.get(rowBytes).i32(4).i32Add().set(diag); // from (i, i) to (i + 1, i + 1)
-  // scratch: dS [T, T], then Q, K, V and dO of one head, packed.
-  c.get(scratch).get(T).get(rowBytes).i32Mul().i32Add().set(qp);
-  after(c, qp, T, hdB, kp);
-  after(c, kp, T, hdB, vp);
-  after(c, vp, T, hdB, dop);
+  // scratch: dS [T, T], then per head its Q, K, V and dO rows packed (T·hd floats each).
+  c.get(scratch).set(dS);
+  c.get(dS).get(T).get(rowBytes).i32Mul().i32Add().set(heads);
+  c.get(T).get(hdB).i32Mul().tee(blockBytes).i32(4).i32Mul().set(headBytes);
+  const g = { T, H, dB, hdB, headBytes, blockBytes };
   c.get(qkv).set(seqQ).get(dqkv).set(seqG).get(dout).set(seqD).get(probs).set(ph);
   c.loop(bI, B, 1, () => {
-    c.get(seqQ).set(qh).get(seqG).set(gh).get(seqD).set(doh);
+    e.packSeq(seqQ, ld, heads, 3, g);
+    c.get(heads).get(blockBytes).i32(3).i32Mul().i32Add().set(dop);
+    e.packSeq(seqD, ldo, dop, 1, g);
+    c.get(heads).set(qp).get(seqG).set(gh);
     c.loop(hI, H, 1, () => {
-      c.get(qh).get(dB).i32Add().tee(kh).get(dB).i32Add().set(vh);
-      e.pack(qh, ld, qp, T);
-      e.pack(kh, ld, kp, T);
-      e.pack(vh, ld, vp, T);
-      e.pack(doh, ldo, dop, T);
+      c.get(qp).get(blockBytes).i32Add().tee(kp).get(blockBytes).i32Add().tee(vp)
+        .get(blockBytes).i32Add().set(dop);
       // Row by row: dP = dO·Vᵀ, dS = P ⊙ (dP − Σ dP⊙P) kept in scratch, dQ = scale · dS·K.
-      c.get(dop).set(doi).get(scratch).set(si).get(ph).set(pi).get(gh).set(gi);
+      c.get(dop).set(doi).get(dS).set(si).get(ph).set(pi).get(gh).set(gi);
       c.loop(i, T, 1, () => {
         rowCounts(c, i, n, used);
         e.dotRows(doi, vp, hdB, si, used, null);
         e.softmaxGradRow(si, pi, used);
-        {
-          e.combine({ p: si, pStep: 4 }, kp, hdB, { from: null, to: n }, gi, scaleV);
-        }
+        e.combine({ p: si, pStep: 4 }, kp, hdB, { from: null, to: n }, gi, scaleV);
         c.get(doi).get(hdB).i32Add().set(doi);
         c.get(si).get(rowBytes).i32Add().set(si);
         c.get(pi).get(rowBytes).i32Add().set(pi);
         c.get(gi).get(ld).i32Add().set(gi);
       });
       // Column by column (rows i ≥ j): dV = Pᵀ·dO, dK = scale · dSᵀ·Q.
-      c.get(ph).set(pi).get(scratch).set(si).get(dop).set(doi).get(qp).set(qi).get(gh).set(gi);
+      c.get(ph).set(pi).get(dS).set(si).get(dop).set(doi).get(qp).set(qi).get(gh).set(gi);
       c.loop(i, T, 1, () => {
         const down = { local: rowBytes }, rows = { from: i, to: T };
         c.get(gi).get(dB).i32Add().tee(go).get(dB).i32Add().set(gv);
@@ -379,7 +396,8 @@ function backward(chunks: number, fma: boolean): Code {
         c.get(gi).get(ld).i32Add().set(gi);
       });
       c.get(ph).get(T).get(rowBytes).i32Mul().i32Add().set(ph);
-      for (const l of [qh, gh, doh]) c.get(l).get(hdB).i32Add().set(l);
+      c.get(qp).get(headBytes).i32Add().set(qp);
+      c.get(gh).get(hdB).i32Add().set(gh);
     });
     c.get(seqQ).get(T).get(ld).i32Mul().i32Add().set(seqQ);
     c.get(seqG).get(T).get(ld).i32Mul().i32Add().set(seqG);
@@ -389,16 +407,16 @@ function backward(chunks: number, fma: boolean): Code {
 }
 
 /**
- * Floats of scratch the kernels need for T rows and head size hd: forward, the packed K and V
- * of one head; backward, dS [T, T] and the packed Q, K, V and dO of one head.
+ * Floats of scratch the kernels need for T rows and d = heads · hd columns: forward, the packed
+ * Q, K and V of one sequence's heads; backward, dS [T, T] and the packed Q, K, V and dO.
  *
  * @example
  * ```ts
- * const { forward, backward } = attentionScratch(40, 32); // 2,560 and 6,720 floats
+ * const { forward, backward } = attentionScratch(40, 128); // 15,360 and 22,080 floats
  * ```
  */
-export function attentionScratch(T: number, hd: number): { forward: number; backward: number } {
-  return { forward: 2 * T * hd, backward: T * T + 4 * T * hd };
+export function attentionScratch(T: number, d: number): { forward: number; backward: number } {
+  return { forward: 3 * T * d, backward: T * T + 4 * T * d };
 }
 
 let enabled = true;
@@ -467,7 +485,7 @@ export function fusedAttentionKernels(
   const raw = new WebAssembly.Instance(mod, { env: { memory } })
     .exports as unknown as FusedAttentionKernels;
   const check = (kernel: string, counts: Record<string, number>, ptrs: Record<string, number>) => {
-    const { B, H, T: TT, d } = counts, rows = B * TT * 4, scratch = attentionScratch(TT, hd);
+    const { B, H, T: TT, d } = counts, rows = B * TT * 4, scratch = attentionScratch(TT, d);
     if (d !== H * hd) {
       throw new Error(`SIMD kernel ${kernel} (hd ${hd}): d = ${d} is not ${H} heads × ${hd}`);
     }
