@@ -9,6 +9,7 @@ import { setSimdSoftmax } from "../backend/simd_kernels.ts";
 import { setSimdAttention } from "../backend/simd_attention.ts";
 import type { ModelShape } from "./config.ts";
 import { stepFixture } from "./step_fixture.ts";
+import { processCpuMs } from "./train_step.ts";
 import { median } from "../numeric/stats.ts";
 
 /** One way of running the training step. */
@@ -39,6 +40,13 @@ export const WASM_LEVERS: Lever[] = [
   { name: "tfjs-wasm kernels (XNNPACK), tfjs ops", blas: false, fused: false },
   { name: "OpenBLAS matmul ×2, tfjs ops", blas: true, fused: false, threads: 2 },
   { name: "OpenBLAS ×1 + fused kernels", blas: true, fused: true, threads: 1 },
+  {
+    name: "OpenBLAS ×1 + fused kernels, attention per head (sgemm + SIMD softmax)",
+    blas: true,
+    fused: true,
+    threads: 1,
+    simdAttention: false,
+  },
   {
     name: "OpenBLAS ×2 + fused kernels, attention per head, softmax in JavaScript",
     blas: true,
@@ -104,7 +112,8 @@ export interface LeverTiming {
  * Times one training step (forward, backward, Adam: the trainer's inner loop) under each lever,
  * round-robin — one step of each lever in turn, `rounds` times — so all levers see the same
  * machine load. wasm ({@link WASM_LEVERS}) or webgpu ({@link GPU_LEVERS}); levers that need
- * OpenBLAS are skipped without it.
+ * OpenBLAS are skipped without it. `cpuTime` measures this process's CPU time per step instead
+ * of wall time (`deno task bench --levers --cpu-time`: what a busy machine can still compare).
  *
  * @example
  * ```ts
@@ -113,9 +122,18 @@ export interface LeverTiming {
  */
 export async function measureLevers(
   shape: ModelShape,
-  opts: { rounds: number; warmup?: number; seq?: number; inputDim?: number; levers?: Lever[] },
+  opts: {
+    rounds: number;
+    warmup?: number;
+    seq?: number;
+    inputDim?: number;
+    levers?: Lever[];
+    /** This process's CPU time per step (all threads, from /proc) instead of wall time. */
+    cpuTime?: boolean;
+  },
 ): Promise<LeverTiming[]> {
   const { rounds, warmup = 2, seq = 40, inputDim = 16 } = opts;
+  const cpuTime = opts.cpuTime === true && processCpuMs() !== null;
   const backend = tf.getBackend();
   if (backend !== "wasm" && backend !== "webgpu") {
     throw new Error("measureLevers needs the wasm or webgpu backend");
@@ -148,8 +166,12 @@ export async function measureLevers(
       setFlatAdam(l.flatAdam ?? true);
     }
     setFusedKernels(l.fused);
-    // On a GPU, 5 steps back to back and one read (see timeQueuedSteps in train_step.ts).
-    return (await f.run(backend === "webgpu" ? 5 : 1)).msPerStep;
+    // On a GPU, 5 steps back to back and one read (see timeQueuedSteps in train_step.ts). CPU
+    // time comes in 10 ms ticks: 2 steps per sample then.
+    const n = backend === "webgpu" ? 5 : cpuTime ? 2 : 1;
+    const cpu0 = cpuTime ? processCpuMs()! : 0;
+    const wall = (await f.run(n)).msPerStep;
+    return cpuTime ? (processCpuMs()! - cpu0) / n : wall;
   };
   const threadsBefore = blas?.threads();
   const samples = levers.map(() => [] as number[]);

@@ -255,6 +255,7 @@ function shapeLevers(shape: ModelShape, cfg: BenchConfig, backend: string): Prom
     rounds: backend === "webgpu" ? Math.max(3, Math.ceil(cfg.steps / 5)) : Math.max(cfg.steps, 3),
     seq: cfg.seq,
     inputDim: cfg.inputDim,
+    cpuTime: cfg.cpuTime,
   });
 }
 
@@ -376,7 +377,7 @@ export function formatBench(r: BenchReport): string {
   })));
   const note = r.torch && "error" in r.torch ? `\nPyTorch: ${r.torch.error}\n` : "";
   const lev = r.results.filter((x) => x.levers).map((x) =>
-    `\n\nlevers, ${x.config} (round-robin, ms/step):\n\n` +
+    `\n\nlevers, ${x.config} (round-robin, ${r.measure === "cpu" ? "CPU " : ""}ms/step):\n\n` +
     markdownTable(x.levers!.map((l) => ({ lever: l.lever, "ms/step": l.ms_per_step.toFixed(1) })))
   ).join("");
   const mm = r.matmul_gflops.length
