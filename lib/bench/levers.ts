@@ -128,7 +128,7 @@ export async function measureLevers(
     seq?: number;
     inputDim?: number;
     levers?: Lever[];
-    /** This process's CPU time per step (all threads, from /proc) instead of wall time. */
+    /** This process's CPU time per step (all threads, `processCpuMs`) instead of wall time. */
     cpuTime?: boolean;
   },
 ): Promise<LeverTiming[]> {
@@ -166,9 +166,8 @@ export async function measureLevers(
       setFlatAdam(l.flatAdam ?? true);
     }
     setFusedKernels(l.fused);
-    // On a GPU, 5 steps back to back and one read (see timeQueuedSteps in train_step.ts). CPU
-    // time comes in 10 ms ticks: 2 steps per sample then.
-    const n = backend === "webgpu" ? 5 : cpuTime ? 2 : 1;
+    // On a GPU, 5 steps back to back and one read (see timeQueuedSteps in train_step.ts).
+    const n = backend === "webgpu" ? 5 : 1;
     const cpu0 = cpuTime ? processCpuMs()! : 0;
     const wall = (await f.run(n)).msPerStep;
     return cpuTime ? (processCpuMs()! - cpu0) / n : wall;

@@ -1,3 +1,4 @@
+import process from "node:process";
 import { tf } from "../deps.ts";
 import { gpuMatMul } from "../backend/webgpu/matmul.ts";
 import { gpuBackend } from "../backend/webgpu/program.ts";
@@ -39,7 +40,8 @@ export interface StepTiming {
 }
 
 /**
- * This process's CPU time (user + system, all threads) in ms, from /proc (Linux), else null.
+ * This process's CPU time (user + system, all threads) in ms: `process.cpuUsage()` (getrusage,
+ * microseconds), else /proc (Linux, 10 ms ticks), else null.
  *
  * @example
  * ```ts
@@ -48,6 +50,10 @@ export interface StepTiming {
  * ```
  */
 export function processCpuMs(): number | null {
+  try {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  } catch { /* not available: /proc below */ }
   try {
     const stat = Deno.readTextFileSync("/proc/self/stat");
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
