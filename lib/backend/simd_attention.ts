@@ -11,8 +11,8 @@
  * floats is hd/4 v128 registers with constant offsets. Each sequence's Q, K and V (backward: and
  * dO) are first copied, row by row in memory order, into contiguous rows per head: in qkv a
  * head's rows lie 3d floats apart (1,536 bytes at d 128), which maps them onto a few L1 sets
- * where they evict each other (the products ran ~3× slower unpacked), and reading whole rows in
- * order lets the prefetchers stream the sequence in (per head, the copies ran ~25% slower).
+ * where they evict each other (unpacked, the kernel ran ~1.5× slower), and reading whole rows
+ * in order lets the prefetchers stream the sequence in (packed per head, it took ~25% longer).
  * Products of two row-major blocks then take one of two shapes, neither needing a transpose:
  *
  * - dot rows (S = Q·Kᵀ, dP = dO·Vᵀ): row i of A stays in registers; four rows of B at a time
@@ -22,7 +22,7 @@
  *   broadcast weight (`v128.load32_splat`) times each row of B, at most 8 registers at a time.
  *
  * Multiply-adds are relaxed SIMD's `f32x4.relaxed_madd` where the engine has it (one FMA on
- * x86-64; ~15% faster here), else a multiply and an add. Only the causal part is computed: row i
+ * x86-64; ~10% faster here), else a multiply and an add. Only the causal part is computed: row i
  * of the scores covers the 4-column chunks up to the diagonal (the diagonal chunk's lanes beyond
  * i are masked in the softmax, where P becomes exactly 0), so T must be a multiple of 4; the
  * combinations stop at the diagonal.
@@ -449,7 +449,7 @@ const instances = new WeakMap<WebAssembly.Memory, Map<string, FusedAttentionKern
  * instantiated once per memory), or null where they do not apply: turned off, SIMD off or
  * missing, hd not a multiple of 4 or above 256, T not a multiple of 4. The caller then takes the
  * per-head path. `fma` (default: where the engine has relaxed SIMD) builds the multiply-adds as
- * `f32x4.relaxed_madd` (one FMA instruction on x86-64 with FMA3, ~15% faster here); false
+ * `f32x4.relaxed_madd` (one FMA instruction on x86-64 with FMA3, ~10% faster here); false
  * builds a multiply and an add (what tests compare too).
  *
  * @example
