@@ -8,4 +8,5 @@ export * from "./report.ts";
 export * from "./figures.ts";
 export * from "./analysis.ts";
 export * from "./asymmetry.ts";
+export * from "./capacity.ts";
 export * from "./trend.ts";

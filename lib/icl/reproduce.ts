@@ -20,6 +20,7 @@ import {
 } from "./report.ts";
 import { longestIclRun } from "./analysis.ts";
 import { asymmetryRows } from "./asymmetry.ts";
+import { capacityRows, sameButModel } from "./capacity.ts";
 import { phaseTrends, trendHours } from "./trend.ts";
 import type { ResultsStore } from "../store/results.ts";
 import { runsProvenanceMarkdown } from "../store/describe.ts";
@@ -165,6 +166,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReportSection> 
     runsProvenanceMarkdown(opts.store, longer.map((l) => l.id)),
     ...asymmetryMarkdown(opts.store, longer.map((l) => l.id)),
     ...trendMarkdown(opts.store, longer.map((l) => l.id)),
+    ...capacityMarkdown(opts.store, longer.map((l) => l.id)),
   ].join("\n");
   const comparisons = [quick, ...longer.map((l) => l.s)].flatMap((s, i) =>
     iclChecks(s, i === 0 ? preset : longer[i - 1].name)
@@ -200,6 +202,38 @@ function trendMarkdown(store: ResultsStore, ids: string[]): string[] {
     "phase (c) arrives as a drop that such a fit cannot see):",
     "",
     markdownTable(rows),
+  ];
+}
+
+/** The epoch at which the capacity search compares shapes: one every reference run has evaluated. */
+const CAPACITY_EPOCH = 32;
+
+/** The capacity search: reference runs that differ only in shape, side by side (empty without). */
+function capacityMarkdown(store: ResultsStore, ids: string[]): string[] {
+  const groups = sameButModel(store, ids);
+  if (groups.length === 0) return [];
+  const tables = groups.flatMap((g) => {
+    const rows = capacityRows(store, g, { atEpoch: CAPACITY_EPOCH }).map((r) => ({
+      run: r.run,
+      model: r.model,
+      "escape epoch": r.escapeEpoch ?? "–",
+      [`epoch compared`]: +r.epoch.toPrecision(3),
+      "mean MSE ÷ own E[y²]": +r.meanMse.toFixed(3),
+      "spread over concepts": +r.spread.toFixed(3),
+      "last-prediction MSE": +r.lastMse.toPrecision(3),
+      "first lead, whole run (epoch: concept)": r.firstLead
+        ? `${+r.firstLead.epoch.toPrecision(3)}: ${r.firstLead.concept}`
+        : "none yet",
+      "s/step (own provenance)": r.secondsPerStep === null ? "–" : +r.secondsPerStep.toFixed(3),
+    }));
+    return [markdownTable(rows), ""];
+  });
+  return [
+    "",
+    `Capacity search: runs that differ only in the model's shape, compared at epoch ${CAPACITY_EPOCH} (or the last ` +
+    "evaluation before it); seconds per step are each run's own, on whatever machine and load it trained:",
+    "",
+    ...tables,
   ];
 }
 
