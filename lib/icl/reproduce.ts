@@ -217,7 +217,7 @@ function capacityMarkdown(store: ResultsStore, ids: string[]): string[] {
       run: r.run,
       model: r.model,
       "escape epoch": r.escapeEpoch ?? "–",
-      [`epoch compared`]: +r.epoch.toPrecision(3),
+      "epoch compared": +r.epoch.toPrecision(3),
       "mean MSE ÷ own E[y²]": +r.meanMse.toFixed(3),
       "spread over concepts": +r.spread.toFixed(3),
       "last-prediction MSE": +r.lastMse.toPrecision(3),
