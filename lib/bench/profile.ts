@@ -1,5 +1,5 @@
 import { tf } from "../deps.ts";
-import type { ModelShape } from "./config.ts";
+import { type ModelShape, shapeName } from "./config.ts";
 import { stepFixture } from "./step_fixture.ts";
 
 /** Where one training step's time goes. */
@@ -61,7 +61,7 @@ export async function profileStep(
     }))
       .sort((a, b) => b.ms - a.ms);
     return {
-      config: `${shape.layers}x${shape.dModel}x${shape.heads}x${shape.batch}`,
+      config: shapeName(shape),
       enqueue_ms: Math.round((t1 - t0) * 10) / 10,
       wait_ms: Math.round((t2 - t1) * 10) / 10,
       kernel_calls: info.kernels.length,

@@ -13,7 +13,7 @@ import { RegressionTransformer } from "../model/regression_transformer.ts";
 import { train } from "../train/trainer.ts";
 import { Rng } from "../util/rng.ts";
 import { median } from "../numeric/stats.ts";
-import type { ModelShape } from "./config.ts";
+import { type ModelShape, shapeName } from "./config.ts";
 
 /** Timings of one model shape. */
 export interface StepTiming {
@@ -206,7 +206,7 @@ export async function countStepWork(
   const { steps = 2, warmup = 1, seq = 40, inputDim = 16, dry = false } = opts;
   if (tf.getBackend() !== "webgpu") throw new Error("countStepWork needs the webgpu backend");
   const f = stepFixture(shape, { seq, inputDim });
-  const config = `${shape.layers}x${shape.dModel}x${shape.heads}x${shape.batch}`;
+  const config = shapeName(shape);
   try {
     if (dry) {
       const numTensors: number[] = [], gpuBytes: number[] = [];

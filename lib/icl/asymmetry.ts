@@ -9,7 +9,9 @@
  */
 import type { ResultsStore } from "../store/results.ts";
 import { median } from "../numeric/stats.ts";
+import { transformerShape } from "../model/config.ts";
 import type { IclConfig } from "./config.ts";
+import { groupRuns } from "./group.ts";
 import { conceptTestScale, firstSeparation, iclEvals } from "./report.ts";
 import { iclTask } from "./task.ts";
 
@@ -36,6 +38,8 @@ export function yConcept(cfg: IclConfig): number | null {
 export interface AsymmetryRow {
   run: string;
   seed: number;
+  /** Model shape, `layers×dModel×heads`. */
+  model: string;
   /** The concept that shares y's coordinate (null: none). */
   yConcept: number | null;
   /** Last evaluated epoch. */
@@ -97,6 +101,7 @@ export function asymmetryRows(store: ResultsStore, ids: string[]): AsymmetryRow[
     return {
       run: run.name,
       seed: cfg.seed,
+      model: transformerShape(cfg.model),
       yConcept: y,
       epoch: epochs.at(-1) ?? 0,
       escapeEpoch: escape < 0 ? null : epochs[escape],
@@ -106,4 +111,62 @@ export function asymmetryRows(store: ResultsStore, ids: string[]): AsymmetryRow[
       finalMse: rel.at(-1) ?? [],
     };
   });
+}
+
+/** The asymmetry experiment's answer for one recipe over its seeds. */
+export interface AsymmetrySummary {
+  /** The recipe's runs, by seed. */
+  runs: AsymmetryRow[];
+  /** Model shape, `layers×dModel×heads`. */
+  model: string;
+  /** The concept that shares y's coordinate (null: y has its own input dimension). */
+  yConcept: number | null;
+  /** The earliest of the runs' last evaluated epochs: how far every seed has been followed. */
+  epoch: number;
+  /** How many seeds had a concept lead, and how many of those leads were y's concept. */
+  leads: { any: number; y: number };
+  /** Median epoch of the first lead over the seeds that had one (null: none did). */
+  medianLeadEpoch: number | null;
+  /** How many seeds had y's concept worst while all were learned together (of those escaped). */
+  worstIsY: { y: number; of: number };
+}
+
+/**
+ * The asymmetry experiment over seeds: the runs among `ids` grouped by recipe (everything but the
+ * seed and the steps), each group summarised — which concept leads first in how many seeds, when,
+ * and how often y's concept is the worst while all are learned together. Groups with fewer than
+ * `opts.minSeeds` seeds (default 2) are left out; the per-run table is {@link asymmetryRows}.
+ *
+ * @example
+ * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * const store = openResults();
+ * const ids = store.runs({ experiment: "icl_synthetic" }).map((r) => r.id);
+ * for (const s of asymmetrySummary(store, ids)) console.log(s.model, s.yConcept, s.leads);
+ * ```
+ */
+export function asymmetrySummary(
+  store: ResultsStore,
+  ids: string[],
+  opts: { minSeeds?: number } = {},
+): AsymmetrySummary[] {
+  const minSeeds = opts.minSeeds ?? 2;
+  return groupRuns(store, ids, { free: "seed" })
+    .map((g) => asymmetryRows(store, g).sort((a, b) => a.seed - b.seed))
+    .filter((rows) => new Set(rows.map((r) => r.seed)).size >= minSeeds)
+    .map((rows) => {
+      const y = rows[0].yConcept;
+      const leads = rows.flatMap((r) => (r.firstLead ? [r.firstLead] : []));
+      const escaped = rows.filter((r) => r.worstAgnostic !== null);
+      return {
+        runs: rows,
+        model: rows[0].model,
+        yConcept: y,
+        epoch: Math.min(...rows.map((r) => r.epoch)),
+        leads: { any: leads.length, y: leads.filter((l) => l.concept === y).length },
+        medianLeadEpoch: leads.length ? median(leads.map((l) => l.epoch)) : null,
+        worstIsY: { y: escaped.filter((r) => r.worstAgnostic === y).length, of: escaped.length },
+      };
+    });
 }

@@ -7,11 +7,12 @@
  *
  * @module
  */
-import { configHash, type ResultsStore } from "../store/results.ts";
+import type { ResultsStore } from "../store/results.ts";
 import { asymmetryRows } from "./asymmetry.ts";
 import type { IclConfig } from "./config.ts";
+import { groupRuns, runShape } from "./group.ts";
 import { conceptTestScale, iclEvals } from "./report.ts";
-import { phaseTrends } from "./trend.ts";
+import { secondsPerStep } from "./trend.ts";
 
 /** One run of the capacity search, at the compared epoch. */
 export interface CapacityRow {
@@ -56,7 +57,6 @@ export function capacityRows(
 ): CapacityRow[] {
   const atEpoch = opts.atEpoch ?? 40;
   const asym = asymmetryRows(store, ids);
-  const trends = phaseTrends(store, ids);
   return ids.map((id, i) => {
     const cfg = store.run(id)!.config as IclConfig;
     const scale = conceptTestScale(cfg);
@@ -64,10 +64,10 @@ export function capacityRows(
     const e = evals.at(-1);
     if (!e) throw new Error(`run ${id} has no evaluation at or before epoch ${atEpoch}`);
     const rel = e.mse.perConcept.map((m, c) => m / scale[c]);
-    const sps = trends[i].secondsPerStep;
+    const sps = secondsPerStep(store, id);
     return {
       run: asym[i].run,
-      model: trends[i].model,
+      model: runShape(store, id),
       epoch: e.epoch,
       escapeEpoch: asym[i].escapeEpoch,
       meanMse: rel.reduce((a, b) => a + b, 0) / rel.length,
@@ -95,27 +95,6 @@ export function capacityRows(
  * ```
  */
 export function sameButModel(store: ResultsStore, ids: string[]): string[][] {
-  const groups = new Map<string, string[]>();
-  for (const id of ids) {
-    const cfg = store.run(id)?.config as IclConfig | undefined;
-    if (!cfg) continue;
-    // The evaluation schedule is trimmed to each run's steps, so it is left out with them.
-    const { model: _model, train, evalEpochs: _e, snapshotEpochs: _s, ...rest } = cfg;
-    const { steps: _steps, ...trainRest } = train;
-    // Init and read-in belong to the recipe, not the shape: they stay in the key.
-    const key = configHash({
-      ...rest,
-      train: trainRest,
-      initStd: cfg.model.initStd,
-      readInit: cfg.model.readInit,
-    });
-    groups.set(key, [...(groups.get(key) ?? []), id]);
-  }
-  return [...groups.values()].filter((g) => {
-    const shapes = new Set(g.map((id) => {
-      const m = (store.run(id)!.config as IclConfig).model;
-      return `${m.nLayers}×${m.dModel}×${m.nHeads}`;
-    }));
-    return shapes.size >= 2;
-  });
+  return groupRuns(store, ids, { free: "model" })
+    .filter((g) => new Set(g.map((id) => runShape(store, id))).size >= 2);
 }

@@ -10,3 +10,4 @@ export * from "./analysis.ts";
 export * from "./asymmetry.ts";
 export * from "./capacity.ts";
 export * from "./trend.ts";
+export * from "./group.ts";

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { transformerShape } from "../model/config.ts";
 import type { ResultsStore } from "../store/results.ts";
 import { fitLogLog } from "../numeric/fit.ts";
 import type { IclConfig } from "./config.ts";
@@ -74,18 +75,10 @@ export function phaseTrends(store: ResultsStore, ids: string[]): PhaseTrend[] {
     const stepsToTarget = slope !== null && slope < 0 && target > 0
       ? (lastMse <= target ? last.step : last.step * (target / lastMse) ** (1 / slope))
       : null;
-    // Seconds per step over the closed segments that trained: one pass, both sums from the same ones.
-    let seconds = 0, trained = 0;
-    for (const s of store.provenance(id)) {
-      if (s.toStep === undefined || !s.wallSeconds || s.toStep <= s.fromStep) continue;
-      seconds += s.wallSeconds;
-      trained += s.toStep - s.fromStep;
-    }
-    const secondsPerStep = trained > 0 ? seconds / trained : null;
-    const m = cfg.model;
+    const sps = secondsPerStep(store, id);
     return {
       run: run.name,
-      model: `${m.nLayers}×${m.dModel}×${m.nHeads}`,
+      model: transformerShape(cfg.model),
       step: last.step,
       epoch: last.epoch,
       lastMse,
@@ -93,12 +86,36 @@ export function phaseTrends(store: ResultsStore, ids: string[]): PhaseTrend[] {
       cdMin: Math.min(...best.perConcept),
       slope,
       stepsToTarget,
-      secondsPerStep,
-      hoursToTarget: stepsToTarget !== null && secondsPerStep !== null
-        ? ((stepsToTarget - last.step) * secondsPerStep) / 3600
+      secondsPerStep: sps,
+      hoursToTarget: stepsToTarget !== null && sps !== null
+        ? ((stepsToTarget - last.step) * sps) / 3600
         : null,
     };
   });
+}
+
+/**
+ * A stored run's training seconds per step over the closed segments of its provenance that
+ * trained (null when none recorded wall time): the price a trend or a capacity row puts on steps.
+ *
+ * @example
+ * ```ts
+ * import { openResults } from "../store/results.ts";
+ *
+ * const store = openResults();
+ * const [run] = store.runs({ experiment: "icl_synthetic" });
+ * if (run) console.log(secondsPerStep(store, run.id));
+ * ```
+ */
+export function secondsPerStep(store: ResultsStore, id: string): number | null {
+  // Both sums from the same segments, so a segment without wall time drops out of both.
+  let seconds = 0, trained = 0;
+  for (const s of store.provenance(id)) {
+    if (s.toStep === undefined || !s.wallSeconds || s.toStep <= s.fromStep) continue;
+    seconds += s.wallSeconds;
+    trained += s.toStep - s.fromStep;
+  }
+  return trained > 0 ? seconds / trained : null;
 }
 
 /**

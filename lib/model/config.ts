@@ -98,6 +98,21 @@ function checkTransformer(c: TransformerConfig) {
 }
 
 /**
+ * The `layers×dModel×heads` name of a transformer's shape, as the reports print it (fields a
+ * partial config leaves out print as "?").
+ *
+ * @example
+ * ```ts
+ * transformerShape({ nLayers: 3, dModel: 64, nHeads: 4 }); // "3×64×4"
+ * ```
+ */
+export function transformerShape(
+  m: Partial<Pick<TransformerConfig, "nLayers" | "dModel" | "nHeads">>,
+): string {
+  return [m.nLayers, m.dModel, m.nHeads].map((x) => x ?? "?").join("×");
+}
+
+/**
  * Fills defaults and validates a regression-transformer config; a bad field throws
  * `ConfigError` naming it and its allowed values.
  *

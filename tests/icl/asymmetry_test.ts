@@ -1,4 +1,5 @@
-import { asymmetryRows, yConcept } from "../../lib/icl/asymmetry.ts";
+import { asymmetryRows, asymmetrySummary, yConcept } from "../../lib/icl/asymmetry.ts";
+import { fakeRun } from "./fake_run.ts";
 import { iclConfig } from "../../lib/icl/config.ts";
 import { conceptTestScale } from "../../lib/icl/report.ts";
 import { openResults } from "../../lib/store/results.ts";
@@ -37,5 +38,46 @@ Deno.test("asymmetryRows: escape, the agnostic phase's worst concept, the first 
     { epoch: 4, concept: 1 },
     true,
   ]);
+  store.close();
+});
+
+Deno.test("asymmetrySummary: groups seeds of one recipe, counts leads of y's basis and the worst-together verdicts", () => {
+  const store = openResults(":memory:");
+  const plateau = [1, 1, 1, 1];
+  // Seeds 0 and 1: concept 0 worst after the escape, then leads (at epochs 50 and 30).
+  const a = fakeRun(store, "s0", { seed: 0 }, [
+    plateau,
+    [0.8, 0.7, 0.7, 0.7],
+    [0.7, 0.6, 0.6, 0.6],
+    [
+      0.2,
+      0.5,
+      0.5,
+      0.5,
+    ],
+  ]);
+  const b = fakeRun(store, "s1", { seed: 1 }, [
+    plateau,
+    [0.8, 0.7, 0.7, 0.7],
+    [0.2, 0.6, 0.6, 0.6],
+    [
+      0.2,
+      0.5,
+      0.5,
+      0.5,
+    ],
+  ]);
+  // Seed 2: escapes and leads at once, with concept 2 (not y's basis) and concept 1 worst.
+  const c = fakeRun(store, "s2", { seed: 2 }, [plateau, plateau, plateau, [0.5, 0.6, 0.2, 0.6]]);
+  // A different recipe (another layout) with a single seed: left out by minSeeds 2.
+  const other = fakeRun(store, "swap", { seed: 0, task: { bases: swap } }, [plateau]);
+  const [s, ...rest] = asymmetrySummary(store, [a, b, c, other]);
+  assertEquals(rest, []);
+  assertEquals(s.runs.map((r) => r.seed), [0, 1, 2]);
+  assertEquals([s.model, s.yConcept, s.epoch], ["2×16×2", 0, 50]);
+  assertEquals(s.leads, { any: 3, y: 2 });
+  assertEquals(s.medianLeadEpoch, 50);
+  assertEquals(s.worstIsY, { y: 2, of: 3 });
+  assertEquals(asymmetrySummary(store, [a, b, c, other], { minSeeds: 1 }).length, 2);
   store.close();
 });

@@ -1,4 +1,4 @@
-import { languageModelConfig, regressionConfig } from "../../lib/model/config.ts";
+import { languageModelConfig, regressionConfig, transformerShape } from "../../lib/model/config.ts";
 import { ConfigError } from "../../lib/util/validate.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 
@@ -23,4 +23,9 @@ Deno.test("languageModelConfig: vocabSize must be >= 2; defaults documented", ()
   const e = assertThrows(() => languageModelConfig({ vocabSize: 1 }), ConfigError) as ConfigError;
   assertEquals(e.field, "vocabSize");
   assertEquals(languageModelConfig({}).tieEmbeddings, true);
+});
+
+Deno.test("transformerShape: layers×dModel×heads, '?' for a field a partial config leaves out", () => {
+  assertEquals(transformerShape({ nLayers: 12, dModel: 256, nHeads: 8 }), "12×256×8");
+  assertEquals(transformerShape({ dModel: 64 }), "?×64×?");
 });
