@@ -12,6 +12,7 @@
  */
 import { benchConfig, CPU_SHAPES, DEFAULT_BENCH, formatBench, runBench } from "../lib/bench/mod.ts";
 import { BACKEND_CHOICES, choiceFlag, numberFlag, parseFlags, runMain } from "../lib/util/cli.ts";
+import { envFlag } from "../lib/util/env.ts";
 
 await runMain(async () => {
   const flags = parseFlags(Deno.args, {
@@ -95,7 +96,7 @@ await runMain(async () => {
     profile: flags.profile,
   });
   // Progress on stderr (a run takes tens of seconds); the result alone on stdout.
-  const quiet = Deno.env.get("TOOLKIT_QUIET") === "1";
+  const quiet = envFlag("TOOLKIT_QUIET", false);
   const report = await runBench(cfg, { log: quiet ? undefined : (l) => console.error(l) });
   console.log(flags.json ? JSON.stringify(report) : formatBench(report));
 });

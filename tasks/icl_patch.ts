@@ -27,6 +27,7 @@ import {
   runMain,
 } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
+import { envFlag } from "../lib/util/env.ts";
 
 await runMain(async () => {
   const f = parseFlags(Deno.args, {
@@ -71,7 +72,7 @@ await runMain(async () => {
     await initBackend({ backend, quiet: f.json });
     const run = await loadIclRun(store, f.run, { dir: checkpointDir(undefined, dir) });
     try {
-      if (Deno.env.get("TOOLKIT_QUIET") !== "1") {
+      if (!envFlag("TOOLKIT_QUIET", false)) {
         console.error(
           `[icl:patch] ${run.runId} at step ${run.step}: patching ${
             layers ? layers.length : "every"

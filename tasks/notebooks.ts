@@ -10,6 +10,7 @@
  */
 import { loadBlas, NO_BLAS_WARNING } from "../lib/backend/blas.ts";
 import { numberFlag, parseFlags, runMain } from "../lib/util/cli.ts";
+import { envFlag } from "../lib/util/env.ts";
 
 /** Debian packages that run Deno notebooks headless (PyPI is not needed). */
 const JUPYTER_APT = "jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel";
@@ -54,7 +55,7 @@ await runMain(async () => {
   }
 
   // `deno test --quiet` hides the backend's own warning: repeat it where it is seen.
-  if (Deno.env.get("TOOLKIT_BLAS") !== "0" && !loadBlas()) console.log(NO_BLAS_WARNING);
+  if (envFlag("TOOLKIT_BLAS", true) && !loadBlas()) console.log(NO_BLAS_WARNING);
   if (!onPath("jupyter") || !onPath("jupyter-nbconvert")) {
     console.log(
       `notebooks: skipped ${names.length} notebook(s): Jupyter is not installed here ` +

@@ -21,6 +21,7 @@ import {
 import { Progress } from "../lib/train/progress.ts";
 import { choiceFlag, FileError, numberFlag, parseFlags, runMain } from "../lib/util/cli.ts";
 import { ConfigError } from "../lib/util/validate.ts";
+import { envFlag } from "../lib/util/env.ts";
 
 await runMain(async () => {
   const flags = parseFlags(Deno.args, {
@@ -112,7 +113,7 @@ await runMain(async () => {
     bootstrap: { samples, level, seed, starts },
   }, {
     onStage: (stage) => {
-      if (Deno.env.get("TOOLKIT_QUIET") === "1") return;
+      if (envFlag("TOOLKIT_QUIET", false)) return;
       if (stage === "fit") {
         console.error(
           `[scaling:fit] fitting ${

@@ -5,6 +5,7 @@ import { loadBlas, NO_BLAS_WARNING } from "./blas.ts";
 import { blasInUse, useBlasMatMul } from "./blas_matmul.ts";
 import { fusedKernelsEnabled } from "./fast_path.ts";
 import { useSharedIdentity } from "./wasm_identity.ts";
+import { envFlag, envVar } from "../util/env.ts";
 
 /** The compute backends the toolkit knows, fastest first. */
 export const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
@@ -78,7 +79,7 @@ export async function initBackend(
   let requested = opts.backend ?? "auto";
   let reason = opts.backend && opts.backend !== "auto" ? "requested" : "auto-detected";
   if (requested === "auto") {
-    const env = Deno.env.get("TOOLKIT_BACKEND");
+    const env = envVar("TOOLKIT_BACKEND");
     if (env) {
       requested = env as BackendName;
       reason = "TOOLKIT_BACKEND";
@@ -127,13 +128,13 @@ export async function initBackend(
   const mm = current.matmul === "openblas" ? `, matmul openblas ×${current.blasThreads}` : "";
   // Recorded into each run's provenance by the results store.
   setRuntimeFact("backend", `${current.backend} (${current.device}${mm})`);
-  if (!opts.quiet && Deno.env.get("TOOLKIT_QUIET") !== "1") {
+  if (!opts.quiet && !envFlag("TOOLKIT_QUIET", false)) {
     console.error(
       `[toolkit] backend ${current.backend} (${current.device}; ${current.reason}${mm})`,
     );
   }
   // Shown even with `quiet` (it goes to stderr, JSON stays on stdout): a silent 4.7× is worse.
-  if (current.matmul === "xnnpack" && Deno.env.get("TOOLKIT_BLAS") !== "0") warnNoBlas();
+  if (current.matmul === "xnnpack" && envFlag("TOOLKIT_BLAS", true)) warnNoBlas();
   return current;
 }
 
@@ -145,7 +146,7 @@ let warnedNoBlas = false;
  * turned off on purpose) and `TOOLKIT_QUIET=1` silence it.
  */
 function warnNoBlas() {
-  if (warnedNoBlas || Deno.env.get("TOOLKIT_QUIET") === "1") return;
+  if (warnedNoBlas || envFlag("TOOLKIT_QUIET", false)) return;
   warnedNoBlas = true;
   console.error(NO_BLAS_WARNING);
 }

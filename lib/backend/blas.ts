@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { envFlag, envVar } from "../util/env.ts";
 
 /** Library names tried in order (the dynamic loader's search path first, then Debian's paths). */
 export const BLAS_CANDIDATES = [
@@ -126,8 +127,8 @@ export function loadBlas(): Blas | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
   if (typeof Deno === "undefined" || typeof Deno.dlopen !== "function") return null;
-  if (Deno.env.get("TOOLKIT_BLAS") === "0") return null;
-  const explicit = Deno.env.get("TOOLKIT_BLAS_LIB");
+  if (!envFlag("TOOLKIT_BLAS", true)) return null;
+  const explicit = envVar("TOOLKIT_BLAS_LIB");
   for (const path of explicit ? [explicit] : BLAS_CANDIDATES) {
     if (!ffiGranted(path)) continue;
     let lib;
@@ -137,7 +138,7 @@ export function loadBlas(): Blas | null {
       continue;
     }
     loaded = wrap(path, lib);
-    const env = Number(Deno.env.get("TOOLKIT_BLAS_THREADS"));
+    const env = Number(envVar("TOOLKIT_BLAS_THREADS"));
     loaded.setThreads(Number.isInteger(env) && env > 0 ? env : DEFAULT_BLAS_THREADS);
     return loaded;
   }

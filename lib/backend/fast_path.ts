@@ -11,8 +11,9 @@
 import { tf } from "../deps.ts";
 import type { Blas } from "./blas.ts";
 import { blasInUse } from "./blas_matmul.ts";
+import { envFlag } from "../util/env.ts";
 
-let enabled = typeof Deno === "undefined" || Deno.env.get("TOOLKIT_FUSED") !== "0";
+let enabled = envFlag("TOOLKIT_FUSED", true);
 
 /**
  * Turns the fused wasm kernels on or off (tests compare both; `TOOLKIT_FUSED=0` starts off).

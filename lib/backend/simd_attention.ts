@@ -31,6 +31,7 @@
  */
 import { assemble, Code, relaxedSimdSupported } from "./wasm_asm.ts";
 import { emitExp, expConstants, guard, params, type Range, simdKernels } from "./simd_kernels.ts";
+import { envFlag } from "../util/env.ts";
 
 /** Most v128 accumulators one combination loop keeps (x86-64 has 16 vector registers). */
 const GROUP = 8;
@@ -419,10 +420,7 @@ export function attentionScratch(T: number, d: number): { forward: number; backw
   return { forward: 3 * T * d, backward: T * T + 4 * T * d };
 }
 
-let enabled = true;
-try {
-  enabled = Deno.env.get("TOOLKIT_SIMD_ATTENTION") !== "0";
-} catch { /* no env permission */ }
+let enabled = envFlag("TOOLKIT_SIMD_ATTENTION", true);
 
 /**
  * Turns the fused SIMD attention kernels on or off (benchmark lever and tests;

@@ -16,6 +16,7 @@
  * @module
  */
 import { assemble, Code, relaxedSimdSupported } from "./wasm_asm.ts";
+import { envFlag } from "../util/env.ts";
 
 const C = Math.sqrt(2 / Math.PI), K = 0.044715;
 const LN2 = Math.LN2;
@@ -436,13 +437,7 @@ const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 // evaluation, ~1.4 GB per snapshot), the heap reached wasm32's 4 GB, malloc returned 0, and tfjs
 // handed out tensors at byte 0, whose writes corrupted the bottom of the heap. The guard below now
 // stops such a call with a clear Error.
-let simdEnabled = (() => {
-  try {
-    return Deno.env.get("TOOLKIT_SIMD") !== "0";
-  } catch {
-    return true;
-  }
-})();
+let simdEnabled = envFlag("TOOLKIT_SIMD", true);
 
 /**
  * Turns the hand-written WebAssembly SIMD kernels (GELU, LayerNorm, Adam, attention) on or off;
@@ -674,10 +669,7 @@ function causalSoftmaxGrad(): Code {
   return c;
 }
 
-let softmaxEnabled = true;
-try {
-  softmaxEnabled = Deno.env.get("TOOLKIT_SIMD_SOFTMAX") !== "0";
-} catch { /* no env permission */ }
+let softmaxEnabled = envFlag("TOOLKIT_SIMD_SOFTMAX", true);
 
 /**
  * Turns the SIMD causal softmax of the wasm attention on or off (benchmark lever;

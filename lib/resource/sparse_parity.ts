@@ -23,6 +23,7 @@ import { checkKnownKeys, checkNumber, checkPositiveInt, ConfigError } from "../u
 import { fitLogLog, hasTwoDistinct } from "../numeric/fit.ts";
 import { type SlopeEstimate, slopeWithCi } from "./fits.ts";
 import { type AdamState, adamStep, backward, forward, initMlp, type Mlp } from "./sparse_mlp.ts";
+import { envFlag } from "../util/env.ts";
 
 /** Multitask sparse parity, width sweep. */
 export interface ParityConfig {
@@ -252,7 +253,7 @@ export async function runParity(
   opts: { store?: ResultsStore; progress?: boolean } = {},
 ): Promise<ParityResult> {
   const c = resolveParityConfig(partial);
-  const progress = opts.progress ?? Deno.env.get("TOOLKIT_QUIET") !== "1";
+  const progress = opts.progress ?? !envFlag("TOOLKIT_QUIET", false);
   const widths: ParityWidth[] = [];
   if (opts.store) storeWaitsForLocks(opts.store);
   for (const width of c.widths) {

@@ -11,6 +11,7 @@ import { ConfigError } from "../util/validate.ts";
 import { resolveResourceTrainConfig, type ResourceTrainConfig } from "./config.ts";
 import { type ResourceCheckpoint, type RunOutcome, trainRun } from "./train.ts";
 import { toyTask, type ToyTaskSpec } from "./toy_tasks.ts";
+import { envFlag } from "../util/env.ts";
 
 /** A grid of runs. Every combination of the arrays is one run of `train` with those values. */
 export interface SweepConfig {
@@ -133,7 +134,7 @@ export async function runSweep(
   if (!Number.isInteger(workers) || workers < 1) {
     throw new ConfigError("workers", "an integer >= 1", workers);
   }
-  const progress = opts.progress ?? Deno.env.get("TOOLKIT_QUIET") !== "1";
+  const progress = opts.progress ?? !envFlag("TOOLKIT_QUIET", false);
   const { store } = opts;
   if (store) storeWaitsForLocks(store);
   const experiment = `resource-${sweep.name}`;

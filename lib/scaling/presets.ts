@@ -23,7 +23,9 @@ export interface ScalingPreset {
  *
  * @example
  * ```ts
- * const p = scalingPreset(Deno.env.get("TOOLKIT_SMOKE") === "1" ? "smoke" : "quick");
+ * import { envFlag } from "toolkit/util";
+ *
+ * const p = scalingPreset(envFlag("TOOLKIT_SMOKE", false) ? "smoke" : "quick");
  * ```
  */
 export const SCALING_PRESETS: Readonly<Record<"smoke" | "quick" | "paper", ScalingPreset>> = Object

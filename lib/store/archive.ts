@@ -22,6 +22,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import type { ProvenanceSegment } from "./provenance.ts";
 import { codeVersion, summarizeProvenance } from "./provenance.ts";
 import { decodeSafetensors, encodeSafetensors, writeFileAtomic } from "./checkpoint.ts";
+import { envVar } from "../util/env.ts";
 
 /** Version of the archive format; readers refuse other versions. */
 export const ARCHIVE_SCHEMA = 1;
@@ -97,7 +98,7 @@ export class ArchiveError extends Error {
  * ```
  */
 export function archiveDir(): string | null {
-  const env = Deno.env.get("TOOLKIT_ARCHIVE");
+  const env = envVar("TOOLKIT_ARCHIVE");
   if (env !== undefined) return env === "" ? null : env;
   const url = new URL("../../fixtures/runs", import.meta.url);
   return url.protocol === "file:" ? decodeURIComponent(url.pathname) : null;

@@ -7,6 +7,7 @@
  * @module
  */
 import { runtimeFacts } from "../util/runtime.ts";
+import { envFlag, envVar } from "../util/env.ts";
 
 /** One process's share of a run. */
 export interface ProvenanceSegment {
@@ -63,8 +64,8 @@ export function codeVersion(): { commit: string; dirty: boolean } {
   if (codeCache) return codeCache;
   // A bundle run away from the checkout (tasks/device/: the GPU machine gets no .git) is told
   // the commit it was packed from.
-  const given = Deno.env.get("TOOLKIT_COMMIT");
-  if (given) return codeCache = { commit: given, dirty: Deno.env.get("TOOLKIT_DIRTY") === "1" };
+  const given = envVar("TOOLKIT_COMMIT");
+  if (given) return codeCache = { commit: given, dirty: envFlag("TOOLKIT_DIRTY", false) };
   const url = new URL("../..", import.meta.url);
   if (url.protocol !== "file:") return codeCache = { commit: "unknown", dirty: false };
   const dir = decodeURIComponent(url.pathname);

@@ -13,6 +13,7 @@ import {
   PROVENANCE_ARTIFACT,
   type ProvenanceSegment,
 } from "./provenance.ts";
+import { envVar } from "../util/env.ts";
 
 /** A stored run: one training job or one experiment sweep (the row the archive also keeps). */
 export interface RunRecord extends ArchivedRunRow {
@@ -535,7 +536,7 @@ function parseRun(r: any, source?: "local" | "archive"): RunRecord {
  * ```
  */
 export function resultsDir(): string {
-  return Deno.env.get("TOOLKIT_RESULTS") ?? "results";
+  return envVar("TOOLKIT_RESULTS") ?? "results";
 }
 
 /**

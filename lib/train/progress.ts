@@ -10,6 +10,7 @@
  * bar.done();
  * ```
  */
+import { envFlag } from "../util/env.ts";
 export class Progress {
   #t0 = performance.now();
   #last = 0;
@@ -23,7 +24,7 @@ export class Progress {
     readonly opts: { label?: string; everySeconds?: number; start?: number } = {},
   ) {
     this.#tty = Deno.stderr.isTerminal();
-    this.#quiet = Deno.env.get("TOOLKIT_QUIET") === "1";
+    this.#quiet = envFlag("TOOLKIT_QUIET", false);
     this.#everyMs = (opts.everySeconds ?? (this.#tty ? 0.2 : 10)) * 1000;
     this.#start = opts.start ?? 0;
   }

@@ -26,6 +26,7 @@ import {
 } from "../util/validate.ts";
 import { Adam } from "./optimizer.ts";
 import { Progress } from "./progress.ts";
+import { envFlag } from "../util/env.ts";
 
 /** Trainer hyper-parameters. */
 export interface TrainConfig {
@@ -264,7 +265,7 @@ function selectTrainable(model: TrainableModel, trainable: string[] | undefined)
 // Step 2: one process per checkpoint — lock `<checkpointPath>.lock` (or wait for its holder).
 function lockCheckpoint<B>(path: string, opts: TrainOptions<B>): Promise<RunLock> {
   return lockRun(`${path}.lock`, {
-    wait: opts.wait ?? Deno.env.get("TOOLKIT_WAIT") === "1",
+    wait: opts.wait ?? envFlag("TOOLKIT_WAIT", false),
     label: opts.runId ?? opts.label,
   });
 }

@@ -9,6 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError } from "./validate.ts";
+import { envFlag } from "./env.ts";
 
 /** A flag of a `deno task` command: its type, default and help text. */
 export interface FlagSpec {
@@ -68,7 +69,7 @@ export class UsageError extends Error {
  * ```
  */
 export function debugEnabled(args: readonly string[] = Deno.args): boolean {
-  return args.includes("--debug") || Deno.env.get("TOOLKIT_DEBUG") === "1";
+  return args.includes("--debug") || envFlag("TOOLKIT_DEBUG", false);
 }
 
 function oneLine(s: string, max = 300): string {

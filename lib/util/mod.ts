@@ -5,3 +5,4 @@ export * from "./cli.ts";
 export * from "./report.ts";
 export * from "./csv.ts";
 export * from "./stats.ts";
+export * from "./env.ts";

@@ -16,6 +16,7 @@
 import type { tf } from "../../deps.ts";
 import { ADAM_STEP_WGSL, type AdamStepConstants, adamUniforms } from "./elementwise.ts";
 import { dispatch, flatGrid, type GpuBackend } from "./program.ts";
+import { envFlag } from "../../util/env.ts";
 
 const WG = 256;
 
@@ -45,10 +46,7 @@ interface FlatState {
 
 const states = new WeakMap<object, FlatState>();
 
-let flatEnabled = true;
-try {
-  flatEnabled = Deno.env.get("TOOLKIT_GPU_FLATADAM") !== "0";
-} catch { /* no env permission */ }
+let flatEnabled = envFlag("TOOLKIT_GPU_FLATADAM", true);
 
 /**
  * Turns the one-launch Adam on or off (benchmark lever; `TOOLKIT_GPU_FLATADAM=0` starts off,

@@ -20,6 +20,7 @@ import type { tf } from "../../deps.ts";
 import { dispatch, flatGrid, type GpuBackend, type GpuProgram, output } from "./program.ts";
 import { sumLeading, sumLeadingSplit } from "./reduce.ts";
 import { GELU_WGSL } from "./elementwise.ts";
+import { envFlag, envVar } from "../../util/env.ts";
 
 /** Tile shape of one matmul kernel. */
 export interface MatMulTile {
@@ -66,17 +67,15 @@ export interface MatMulPlan extends MatMulTile {
 }
 
 /** Workgroups that fill the GPU (an H100 has 132 SMs, two 256-thread workgroups each). */
-let targetGroups = 264;
-let forcedTile: 64 | 128 | null = null;
-let splitKEnabled = true;
+let targetGroups = Number(envVar("TOOLKIT_GPU_GROUPS")) > 0
+  ? Number(envVar("TOOLKIT_GPU_GROUPS"))
+  : 264;
+const tileEnv = envVar("TOOLKIT_GPU_TILE");
+let forcedTile: 64 | 128 | null = tileEnv === "64" || tileEnv === "128"
+  ? Number(tileEnv) as 64 | 128
+  : null;
+let splitKEnabled = envFlag("TOOLKIT_GPU_SPLITK", true);
 let deep128 = false;
-try {
-  const t = Deno.env.get("TOOLKIT_GPU_TILE");
-  if (t === "64" || t === "128") forcedTile = Number(t) as 64 | 128;
-  if (Deno.env.get("TOOLKIT_GPU_SPLITK") === "0") splitKEnabled = false;
-  const g = Number(Deno.env.get("TOOLKIT_GPU_GROUPS"));
-  if (g > 0) targetGroups = g;
-} catch { /* no env permission: defaults */ }
 
 /**
  * Overrides the matmul planner (benchmark levers): a fixed tile size, split-K on or off, and

@@ -15,6 +15,7 @@
 import { tf } from "../../deps.ts";
 import { fusedKernelsEnabled } from "../fast_path.ts";
 import { runToolkitKernel } from "../kernel_registry.ts";
+import { envFlag } from "../../util/env.ts";
 
 /** The parts of tfjs-backend-webgpu's `WebGPUBackend` (4.22) that the dispatcher uses. */
 export interface GpuBackend {
@@ -171,10 +172,7 @@ function pipelineFor(device: GPUDevice, program: GpuProgram): Compiled {
 
 // Off by default: on an H100 it made a 12x256x8x128 step slower (62 vs 45 ms, round-robin
 // levers, lib/bench/README.md) — building the key costs about what creating the group does.
-let bindGroupCaching = false;
-try {
-  bindGroupCaching = Deno.env.get("TOOLKIT_GPU_BINDCACHE") === "1";
-} catch { /* no env permission */ }
+let bindGroupCaching = envFlag("TOOLKIT_GPU_BINDCACHE", false);
 
 /**
  * Turns the bind-group cache on or off (benchmark lever; `TOOLKIT_GPU_BINDCACHE=1` starts on).

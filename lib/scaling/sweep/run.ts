@@ -37,6 +37,7 @@ import {
 import { type ScalingSweepConfig, scalingSweepConfig, type SweepModelShape } from "./config.ts";
 import { loadSweepTokens, SweepBatches, type SweepTokens, validationWindows } from "./data.ts";
 import { lmWindowLoss } from "./loss.ts";
+import { envFlag } from "../../util/env.ts";
 
 /**
  * The exponents of the paper's §4 experiment (Pearce & Song 2024): N_opt ∝ C^a with a ≈ 0.49
@@ -216,7 +217,7 @@ async function sweepData(
 
 // Progress lines go to stderr unless progress is off or TOOLKIT_QUIET=1.
 function sweepLog(progress: boolean | undefined): (s: string) => void {
-  return progress !== false && Deno.env.get("TOOLKIT_QUIET") !== "1"
+  return progress !== false && !envFlag("TOOLKIT_QUIET", false)
     ? (s: string) => console.error(s)
     : () => {};
 }
