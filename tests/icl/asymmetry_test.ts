@@ -45,28 +45,11 @@ Deno.test("asymmetrySummary: groups seeds of one recipe, counts leads of y's bas
   const store = openResults(":memory:");
   const plateau = [1, 1, 1, 1];
   // Seeds 0 and 1: concept 0 worst after the escape, then leads (at epochs 50 and 30).
-  const a = fakeRun(store, "s0", { seed: 0 }, [
-    plateau,
-    [0.8, 0.7, 0.7, 0.7],
-    [0.7, 0.6, 0.6, 0.6],
-    [
-      0.2,
-      0.5,
-      0.5,
-      0.5,
-    ],
-  ]);
-  const b = fakeRun(store, "s1", { seed: 1 }, [
-    plateau,
-    [0.8, 0.7, 0.7, 0.7],
-    [0.2, 0.6, 0.6, 0.6],
-    [
-      0.2,
-      0.5,
-      0.5,
-      0.5,
-    ],
-  ]);
+  const y0 = (
+    third: number,
+  ) => [plateau, [0.8, 0.7, 0.7, 0.7], [third, 0.6, 0.6, 0.6], [0.2, 0.5, 0.5, 0.5]];
+  const a = fakeRun(store, "s0", { seed: 0 }, y0(0.7));
+  const b = fakeRun(store, "s1", { seed: 1 }, y0(0.2));
   // Seed 2: escapes and leads at once, with concept 2 (not y's basis) and concept 1 worst.
   const c = fakeRun(store, "s2", { seed: 2 }, [plateau, plateau, plateau, [0.5, 0.6, 0.2, 0.6]]);
   // A different recipe (another layout) with a single seed: left out by minSeeds 2.
