@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { configHash } from "../store/results.ts";
 import { ConfigError } from "../util/validate.ts";
-import { storedCellStatus, type SweepCell } from "./cells.ts";
+import { type StoredCellStatus, storedCellStatus, type SweepCell } from "./cells.ts";
 import { sbatch, SLURM_ENDED_STATES, slurmJobStates } from "./jobs.ts";
 import { readSlurmPlan, shardResultsDir, slurmSweepDir, type SlurmSweepPlan } from "./plan.ts";
 import { type SlurmResources, slurmResources } from "./resources.ts";
@@ -98,7 +98,52 @@ export function prepareSlurmSweep(
   try {
     previous = readSlurmPlan(`${dir}/plan.json`);
   } catch { /* first submission */ }
-  // Once shards have run (submitted here, or scripts submitted by hand), their cells are dealt.
+  const shards = chooseShards(spec, previous, dir);
+  const owner = dealShards(spec.cells.map((c) => c.weight), shards);
+  const plan: SlurmSweepPlan = {
+    v: 1,
+    name,
+    kind: spec.kind,
+    cwd: resolve(spec.cwd ?? Deno.cwd()),
+    deno: spec.deno ?? Deno.execPath(),
+    script: spec.script,
+    args: spec.args,
+    summaryArgs: spec.summaryArgs ?? null,
+    store,
+    shards,
+    cells: spec.cells.map((c, i) => ({ ...c, shard: owner[i] })),
+    resources,
+    submissions: previous?.submissions ?? [],
+  };
+  const ids = plan.cells.map((c) => c.id);
+  const { merged, pending, awaitingMerge } = shardProgress(plan);
+  const active = [...pending].filter((s) => opts.active?.includes(s)).sort((a, b) => a - b);
+  const out: PreparedSlurmSweep = {
+    plan,
+    dir,
+    arrayScript: `${dir}/array.sbatch`,
+    mergeScript: `${dir}/merge.sbatch`,
+    pending: [...pending].filter((s) => !active.includes(s)).sort((a, b) => a - b),
+    active,
+    merged: ids.filter((id) => merged.get(id) === "done").length,
+    awaitingMerge,
+  };
+  Deno.mkdirSync(`${dir}/logs`, { recursive: true });
+  writePlan(out);
+  if (out.pending.length) Deno.writeTextFileSync(out.arrayScript, arrayScript(plan, out.pending));
+  Deno.writeTextFileSync(out.mergeScript, mergeScript(plan));
+  return out;
+}
+
+/**
+ * The shard count: the first submission's once shards have run (submitted here, or their scripts
+ * submitted by hand — their cells are dealt), else the one asked for, else one per cell up to 16.
+ */
+function chooseShards(
+  spec: SlurmSweepSpec,
+  previous: SlurmSweepPlan | undefined,
+  dir: string,
+): number {
   const fixed = previous !== undefined &&
     (previous.submissions.length > 0 || existsSync(`${dir}/shards`));
   if (spec.shards !== undefined) {
@@ -117,29 +162,23 @@ export function prepareSlurmSweep(
       );
     }
   }
-  const shards = (fixed ? previous!.shards : undefined) ?? spec.shards ??
+  return (fixed ? previous!.shards : undefined) ?? spec.shards ??
     Math.min(spec.cells.length, MAX_DEFAULT_SHARDS);
-  const owner = dealShards(spec.cells.map((c) => c.weight), shards);
-  const plan: SlurmSweepPlan = {
-    v: 1,
-    name,
-    kind: spec.kind,
-    cwd: resolve(spec.cwd ?? Deno.cwd()),
-    deno: spec.deno ?? Deno.execPath(),
-    script: spec.script,
-    args: spec.args,
-    summaryArgs: spec.summaryArgs ?? null,
-    store,
-    shards,
-    cells: spec.cells.map((c, i) => ({ ...c, shard: owner[i] })),
-    resources,
-    submissions: previous?.submissions ?? [],
-  };
-  const ids = plan.cells.map((c) => c.id);
-  const merged = storedCellStatus(store, ids, { archive: true });
+}
+
+/**
+ * Where a plan's cells stand: done in the merged store (or the archive), done in their shard's
+ * store but not merged yet, or pending (their shards need to run).
+ */
+function shardProgress(plan: SlurmSweepPlan): {
+  merged: Map<string, StoredCellStatus>;
+  pending: Set<number>;
+  awaitingMerge: number;
+} {
+  const merged = storedCellStatus(plan.store, plan.cells.map((c) => c.id), { archive: true });
   const pending = new Set<number>();
   let awaitingMerge = 0;
-  for (let s = 1; s <= shards; s++) {
+  for (let s = 1; s <= plan.shards; s++) {
     const mine = plan.cells.filter((c) => c.shard === s && merged.get(c.id) !== "done");
     const inShard = storedCellStatus(
       `${shardResultsDir(plan, s)}/results.sqlite`,
@@ -150,22 +189,7 @@ export function prepareSlurmSweep(
       else pending.add(s);
     }
   }
-  const active = [...pending].filter((s) => opts.active?.includes(s)).sort((a, b) => a - b);
-  const out: PreparedSlurmSweep = {
-    plan,
-    dir,
-    arrayScript: `${dir}/array.sbatch`,
-    mergeScript: `${dir}/merge.sbatch`,
-    pending: [...pending].filter((s) => !active.includes(s)).sort((a, b) => a - b),
-    active,
-    merged: ids.filter((id) => merged.get(id) === "done").length,
-    awaitingMerge,
-  };
-  Deno.mkdirSync(`${dir}/logs`, { recursive: true });
-  writePlan(out);
-  if (out.pending.length) Deno.writeTextFileSync(out.arrayScript, arrayScript(plan, out.pending));
-  Deno.writeTextFileSync(out.mergeScript, mergeScript(plan));
-  return out;
+  return { merged, pending, awaitingMerge };
 }
 
 /**
