@@ -2,7 +2,7 @@
  * Summarises every stored run of paper 1's synthetic experiment.
  *
  *   deno task icl:report            # a table
- *   deno task icl:report --json     # {"runs": [{seed, final_mse_per_concept, oracle_mse, cd_best_layer, ...}]}
+ *   deno task icl:report --json     # {"runs": [{seed, final_mse_per_concept, ...}], "asymmetryBySeeds": [...]}
  *   deno task icl:report --figures  # also writes SVG figures per run to results/figures/
  *   deno task icl:report --all --import gpu/results.sqlite   # first copy in runs made elsewhere
  *   deno task icl:report --all --longest   # one row per run name: the run trained furthest
@@ -11,6 +11,7 @@
  */
 import { openResults, summarizeProvenance, useResults } from "../lib/store/mod.ts";
 import {
+  asymmetrySummary,
   ICL_EXPERIMENT,
   longestIclRun,
   phaseTrends,
@@ -85,7 +86,19 @@ await runMain(async () => {
   if (f.figures) {
     for (const r of runs) await writeIclFigures(store, r.id, `${dir}/figures/icl_${r.name}`);
   }
-  if (f.json) console.log(JSON.stringify({ runs: summaries }));
+  // The asymmetry experiment over seeds: which basis leads first, per recipe with two or more seeds.
+  const bySeeds = asymmetrySummary(store, runs.map((r) => r.id)).map((s) => ({
+    model: s.model,
+    yConcept: s.yConcept,
+    seeds: s.runs.map((r) => r.seed),
+    epoch: s.epoch,
+    firstLeads: s.runs.map((r) => r.firstLead),
+    leads: s.leads,
+    medianLeadEpoch: s.medianLeadEpoch,
+    worstIsY: s.worstIsY,
+    runs: s.runs.map((r) => r.run),
+  }));
+  if (f.json) console.log(JSON.stringify({ runs: summaries, asymmetryBySeeds: bySeeds }));
   else {
     const fmt = (a: (number | null)[]) =>
       a.map((x) => (x === null ? "–" : +x.toPrecision(3))).join(" / ");
@@ -105,6 +118,21 @@ await runMain(async () => {
         : "–",
       "hours to 2.2 × oracle (trend)": trendHours(s.trend),
     }))));
+    if (bySeeds.length) {
+      console.log(
+        "\nWhich basis leads first, over seeds (runs that differ only in seed and steps):\n",
+      );
+      console.log(markdownTable(bySeeds.map((b) => ({
+        model: b.model,
+        "y shares basis": b.yConcept ?? "none (own dim)",
+        seeds: b.seeds.join(", "),
+        "followed to epoch": +b.epoch.toPrecision(3),
+        "first lead per seed (epoch: concept)": b.firstLeads
+          .map((l) => (l ? `${+l.epoch.toPrecision(3)}: ${l.concept}` : "none"))
+          .join("; "),
+        "leads that are y's basis": b.yConcept === null ? "–" : `${b.leads.y} of ${b.leads.any}`,
+      }))));
+    }
   }
   store.close();
 });

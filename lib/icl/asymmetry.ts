@@ -133,8 +133,9 @@ export interface AsymmetrySummary {
 
 /**
  * The asymmetry experiment over seeds: the runs among `ids` grouped by recipe (everything but the
- * seed and the steps), each group summarised — which concept leads first in how many seeds, when,
- * and how often y's concept is the worst while all are learned together. Groups with fewer than
+ * seed and the steps; of a seed's runs — a run and its extension — the one followed furthest),
+ * each group summarised — which concept leads first in how many seeds, when, and how often y's
+ * concept is the worst while all are learned together. Groups with fewer than
  * `opts.minSeeds` seeds (default 2) are left out; the per-run table is {@link asymmetryRows}.
  *
  * @example
@@ -153,8 +154,8 @@ export function asymmetrySummary(
 ): AsymmetrySummary[] {
   const minSeeds = opts.minSeeds ?? 2;
   return groupRuns(store, ids, { free: "seed" })
-    .map((g) => asymmetryRows(store, g).sort((a, b) => a.seed - b.seed))
-    .filter((rows) => new Set(rows.map((r) => r.seed)).size >= minSeeds)
+    .map((g) => furthestPerSeed(asymmetryRows(store, g)))
+    .filter((rows) => rows.length >= minSeeds)
     .map((rows) => {
       const y = rows[0].yConcept;
       const leads = rows.flatMap((r) => (r.firstLead ? [r.firstLead] : []));
@@ -169,4 +170,11 @@ export function asymmetrySummary(
         worstIsY: { y: escaped.filter((r) => r.worstAgnostic === y).length, of: escaped.length },
       };
     });
+}
+
+/** One row per seed, the run evaluated furthest, by seed. */
+function furthestPerSeed(rows: AsymmetryRow[]): AsymmetryRow[] {
+  const best = new Map<number, AsymmetryRow>();
+  for (const r of rows) if (r.epoch > (best.get(r.seed)?.epoch ?? -1)) best.set(r.seed, r);
+  return [...best.values()].sort((a, b) => a.seed - b.seed);
 }

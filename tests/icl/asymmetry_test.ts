@@ -54,9 +54,11 @@ Deno.test("asymmetrySummary: groups seeds of one recipe, counts leads of y's bas
   const c = fakeRun(store, "s2", { seed: 2 }, [plateau, plateau, plateau, [0.5, 0.6, 0.2, 0.6]]);
   // A different recipe (another layout) with a single seed: left out by minSeeds 2.
   const other = fakeRun(store, "swap", { seed: 0, task: { bases: swap } }, [plateau]);
-  const [s, ...rest] = asymmetrySummary(store, [a, b, c, other]);
+  // A shorter run of seed 0 (before its extension): the furthest run of a seed stands for it.
+  const a0 = fakeRun(store, "s0-short", { seed: 0 }, [plateau, [0.8, 0.7, 0.7, 0.7]]);
+  const [s, ...rest] = asymmetrySummary(store, [a0, a, b, c, other]);
   assertEquals(rest, []);
-  assertEquals(s.runs.map((r) => r.seed), [0, 1, 2]);
+  assertEquals(s.runs.map((r) => [r.seed, r.run]), [[0, "s0"], [1, "s1"], [2, "s2"]]);
   assertEquals([s.model, s.yConcept, s.epoch], ["2×16×2", 0, 50]);
   assertEquals(s.leads, { any: 3, y: 2 });
   assertEquals(s.medianLeadEpoch, 50);
