@@ -284,6 +284,28 @@ async function iclSnapshot(s: IclSetup, vectors: Float32Array, step: number) {
   return { step, epoch: step / cfg.stepsPerEpoch, umap, patches };
 }
 
+/**
+ * The config of the stored run `fromId` that a new run continues, after checking that the two
+ * agree once `how.strip` has cleared what may change (the evaluation schedule always may: it is
+ * trimmed to each run's steps).
+ */
+function continuedConfig(
+  store: ResultsStore,
+  fromId: string,
+  cfg: IclConfig,
+  how: { field: "extendFrom" | "branchFrom"; free: string; strip: (c: IclConfig) => IclConfig },
+): IclConfig {
+  const from = store.run(fromId);
+  if (!from) throw new ConfigError(how.field, "the id of a stored run", fromId);
+  const old = from.config as IclConfig;
+  const key = (c: IclConfig) =>
+    JSON.stringify({ ...how.strip(c), evalEpochs: [], snapshotEpochs: [] });
+  if (key(old) !== key(cfg)) {
+    throw new ConfigError(how.field, `a run whose config differs only in ${how.free}`, fromId);
+  }
+  return old;
+}
+
 /** Copies a shorter stored run into a new one (see `extendFrom`), after checking it may be extended. */
 async function copyRunForExtension(
   store: ResultsStore,
@@ -292,14 +314,11 @@ async function copyRunForExtension(
   cfg: IclConfig,
   dir: string,
 ) {
-  const from = store.run(fromId);
-  if (!from) throw new ConfigError("extendFrom", "the id of a stored run", fromId);
-  const old = from.config as IclConfig;
-  const strip = (c: IclConfig) =>
-    JSON.stringify({ ...c, train: { ...c.train, steps: 0 }, evalEpochs: [], snapshotEpochs: [] });
-  if (strip(old) !== strip(cfg)) {
-    throw new ConfigError("extendFrom", "a run whose config differs only in train.steps", fromId);
-  }
+  const old = continuedConfig(store, fromId, cfg, {
+    field: "extendFrom",
+    free: "train.steps",
+    strip: (c) => ({ ...c, train: { ...c.train, steps: 0 } }),
+  });
   if ((cfg.train.schedule ?? "constant") !== "constant") {
     throw new ConfigError(
       "extendFrom",
@@ -335,18 +354,11 @@ async function copyRunForBranch(
   cfg: IclConfig,
   dir: string,
 ) {
-  const from = store.run(fromId);
-  if (!from) throw new ConfigError("branchFrom", "the id of a stored run", fromId);
-  const old = from.config as IclConfig;
-  const strip = (c: IclConfig) =>
-    JSON.stringify({ ...c, train: {}, evalEpochs: [], snapshotEpochs: [] });
-  if (strip(old) !== strip(cfg)) {
-    throw new ConfigError(
-      "branchFrom",
-      "a run whose config differs only in train (same model, task, batch, seed)",
-      fromId,
-    );
-  }
+  continuedConfig(store, fromId, cfg, {
+    field: "branchFrom",
+    free: "train (same model, task, batch, seed)",
+    strip: (c) => ({ ...c, train: {} }),
+  });
   await restoreArchivedCheckpoint(store, fromId, { path: checkpointPath(fromId, dir) });
   const ckpt = await loadCheckpoint(checkpointPath(fromId, dir));
   if (!ckpt) {
