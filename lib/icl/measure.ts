@@ -171,21 +171,20 @@ export async function layerRepresentations(
 }
 
 /**
- * Picks position p (index into the captured positions) out of [n, P, d] states → [n, d].
+ * Picks one of the captured positions (`at.index` of `at.positions`) out of [n, positions, d]
+ * states → [n, d].
  *
  * @example
  * ```ts
  * declare const states: Float32Array; // [n = 8, P = 2, d = 16]
- * const y = selectPosition(states, 8, 2, 16, 1); // [8, 16]
+ * const y = selectPosition(states, { n: 8, positions: 2, d: 16, index: 1 }); // [8, 16]
  * ```
  */
 export function selectPosition(
   states: Float32Array,
-  n: number,
-  P: number,
-  d: number,
-  p: number,
+  at: { n: number; positions: number; d: number; index: number },
 ): Float32Array {
+  const { n, positions: P, d, index: p } = at;
   const out = new Float32Array(n * d);
   for (let i = 0; i < n; i++) out.set(states.subarray((i * P + p) * d, (i * P + p + 1) * d), i * d);
   return out;
@@ -208,7 +207,12 @@ export function conceptDecodability(
   opts: { d: number; positionIndex: number; nPositions: number; k?: number; nConcepts: number },
 ): LayerDecodability[] {
   const vectors = reps.map((r) =>
-    selectPosition(r, batch.batch, opts.nPositions, opts.d, opts.positionIndex)
+    selectPosition(r, {
+      n: batch.batch,
+      positions: opts.nPositions,
+      d: opts.d,
+      index: opts.positionIndex,
+    })
   );
   return decodabilityByLayer(vectors, batch.concepts, {
     dim: opts.d,

@@ -116,12 +116,18 @@ export async function runIclLm(cfg: IclLmConfig, opts: RunIclLmOptions): Promise
       ? { finetuned: null, armLayers: {} }
       : await finetuneArms(run, base);
     const nParams = Object.values(model.params).reduce((s, v) => s + v.size, 0);
-    const summary = summarizeIclLm(base, interventions, finetuned, armLayers, {
-      source: lm.source,
-      nLayers: model.config.nLayers,
-      dModel: model.config.dModel,
-      params: nParams,
-    }, seconds);
+    const summary = summarizeIclLm(base, {
+      interventions,
+      finetuned,
+      armLayers,
+      model: {
+        source: lm.source,
+        nLayers: model.config.nLayers,
+        dModel: model.config.dModel,
+        params: nParams,
+      },
+      seconds,
+    });
     const { history, trainAccuracy } = lm;
     store.setArtifact(runId, "history", history);
     store.setArtifact(runId, "train_accuracy", trainAccuracy);
@@ -273,9 +279,7 @@ async function measureBase(run: IclLmMeasuredRun) {
     const p = run.prompts.get(name)!;
     const { measurement, run: states } = await measureTask(
       model,
-      name,
-      task.concepts,
-      p,
+      { task: name, concepts: task.concepts, prompts: p },
       measureOpts,
     );
     base.push(measurement);
@@ -325,9 +329,7 @@ async function finetuneArms(run: IclLmMeasuredRun, base: TaskMeasurement[]) {
         const b = base.find((m) => m.task === name)!;
         const { measurement } = await measureTask(
           model,
-          name,
-          task.concepts,
-          run.prompts.get(name)!,
+          { task: name, concepts: task.concepts, prompts: run.prompts.get(name)! },
           { ...run.measureOpts, tdLayer: b.tdLayer, adapters: arm.lora.adapters },
         );
         finetuned[which].push(measurement);
@@ -502,24 +504,35 @@ export async function loadOrRunIclLm(
 }
 
 /**
- * The headline summary from the measurements.
+ * The headline summary from the base measurements and the rest of a run's parts.
  *
  * @example
  * ```ts
  * import type { InterventionResult, TaskMeasurement } from "toolkit/icl-lm";
  *
  * declare const base: TaskMeasurement[], interventions: Record<string, InterventionResult>;
- * const s = summarizeIclLm(base, interventions, null, {}, { source: "x", nLayers: 6, dModel: 96, params: 0 }, {});
+ * const s = summarizeIclLm(base, {
+ *   interventions,
+ *   finetuned: null,
+ *   armLayers: {},
+ *   model: { source: "x", nLayers: 6, dModel: 96, params: 0 },
+ *   seconds: {},
+ * });
  * ```
  */
 export function summarizeIclLm(
   base: TaskMeasurement[],
-  interventions: Record<string, InterventionResult>,
-  finetuned: IclLmResult["finetuned"],
-  armLayers: Record<string, number[]>,
-  model: IclLmSummary["model"],
-  seconds: Record<string, number>,
+  parts: {
+    interventions: Record<string, InterventionResult>;
+    /** The two LoRA arms' measurements (null: finetuning skipped), and the layers each adapted. */
+    finetuned: IclLmResult["finetuned"];
+    armLayers: Record<string, number[]>;
+    model: IclLmSummary["model"];
+    /** Wall seconds per stage. */
+    seconds: Record<string, number>;
+  },
 ): IclLmSummary {
+  const { interventions, finetuned, armLayers, model, seconds } = parts;
   const byTask = <T>(f: (m: TaskMeasurement) => T) =>
     Object.fromEntries(base.map((m) => [m.task, f(m)]));
   const tdAcc = (ms: TaskMeasurement[]): TdAccuracy =>

@@ -44,7 +44,7 @@ export interface LoraArm {
  * declare const model: CausalLm, tasks: IclLmTasks, tokenizer: TextTokenizer, cfg: IclLmConfig;
  * declare const concepts: string[], prompts: EncodedPrompt[]; // the POS task's, encoded
  * const arm = await loraFinetune(model, tasks, tokenizer, cfg, "first");
- * await measureTask(model, "pos", concepts, prompts, { adapters: arm.lora.adapters });
+ * await measureTask(model, { task: "pos", concepts, prompts }, { adapters: arm.lora.adapters });
  * ```
  */
 export async function loraFinetune(

@@ -86,7 +86,7 @@ export function lastTokenPatch(
  * import { type EncodedPrompt, measureTask } from "toolkit/icl-lm";
  *
  * declare const model: CausalLm, concepts: string[], prompts: EncodedPrompt[];
- * const { measurement, run } = await measureTask(model, "pos", concepts, prompts);
+ * const { measurement, run } = await measureTask(model, { task: "pos", concepts, prompts });
  * const iv = await meanInterventions(model, prompts, run, { layer: measurement.tdLayer, concepts, tdPerConcept: measurement.tdPerConcept });
  * ```
  */

@@ -59,6 +59,13 @@ export interface MeasureOptions {
   adapters?: Map<string, Adapter>;
 }
 
+/** One task's evaluation prompts, with the task's name and its concepts (the prompts' classes). */
+export interface EvalSet {
+  task: IclLmTaskName;
+  concepts: readonly string[];
+  prompts: readonly EncodedPrompt[];
+}
+
 /**
  * Measures one task on a model from its evaluation prompts.
  *
@@ -69,17 +76,20 @@ export interface MeasureOptions {
  * import type { EncodedPrompt } from "toolkit/icl-lm";
  *
  * declare const model: CausalLm, task: ConceptTask, prompts: EncodedPrompt[];
- * const { measurement } = await measureTask(model, "bitwise", task.concepts, prompts);
+ * const { measurement } = await measureTask(model, {
+ *   task: "bitwise",
+ *   concepts: task.concepts,
+ *   prompts,
+ * });
  * console.log(measurement.tdLayer, measurement.fit.r2, measurement.accuracyPerConcept);
  * ```
  */
 export async function measureTask(
   model: CausalLm,
-  task: IclLmTaskName,
-  concepts: readonly string[],
-  prompts: readonly EncodedPrompt[],
+  set: EvalSet,
   opts: MeasureOptions = {},
 ): Promise<{ measurement: TaskMeasurement; run: PromptRun }> {
+  const { concepts, prompts } = set;
   const run = await runPrompts(model, prompts, {
     mode: opts.mode,
     decode: opts.decode,
@@ -95,7 +105,7 @@ export async function measureTask(
     includeNull: opts.includeNull,
   });
   return {
-    measurement: summarizeMeasurement(task, concepts, prompts, run.correct, td, opts.tdLayer),
+    measurement: summarizeMeasurement(set, { correct: run.correct, td }, { layer: opts.tdLayer }),
     run,
   };
 }
@@ -109,17 +119,17 @@ export async function measureTask(
  *
  * declare const concepts: string[], prompts: EncodedPrompt[];
  * declare const run: PromptRun, td: ShotDecodability[];
- * const m = summarizeMeasurement("pos", concepts, prompts, run.correct, td);
+ * const m = summarizeMeasurement({ task: "pos", concepts, prompts }, { correct: run.correct, td });
  * ```
  */
 export function summarizeMeasurement(
-  task: IclLmTaskName,
-  concepts: readonly string[],
-  prompts: readonly EncodedPrompt[],
-  correct: ArrayLike<number>,
-  td: readonly ShotDecodability[],
-  fixedLayer?: number,
+  set: EvalSet,
+  results: { correct: ArrayLike<number>; td: readonly ShotDecodability[] },
+  opts: { layer?: number } = {},
 ): TaskMeasurement {
+  const { task, concepts, prompts } = set;
+  const { correct, td } = results;
+  const fixedLayer = opts.layer;
   const shots = td.map((t) => t.shots);
   const accuracy = concepts.flatMap((concept, c) =>
     shots.map((k) => ({

@@ -84,7 +84,10 @@ Deno.test("TD per shot count and layer: separable concepts decode perfectly, the
   const correct = prompts.map((
     p,
   ) => (p.concept === "Noun" || (p.concept === "Verb" && p.shots === 4) ? 1 : 0));
-  const m = summarizeMeasurement("pos", ["Noun", "Verb", "Null"], prompts, correct, td);
+  const m = summarizeMeasurement({ task: "pos", concepts: ["Noun", "Verb", "Null"], prompts }, {
+    correct,
+    td,
+  });
   assertEquals(m.tdLayer, 2);
   assertEquals(m.accuracyPerConcept, { Noun: 1, Verb: 0.5, Null: 0 });
   assertAlmostEquals(m.accuracyMean, 0.75, 1e-12);
