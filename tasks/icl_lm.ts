@@ -3,19 +3,28 @@
  * Hugging Face checkpoint), measures accuracy and task decodability, runs the mean-vector
  * interventions and the LoRA first-vs-last finetuning.
  *
- *   deno task icl:lm [--preset smoke|quick|cpu] [--json]
+ *   deno task icl:lm [--preset smoke|quick|cpu|long] [--json]
+ *   deno task icl:lm --preset long --max-minutes 50   # train the LM in chunks; rerun to continue
  *   deno task icl:lm --checkpoint models/gpt2 [--skip-finetune] [--json]
  *
  * Runs go to `--results DIR` (default `$TOOLKIT_RESULTS` or results/): the database
- * DIR/results.sqlite, the LM and the adapters checkpointed under DIR/checkpoints/icl_lm, and a
- * killed run resumes. Progress goes to
+ * DIR/results.sqlite, the LM and the adapters checkpointed under DIR/checkpoints/icl_lm_lm and
+ * …/icl_lm_lora, and a killed run resumes (an LM run archived with its state continues from the
+ * archive). With `--max-minutes`, the LM's training pauses, checkpointed, when the time is up,
+ * and the measurements run once it has all its steps. Progress goes to
  * stderr; `--json` prints `{"td_layer", "r2", "accuracy_per_concept", "intervention",
  * "finetune", …}` on stdout.
  */
 import { initBackend } from "../lib/backend/backend.ts";
-import { ICL_LM_PRESETS, iclLmConfig, type IclLmPreset, runIclLm } from "../lib/icl_lm/mod.ts";
+import {
+  ICL_LM_PRESETS,
+  iclLmConfig,
+  type IclLmPreset,
+  runIclLm,
+  trainIclLm,
+} from "../lib/icl_lm/mod.ts";
 import { markdownTable } from "../lib/plot/display.ts";
-import { checkpointDir, useResults } from "../lib/store/paths.ts";
+import { useResults } from "../lib/store/paths.ts";
 import { openResults } from "../lib/store/results.ts";
 import {
   BACKEND_CHOICES,
@@ -42,7 +51,12 @@ await runMain(async () => {
     "ckpt-dir": {
       type: "string",
       default: "",
-      help: "deprecated: checkpoint folder (default RESULTS/checkpoints/icl_lm)",
+      help: "deprecated: checkpoint folder (default RESULTS/checkpoints/icl_lm_lm, …/icl_lm_lora)",
+    },
+    "max-minutes": {
+      type: "string",
+      default: "",
+      help: "pause the LM's training (checkpointed) after this many minutes; rerun to continue",
     },
     backend: { type: "string", default: "auto", help: BACKEND_CHOICES.join(" | ") },
     wait: {
@@ -69,17 +83,35 @@ await runMain(async () => {
       );
     }
   }
-  const { dir, db } = useResults(flags);
+  const { db } = useResults(flags);
   if (flags.wait) Deno.env.set("TOOLKIT_WAIT", "1");
   await initBackend({ backend, quiet: flags.json });
   const store = openResults(db);
   const t0 = performance.now();
   try {
+    if (flags["max-minutes"] && !flags.checkpoint) {
+      const minutes = numberFlag("max-minutes", flags["max-minutes"], 0, { min: 0 });
+      const { runId, lm } = await trainIclLm(cfg, {
+        store,
+        checkpointDir: flags["ckpt-dir"] || undefined,
+        progress: !flags.json,
+        deadline: Date.now() + minutes * 60_000,
+      });
+      lm.model.dispose();
+      if (lm.train.paused) {
+        const msg = `LM run ${runId} paused at step ${lm.train.step}/${cfg.train.steps} ` +
+          `(checkpointed); rerun the same command to continue`;
+        if (flags.json) {
+          console.log(JSON.stringify({ paused: true, lm_run_id: runId, step: lm.train.step }));
+        } else console.log(msg);
+        return;
+      }
+    }
     const res = await runIclLm(cfg, {
       store,
       name: flags.checkpoint ? `checkpoint-${flags.preset}` : flags.preset,
       checkpoint: flags.checkpoint || undefined,
-      checkpointDir: flags["ckpt-dir"] || checkpointDir("icl_lm", dir),
+      checkpointDir: flags["ckpt-dir"] || undefined,
       skipFinetune: flags["skip-finetune"],
       log: (l) => console.error(l),
     });

@@ -149,7 +149,13 @@ const CPU: IclLmConfig = {
 /**
  * Named presets. `smoke`: seconds (a 2-layer toy; shows no phenomenon). `quick`: the few
  * minutes of `deno task reproduce` (a short-trained model; the pipeline, not the phenomenon).
- * `cpu`: the CPU default (≈30 minutes on an idle 2-core machine). For a pretrained checkpoint
+ * `cpu`: the CPU default (≈30 minutes on an idle 2-core machine). `long`: the `cpu` model
+ * trained 8× longer on ≈27× more POS training sentences (`pos.trainPool: "anyConcept"`: every
+ * Brown sentence of 6–12 words gives examples for the concepts it has; the test sentences are
+ * the same held-out all-six ones) — at 1,200 steps on 446 sentences the `cpu` LM learns no POS
+ * concept, since it cannot learn which words are nouns, verbs, … from so few; several hours on
+ * one core, so run it in chunks (`deno task icl:lm --preset long --max-minutes 50`, rerun to
+ * continue; archive the LM run with its state between machines). For a pretrained checkpoint
  * use `cpu` with `--checkpoint DIR` (the training fields are then unused).
  *
  * @example
@@ -157,7 +163,7 @@ const CPU: IclLmConfig = {
  * ICL_LM_PRESETS.cpu.model.nLayers; // 6
  * ```
  */
-export const ICL_LM_PRESETS: Record<"smoke" | "quick" | "cpu", IclLmConfig> = {
+export const ICL_LM_PRESETS: Record<"smoke" | "quick" | "cpu" | "long", IclLmConfig> = {
   smoke: {
     ...CPU,
     pos: { maxWords: 8 },
@@ -193,6 +199,12 @@ export const ICL_LM_PRESETS: Record<"smoke" | "quick" | "cpu", IclLmConfig> = {
     finetuneTokensPerStep: 2048,
   },
   cpu: CPU,
+  long: {
+    ...CPU,
+    pos: { maxWords: 12, trainPool: "anyConcept" },
+    // the cpu schedule stretched 8×: cosine decay over 9,600 steps, checkpoints every 100
+    train: { ...CPU.train, steps: 9600, warmupSteps: 200, evalEvery: 200 },
+  },
 };
 
 /** A preset's name. */

@@ -12,16 +12,17 @@ import { disposeLora } from "../interventions/lora.ts";
 import type { CausalLm } from "../model/causal_lm.ts";
 import { loadHfCheckpoint } from "../model/hf_loader.ts";
 import { umapEmbedding, type UmapRow } from "../probes/umap.ts";
+import { restoreArchivedCheckpoint } from "../store/archive.ts";
 import { checkpointDir, checkpointPath } from "../store/paths.ts";
 import { type ResultsStore, runIdOf } from "../store/results.ts";
 import type { TextTokenizer } from "../text/tokenizer.ts";
 import { ConfigError } from "../util/validate.ts";
 import type { IclLmConfig, IclLmTaskName } from "./config.ts";
-import { type EncodedPrompt, encodeEvalPrompts, loadIclLmTasks } from "./data.ts";
+import { type EncodedPrompt, encodeEvalPrompts, type IclLmTasks, loadIclLmTasks } from "./data.ts";
 import { loraFinetune } from "./finetune.ts";
 import { type InterventionResult, meanInterventions } from "./intervention.ts";
 import { type MeasureOptions, measureTask, type TaskMeasurement } from "./measure.ts";
-import { trainTaskLm } from "./train_lm.ts";
+import { type TaskLm, trainTaskLm } from "./train_lm.ts";
 
 /** TD (at the base model's TD layer) and accuracy, per task. */
 export type TdAccuracy = Record<string, { td: number; accuracy: number }>;
@@ -74,7 +75,11 @@ export interface RunIclLmOptions {
   name?: string;
   /** A Hugging Face checkpoint folder to measure instead of training the small LM. */
   checkpoint?: string;
-  /** Folder of our checkpoints (LM, adapters). Default `<results>/checkpoints/icl_lm` (`checkpointDir`). */
+  /**
+   * Folder of our checkpoints (LM, adapters). Default: each run's experiment folder,
+   * `<results>/checkpoints/icl_lm_lm` for the LM and `…/icl_lm_lora` for the adapters
+   * (`checkpointDir`), where `runs:export` finds them.
+   */
   checkpointDir?: string;
   /** Skip the LoRA arms. */
   skipFinetune?: boolean;
@@ -166,8 +171,6 @@ interface IclLmMeasuredRun extends IclLmRunContext, ObtainedLm {
   prompts: Map<IclLmTaskName, EncodedPrompt[]>;
 }
 
-type IclLmTasks = Awaited<ReturnType<typeof loadIclLmTasks>>;
-
 function lapTimer(seconds: Record<string, number>, log: (line: string) => void = () => {}) {
   let t0 = performance.now();
   return (what: string) => {
@@ -175,6 +178,60 @@ function lapTimer(seconds: Record<string, number>, log: (line: string) => void =
     t0 = performance.now();
     log(`[icl-lm] ${what}: ${seconds[what]} s`);
   };
+}
+
+/** Options of {@link trainIclLm}. */
+export interface TrainIclLmOptions {
+  store: ResultsStore;
+  /** The config's tasks, when already loaded. */
+  tasks?: IclLmTasks;
+  /** Checkpoint folder. Default `<results>/checkpoints/icl_lm_lm`. */
+  checkpointDir?: string;
+  progress?: boolean;
+  /** Wall-clock deadline (`Date.now()` ms): training pauses, checkpointed, at the first logging step past it. */
+  deadline?: number;
+}
+
+/**
+ * Trains the task LM of a config under its own run (experiment `icl_lm_lm`, keyed by the
+ * training config only, so changing what is measured reuses it): resumes a killed or paused
+ * run, continues one that only the archive holds from its archived state, and reloads a
+ * finished one. With `deadline`, a long LM trains in chunks (`lm.train.paused`); the run is
+ * marked done only when all its steps are.
+ *
+ * @example
+ * ```ts
+ * import { openResults } from "toolkit";
+ * import { iclLmConfig } from "toolkit/icl-lm";
+ *
+ * const { lm } = await trainIclLm(iclLmConfig("smoke"), { store: openResults(":memory:") });
+ * console.log(lm.train.step, lm.train.paused);
+ * ```
+ */
+export async function trainIclLm(
+  cfg: IclLmConfig,
+  opts: TrainIclLmOptions,
+): Promise<{ runId: string; lm: TaskLm }> {
+  const { store } = opts;
+  const runId = store.startRun({
+    experiment: "icl_lm_lm",
+    name: "train",
+    config: taskLmTrainingConfig(cfg),
+  });
+  const path = checkpointPath(runId, opts.checkpointDir ?? checkpointDir("icl_lm_lm"));
+  await restoreArchivedCheckpoint(store, runId, { path });
+  const lm = await trainTaskLm(cfg, {
+    tasks: opts.tasks,
+    store,
+    runId,
+    checkpointPath: path,
+    progress: opts.progress,
+    deadline: opts.deadline,
+  });
+  if (!lm.train.paused) {
+    store.finishRun(runId, { step: lm.train.step, finalLoss: lm.train.finalLoss });
+  }
+  return { runId, lm };
 }
 
 /** Loads the Hugging Face checkpoint of `opts.checkpoint`, or trains (resumes, reuses) the task LM. */
@@ -186,21 +243,12 @@ async function obtainLm(ctx: IclLmRunContext, tasks: IclLmTasks): Promise<Obtain
     const source = `${hf.family} checkpoint ${opts.checkpoint}`;
     return { model: hf.model, tokenizer: hf.tokenizer, source, history: [], trainAccuracy: [] };
   }
-  // the LM's run and checkpoint are keyed by its training config only, so changing what
-  // is measured (or how it is finetuned) reuses the trained LM
-  const lmRun = store.startRun({
-    experiment: "icl_lm_lm",
-    name: "train",
-    config: taskLmTrainingConfig(cfg),
-  });
-  const lm = await trainTaskLm(cfg, {
-    tasks,
+  const { runId: lmRun, lm } = await trainIclLm(cfg, {
     store,
-    runId: lmRun,
-    checkpointPath: checkpointPath(lmRun, opts.checkpointDir ?? checkpointDir("icl_lm")),
+    tasks,
+    checkpointDir: opts.checkpointDir,
     progress: opts.progress,
   });
-  store.finishRun(lmRun, { step: lm.train.step, finalLoss: lm.train.finalLoss });
   return {
     model: lm.model,
     tokenizer: lm.tokenizer,
@@ -319,7 +367,7 @@ async function finetuneArms(run: IclLmMeasuredRun, base: TaskMeasurement[]) {
     const arm = await loraFinetune(model, tasks, run.tokenizer, cfg, which, {
       store,
       runId: armRun,
-      checkpointPath: checkpointPath(armRun, opts.checkpointDir ?? checkpointDir("icl_lm")),
+      checkpointPath: checkpointPath(armRun, opts.checkpointDir ?? checkpointDir("icl_lm_lora")),
       progress: opts.progress,
     });
     armLayers[which] = arm.layers;

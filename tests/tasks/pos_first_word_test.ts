@@ -136,6 +136,34 @@ Deno.test("POS task on Brown: hand-checked answers, all six tags, 80/20 split, N
   );
 });
 
+Deno.test("POS trainPool anyConcept: same test set, more (disjoint) training sentences, one example per concept present", async () => {
+  const six = makePosTaskFromSentences(await loadPosSentences({ maxWords: 12 }), { maxWords: 12 });
+  const cfg = { maxWords: 12, trainPool: "anyConcept" as const };
+  const sents = await loadPosSentences(cfg);
+  const any = makePosTaskFromSentences(sents, cfg);
+  assertEquals(any.test, six.test, "the held-out all-six sentences do not depend on the pool");
+  assert(
+    any.trainSentences.length > 10 * six.trainSentences.length,
+    `${any.trainSentences.length}`,
+  );
+  const testIds = new Set(any.testSentences.map((s) => s.id));
+  assert(any.trainSentences.every((s) => !testIds.has(s.id)), "no test sentence trains");
+  const expected = any.trainSentences.reduce(
+    (n, s) => n + POS_CONCEPTS.filter((c) => s.concepts.includes(c)).length + 1,
+    0,
+  );
+  assertEquals(any.train.length, expected, "one example per concept a sentence has, plus Null");
+  for (const c of POS_CONCEPTS) {
+    assert(any.train.some((e) => e.concept === c), `no ${c} training example`);
+  }
+  const partial = sents.find((s) => !POS_CONCEPTS.every((c) => s.concepts.includes(c)))!;
+  assertThrows(
+    () => makePosTaskFromSentences([...sents.slice(0, 10), partial], { maxWords: 12 }),
+    ConfigError,
+    "sentences",
+  );
+});
+
 Deno.test("POS with wink-pos-tagger (sentences of your own)", async () => {
   const [s] = await tagSentencesWink(["She quickly read the old book in the garden."]);
   const got = Object.fromEntries(POS_CONCEPTS.map((c) => [c, firstWordOfConcept(s, c)]));
@@ -157,4 +185,5 @@ Deno.test("POS config: bad fields throw ConfigError naming them", () => {
   assertThrows(() => posTaskConfig({ minWords: 10, maxWords: 8 }), ConfigError, "maxWords");
   assertThrows(() => posTaskConfig({ maxSentence: 5 } as never), ConfigError, "maxSentence");
   assertThrows(() => makePosTaskFromSentences([], {}), ConfigError, "maxSentences");
+  assertThrows(() => posTaskConfig({ trainPool: "all" as "allSix" }), ConfigError, "trainPool");
 });
