@@ -11,20 +11,21 @@
 import { tf } from "../deps.ts";
 import type { Blas } from "./blas.ts";
 import { blasInUse } from "./blas_matmul.ts";
-import { envFlag } from "../util/env.ts";
+import { envSwitch } from "../util/env.ts";
 
-let enabled = envFlag("TOOLKIT_FUSED", true);
+const fusedSwitch = envSwitch("TOOLKIT_FUSED", true);
 
 /**
  * Turns the fused wasm kernels on or off (tests compare both; `TOOLKIT_FUSED=0` starts off).
+ * Returns the previous setting.
  *
  * @example
  * ```ts
  * setFusedKernels(false); // plain tfjs ops from here on
  * ```
  */
-export function setFusedKernels(on: boolean) {
-  enabled = on;
+export function setFusedKernels(on: boolean): boolean {
+  return fusedSwitch.set(on);
 }
 
 /**
@@ -36,7 +37,7 @@ export function setFusedKernels(on: boolean) {
  * ```
  */
 export function fusedKernelsEnabled(): boolean {
-  return enabled;
+  return fusedSwitch.on;
 }
 
 /**
@@ -48,7 +49,7 @@ export function fusedKernelsEnabled(): boolean {
  * ```
  */
 export function fusedKernels(): boolean {
-  return enabled && tf.getBackend() === "wasm";
+  return fusedSwitch.on && tf.getBackend() === "wasm";
 }
 
 /**

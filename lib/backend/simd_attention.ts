@@ -31,7 +31,7 @@
  */
 import { assemble, Code, relaxedSimdSupported } from "./wasm_asm.ts";
 import { emitExp, expConstants, guard, params, type Range, simdKernels } from "./simd_kernels.ts";
-import { envFlag } from "../util/env.ts";
+import { envSwitch } from "../util/env.ts";
 
 /** Most v128 accumulators one combination loop keeps (x86-64 has 16 vector registers). */
 const GROUP = 8;
@@ -420,7 +420,7 @@ export function attentionScratch(T: number, d: number): { forward: number; backw
   return { forward: 3 * T * d, backward: T * T + 4 * T * d };
 }
 
-let enabled = envFlag("TOOLKIT_SIMD_ATTENTION", true);
+const attentionSwitch = envSwitch("TOOLKIT_SIMD_ATTENTION", true);
 
 /**
  * Turns the fused SIMD attention kernels on or off (benchmark lever and tests;
@@ -433,9 +433,7 @@ let enabled = envFlag("TOOLKIT_SIMD_ATTENTION", true);
  * ```
  */
 export function setSimdAttention(on: boolean): boolean {
-  const was = enabled;
-  enabled = on;
-  return was;
+  return attentionSwitch.set(on);
 }
 
 // Keyed by head size and FMA or not.
@@ -464,7 +462,9 @@ export function fusedAttentionKernels(
   opts: { hd: number; T: number; fma?: boolean },
 ): FusedAttentionKernels | null {
   const { hd, T } = opts;
-  if (!enabled || hd % 4 !== 0 || hd < 4 || hd > 256 || T % 4 !== 0 || !simdKernels(memory)) {
+  if (
+    !attentionSwitch.on || hd % 4 !== 0 || hd < 4 || hd > 256 || T % 4 !== 0 || !simdKernels(memory)
+  ) {
     return null;
   }
   const fma = opts.fma ?? relaxedSimdSupported(), key = `${hd}${fma ? " fma" : ""}`;

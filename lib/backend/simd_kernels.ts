@@ -16,7 +16,7 @@
  * @module
  */
 import { assemble, Code, relaxedSimdSupported } from "./wasm_asm.ts";
-import { envFlag } from "../util/env.ts";
+import { envSwitch } from "../util/env.ts";
 
 const C = Math.sqrt(2 / Math.PI), K = 0.044715;
 const LN2 = Math.LN2;
@@ -437,7 +437,7 @@ const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 // evaluation, ~1.4 GB per snapshot), the heap reached wasm32's 4 GB, malloc returned 0, and tfjs
 // handed out tensors at byte 0, whose writes corrupted the bottom of the heap. The guard below now
 // stops such a call with a clear Error.
-let simdEnabled = envFlag("TOOLKIT_SIMD", true);
+const simdSwitch = envSwitch("TOOLKIT_SIMD", true);
 
 /**
  * Turns the hand-written WebAssembly SIMD kernels (GELU, LayerNorm, Adam, attention) on or off;
@@ -449,9 +449,7 @@ let simdEnabled = envFlag("TOOLKIT_SIMD", true);
  * ```
  */
 export function setSimdKernels(on: boolean): boolean {
-  const was = simdEnabled;
-  simdEnabled = on;
-  return was;
+  return simdSwitch.set(on);
 }
 
 /**
@@ -466,7 +464,7 @@ export function setSimdKernels(on: boolean): boolean {
  * ```
  */
 export function simdKernels(memory: WebAssembly.Memory): SimdKernels | null {
-  if (!simdEnabled) return null;
+  if (!simdSwitch.on) return null;
   const have = instances.get(memory);
   if (have) return have;
   try {
@@ -669,7 +667,7 @@ function causalSoftmaxGrad(): Code {
   return c;
 }
 
-let softmaxEnabled = envFlag("TOOLKIT_SIMD_SOFTMAX", true);
+const softmaxSwitch = envSwitch("TOOLKIT_SIMD_SOFTMAX", true);
 
 /**
  * Turns the SIMD causal softmax of the wasm attention on or off (benchmark lever;
@@ -681,9 +679,7 @@ let softmaxEnabled = envFlag("TOOLKIT_SIMD_SOFTMAX", true);
  * ```
  */
 export function setSimdSoftmax(on: boolean): boolean {
-  const was = softmaxEnabled;
-  softmaxEnabled = on;
-  return was;
+  return softmaxSwitch.set(on);
 }
 
 let softmaxModule: WebAssembly.Module | undefined;
@@ -703,7 +699,7 @@ const softmaxInstances = new WeakMap<WebAssembly.Memory, SoftmaxKernels>();
  * ```
  */
 export function softmaxKernels(memory: WebAssembly.Memory, T: number): SoftmaxKernels | null {
-  if (!softmaxEnabled || T % 4 !== 0 || !simdKernels(memory)) return null;
+  if (!softmaxSwitch.on || T % 4 !== 0 || !simdKernels(memory)) return null;
   let k = softmaxInstances.get(memory);
   if (k) return k;
   softmaxModule ??= new WebAssembly.Module(assemble({

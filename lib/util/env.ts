@@ -76,3 +76,37 @@ export function envFlag(name: ToolkitEnv, fallback: boolean): boolean {
   const v = envVar(name);
   return v === "0" ? false : v === "1" ? true : fallback;
 }
+
+/** A process-wide on/off setting that starts from an environment variable (see `envSwitch`). */
+export interface EnvSwitch {
+  /** The current setting. */
+  readonly on: boolean;
+  /** Sets it; returns the previous setting (so a caller can restore it). */
+  set(on: boolean): boolean;
+}
+
+/**
+ * A switch that starts as `envFlag(name, fallback)` and that code can then flip: the one shape
+ * behind every kernel lever (`setSimdKernels`, `setSimdAttention`, `setFlatAdam`, …), so a
+ * benchmark or test can compare both paths in one process.
+ *
+ * @example
+ * ```ts
+ * const simd = envSwitch("TOOLKIT_SIMD", true);
+ * const was = simd.set(false); // JavaScript loops from here on
+ * simd.set(was);
+ * ```
+ */
+export function envSwitch(name: ToolkitEnv, fallback: boolean): EnvSwitch {
+  let on = envFlag(name, fallback);
+  return {
+    get on() {
+      return on;
+    },
+    set(next: boolean) {
+      const was = on;
+      on = next;
+      return was;
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { envFlag, envVar, TOOLKIT_ENV } from "../../lib/util/env.ts";
+import { envFlag, envSwitch, envVar, TOOLKIT_ENV } from "../../lib/util/env.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 const root = new URL("../../", import.meta.url);
@@ -27,6 +27,26 @@ Deno.test("envFlag: '0' off, '1' on, anything else the fallback; envVar reads th
       );
     }
     assertEquals(envVar("TOOLKIT_WAIT"), "yes");
+  } finally {
+    if (before === undefined) Deno.env.delete("TOOLKIT_WAIT");
+    else Deno.env.set("TOOLKIT_WAIT", before);
+  }
+});
+
+Deno.test("envSwitch: starts from the variable, set() flips it and returns the previous setting", () => {
+  const before = Deno.env.get("TOOLKIT_WAIT");
+  try {
+    Deno.env.set("TOOLKIT_WAIT", "0");
+    const s = envSwitch("TOOLKIT_WAIT", true);
+    assertEquals(s.on, false);
+    // the variable is read once, at creation: later changes to it do not move the switch
+    Deno.env.set("TOOLKIT_WAIT", "1");
+    assertEquals(s.on, false);
+    assertEquals(s.set(true), false);
+    assertEquals(s.on, true);
+    assertEquals(s.set(true), true);
+    assertEquals(s.set(false), true);
+    assertEquals(s.on, false);
   } finally {
     if (before === undefined) Deno.env.delete("TOOLKIT_WAIT");
     else Deno.env.set("TOOLKIT_WAIT", before);

@@ -16,7 +16,7 @@
 import type { tf } from "../../deps.ts";
 import { ADAM_STEP_WGSL, type AdamStepConstants, adamUniforms } from "./elementwise.ts";
 import { dispatch, flatGrid, type GpuBackend } from "./program.ts";
-import { envFlag } from "../../util/env.ts";
+import { envSwitch } from "../../util/env.ts";
 
 const WG = 256;
 
@@ -46,7 +46,7 @@ interface FlatState {
 
 const states = new WeakMap<object, FlatState>();
 
-let flatEnabled = envFlag("TOOLKIT_GPU_FLATADAM", true);
+const flatSwitch = envSwitch("TOOLKIT_GPU_FLATADAM", true);
 
 /**
  * Turns the one-launch Adam on or off (benchmark lever; `TOOLKIT_GPU_FLATADAM=0` starts off,
@@ -58,9 +58,7 @@ let flatEnabled = envFlag("TOOLKIT_GPU_FLATADAM", true);
  * ```
  */
 export function setFlatAdam(on: boolean): boolean {
-  const was = flatEnabled;
-  flatEnabled = on;
-  return was;
+  return flatSwitch.set(on);
 }
 
 /** Which state the moment variables of `owner` belong to (the key a caller keeps). */
@@ -102,7 +100,7 @@ export function flatAdamStepGpu(
   grads: tf.NamedTensorMap,
   h: AdamStepConstants,
 ): boolean {
-  if (!flatEnabled) return false;
+  if (!flatSwitch.on) return false;
   const names = Object.keys(params);
   if (names.length !== Object.keys(grads).length) return false;
   for (const n of names) {
