@@ -60,6 +60,22 @@ export const DEFAULT_TRANSFORMER: TransformerConfig = {
   initStd: 0.02,
 };
 
+/**
+ * Model-config fields added after checkpoints were first written, each with the value every
+ * checkpoint written before it was trained with. Restoring an older checkpoint fills these in
+ * before comparing configs, so adding a field (with its old behaviour as default) does not
+ * orphan the archived runs; add a row whenever a model config gains a field.
+ *
+ * @example
+ * ```ts
+ * MODEL_FIELDS_ADDED.readInit; // "normal"
+ * ```
+ */
+export const MODEL_FIELDS_ADDED: Readonly<Record<string, unknown>> = {
+  // 2026-12-03 (fc1cf9b): Garg's nn.Linear read-in/out init as an option; before it, always normal
+  readInit: "normal",
+};
+
 /** Default regression transformer config. */
 export const DEFAULT_REGRESSION_TRANSFORMER: RegressionTransformerConfig = {
   ...DEFAULT_TRANSFORMER,

@@ -8,6 +8,7 @@
  * @module
  */
 import { tf } from "../deps.ts";
+import { MODEL_FIELDS_ADDED } from "../model/config.ts";
 import type { Params } from "../model/transformer.ts";
 import {
   type Checkpoint,
@@ -406,6 +407,28 @@ async function save(
   });
 }
 
+/**
+ * Whether a checkpoint's model config is the current one: equal field by field (in any order),
+ * after filling in the fields added since the checkpoint was written (`MODEL_FIELDS_ADDED`) with
+ * the value it was trained with.
+ */
+function sameModelConfig(saved: unknown, current: unknown): boolean {
+  if (!isRecord(saved) || !isRecord(current)) {
+    return JSON.stringify(saved) === JSON.stringify(current);
+  }
+  const filled: Record<string, unknown> = { ...saved };
+  for (const [k, v] of Object.entries(MODEL_FIELDS_ADDED)) {
+    if (!(k in filled) && k in current) filled[k] = v;
+  }
+  const keys = Object.keys(current);
+  return keys.length === Object.keys(filled).length &&
+    keys.every((k) => JSON.stringify(filled[k]) === JSON.stringify(current[k]));
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
 function restore(
   ckpt: Checkpoint,
   model: TrainableModel,
@@ -414,7 +437,7 @@ function restore(
   path: string,
 ): { step: number; partial: { sum: number; n: number } } {
   const savedModel = JSON.parse(ckpt.metadata.model ?? "null");
-  if (JSON.stringify(savedModel) !== JSON.stringify(model.config)) {
+  if (!sameModelConfig(savedModel, model.config)) {
     throw new Error(
       `checkpoint ${path} was written for another model config: ${ckpt.metadata.model}`,
     );

@@ -1,6 +1,7 @@
 import { tf } from "../../lib/deps.ts";
 import { initBackend } from "../../lib/backend/backend.ts";
 import { RegressionTransformer } from "../../lib/model/regression_transformer.ts";
+import { loadCheckpoint, saveCheckpoint } from "../../lib/store/checkpoint.ts";
 import { openResults } from "../../lib/store/results.ts";
 import { learningRate, train, trainConfig } from "../../lib/train/trainer.ts";
 import { UsageError } from "../../lib/util/cli.ts";
@@ -159,6 +160,41 @@ Deno.test("resume refuses a checkpoint written for another model or optimizer", 
   );
   m.dispose();
   other.dispose();
+});
+
+Deno.test("resume accepts a checkpoint written before a model field existed, with that field's old value only", async () => {
+  const dir = await Deno.makeTempDir();
+  const ckpt = `${dir}/c.safetensors`;
+  const m = new RegressionTransformer(TINY, { seed: 0 });
+  const opts = {
+    batch: batchOf,
+    loss: (b: ReturnType<typeof batchOf>) => m.loss(b),
+    progress: false,
+  };
+  await train(m, { steps: 2, lr: 1e-3 }, { ...opts, checkpointPath: ckpt });
+  // what a checkpoint from before `readInit` existed looks like: the same config without the field
+  const c = await loadCheckpoint(ckpt);
+  assert(c !== null);
+  const old = JSON.parse(c.metadata.model);
+  assertEquals(old.readInit, "normal");
+  delete old.readInit;
+  await saveCheckpoint(ckpt, { ...c, metadata: { ...c.metadata, model: JSON.stringify(old) } });
+  const r = await train(m, { steps: 4, lr: 1e-3 }, { ...opts, checkpointPath: ckpt });
+  assertEquals([r.resumedFrom, r.step], [2, 4]);
+  // the same old checkpoint under a model that now uses the other init is refused
+  await saveCheckpoint(ckpt, { ...c, metadata: { ...c.metadata, model: JSON.stringify(old) } });
+  const linear = new RegressionTransformer({ ...TINY, readInit: "linear" }, { seed: 0 });
+  await assertRejects(
+    () =>
+      train(linear, { steps: 4, lr: 1e-3 }, {
+        ...opts,
+        loss: (b) => linear.loss(b),
+        checkpointPath: ckpt,
+      }),
+    "another model config",
+  );
+  m.dispose();
+  linear.dispose();
 });
 
 Deno.test("training reduces the loss on a learnable task (a fixed linear map)", async () => {
