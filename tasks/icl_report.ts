@@ -12,6 +12,7 @@
 import { openResults, summarizeProvenance, useResults } from "../lib/store/mod.ts";
 import {
   asymmetrySummary,
+  asymmetrySummaryTable,
   ICL_EXPERIMENT,
   longestIclRun,
   phaseTrends,
@@ -87,19 +88,26 @@ await runMain(async () => {
     for (const r of runs) await writeIclFigures(store, r.id, `${dir}/figures/icl_${r.name}`);
   }
   // The asymmetry experiment over seeds: which basis leads first, per recipe with two or more seeds.
-  const bySeeds = asymmetrySummary(store, runs.map((r) => r.id)).map((s) => ({
-    model: s.model,
-    yConcept: s.yConcept,
-    seeds: s.runs.map((r) => r.seed),
-    epoch: s.epoch,
-    firstLeads: s.runs.map((r) => r.firstLead),
-    leads: s.leads,
-    medianLeadEpoch: s.medianLeadEpoch,
-    worstIsY: s.worstIsY,
-    runs: s.runs.map((r) => r.run),
-  }));
-  if (f.json) console.log(JSON.stringify({ runs: summaries, asymmetryBySeeds: bySeeds }));
-  else {
+  const bySeeds = asymmetrySummary(store, runs.map((r) => r.id));
+  if (f.json) {
+    console.log(JSON.stringify({
+      runs: summaries,
+      asymmetryBySeeds: bySeeds.map((s) => ({
+        model: s.model,
+        yConcept: s.yConcept,
+        seeds: s.runs.map((r) => r.seed),
+        epoch: s.epoch,
+        epochs: s.runs.map((r) => r.epoch),
+        firstLeads: s.runs.map((r) => r.firstLead),
+        firstEncoded: s.runs.map((r) => r.firstEncoded),
+        leads: s.leads,
+        encoded: s.encoded,
+        medianLeadEpoch: s.medianLeadEpoch,
+        worstIsY: s.worstIsY,
+        runs: s.runs.map((r) => r.run),
+      })),
+    }));
+  } else {
     const fmt = (a: (number | null)[]) =>
       a.map((x) => (x === null ? "–" : +x.toPrecision(3))).join(" / ");
     console.log(markdownTable(summaries.map((s) => ({
@@ -120,18 +128,9 @@ await runMain(async () => {
     }))));
     if (bySeeds.length) {
       console.log(
-        "\nWhich basis leads first, over seeds (runs that differ only in seed and steps):\n",
+        "\nWhich basis splits off first, over seeds (runs that differ only in seed and steps):\n",
       );
-      console.log(markdownTable(bySeeds.map((b) => ({
-        model: b.model,
-        "y shares basis": b.yConcept ?? "none (own dim)",
-        seeds: b.seeds.join(", "),
-        "followed to epoch": +b.epoch.toPrecision(3),
-        "first lead per seed (epoch: concept)": b.firstLeads
-          .map((l) => (l ? `${+l.epoch.toPrecision(3)}: ${l.concept}` : "none"))
-          .join("; "),
-        "leads that are y's basis": b.yConcept === null ? "–" : `${b.leads.y} of ${b.leads.any}`,
-      }))));
+      console.log(markdownTable(asymmetrySummaryTable(bySeeds)));
     }
   }
   store.close();

@@ -12,7 +12,7 @@ import { median } from "../numeric/stats.ts";
 import { transformerShape } from "../model/config.ts";
 import type { IclConfig } from "./config.ts";
 import { groupRuns } from "./group.ts";
-import { conceptTestScale, firstSeparation, iclEvals } from "./report.ts";
+import { conceptTestScale, encodedEpochs, firstSeparation, iclEvals } from "./report.ts";
 import { iclTask } from "./task.ts";
 
 /**
@@ -53,6 +53,11 @@ export interface AsymmetryRow {
   worstAgnostic: number | null;
   /** The first concept to lead the others (MSE below ¾ of their median), and when. */
   firstLead: { epoch: number; concept: number } | null;
+  /**
+   * The first concept whose decodability reaches 0.9 (`encodedEpochs`), and when: a split shows
+   * in the representation before (or without) a lead in MSE.
+   */
+  firstEncoded: { epoch: number; concept: number } | null;
   /** Does the first lead (else, the agnostic-phase ordering) single out y's concept? */
   followsY: boolean | null;
   /** Final MSE per concept relative to its own test E[y²]. */
@@ -90,6 +95,13 @@ export function asymmetryRows(store: ResultsStore, ids: string[]): AsymmetryRow[
       const avg = Array.from({ length: K }, (_, c) => mean(phase.map((r) => r[c] / median(r))));
       worst = avg.indexOf(Math.max(...avg));
     }
+    const enc = encodedEpochs(evals);
+    let firstEncoded: AsymmetryRow["firstEncoded"] = null;
+    enc.forEach((epoch, concept) => {
+      if (epoch !== null && (!firstEncoded || epoch < firstEncoded.epoch)) {
+        firstEncoded = { epoch, concept };
+      }
+    });
     const y = yConcept(cfg);
     const followsY = y === null
       ? null
@@ -107,6 +119,7 @@ export function asymmetryRows(store: ResultsStore, ids: string[]): AsymmetryRow[
       escapeEpoch: escape < 0 ? null : epochs[escape],
       worstAgnostic: worst,
       firstLead: lead,
+      firstEncoded,
       followsY,
       finalMse: rel.at(-1) ?? [],
     };
@@ -125,6 +138,8 @@ export interface AsymmetrySummary {
   epoch: number;
   /** How many seeds had a concept lead, and how many of those leads were y's concept. */
   leads: { any: number; y: number };
+  /** How many seeds had a concept encoded (decodability ≥ 0.9), and how many of those were y's. */
+  encoded: { any: number; y: number };
   /** Median epoch of the first lead over the seeds that had one (null: none did). */
   medianLeadEpoch: number | null;
   /** How many seeds had y's concept worst while all were learned together (of those escaped). */
@@ -159,6 +174,7 @@ export function asymmetrySummary(
     .map((rows) => {
       const y = rows[0].yConcept;
       const leads = rows.flatMap((r) => (r.firstLead ? [r.firstLead] : []));
+      const encoded = rows.flatMap((r) => (r.firstEncoded ? [r.firstEncoded] : []));
       const escaped = rows.filter((r) => r.worstAgnostic !== null);
       return {
         runs: rows,
@@ -166,10 +182,46 @@ export function asymmetrySummary(
         yConcept: y,
         epoch: Math.min(...rows.map((r) => r.epoch)),
         leads: { any: leads.length, y: leads.filter((l) => l.concept === y).length },
+        encoded: { any: encoded.length, y: encoded.filter((l) => l.concept === y).length },
         medianLeadEpoch: leads.length ? median(leads.map((l) => l.epoch)) : null,
         worstIsY: { y: escaped.filter((r) => r.worstAgnostic === y).length, of: escaped.length },
       };
     });
+}
+
+/**
+ * The over-seeds table as the report, `deno task reproduce` and notebook 01 print it: per recipe,
+ * each seed's last epoch, first MSE lead and first encoded concept, and the counts that answer
+ * the question (how often the first to split is y's basis; how often y's basis is the worst while
+ * all are learned together).
+ *
+ * @example
+ * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * const store = openResults();
+ * const ids = store.runs({ experiment: "icl_synthetic" }).map((r) => r.id);
+ * console.table(asymmetrySummaryTable(asymmetrySummary(store, ids)));
+ * ```
+ */
+export function asymmetrySummaryTable(
+  summaries: AsymmetrySummary[],
+): Record<string, string | number>[] {
+  const at = (x: { epoch: number; concept: number } | null) =>
+    x ? `${x.concept} at ${Math.round(x.epoch)}` : "none";
+  const ofY = (s: AsymmetrySummary, y: number, of: number) =>
+    s.yConcept === null ? "–" : `${y} of ${of}`;
+  return summaries.map((s) => ({
+    model: s.model,
+    "y shares basis": s.yConcept ?? "none (own dim)",
+    seeds: s.runs.map((r) => r.seed).join(", "),
+    "followed to epoch": s.runs.map((r) => Math.round(r.epoch)).join(", "),
+    "first MSE lead per seed": s.runs.map((r) => at(r.firstLead)).join("; "),
+    "first encoded (CD ≥ 0.9) per seed": s.runs.map((r) => at(r.firstEncoded)).join("; "),
+    "leads that are y's basis": ofY(s, s.leads.y, s.leads.any),
+    "encoded first that are y's basis": ofY(s, s.encoded.y, s.encoded.any),
+    "y's basis worst while together": ofY(s, s.worstIsY.y, s.worstIsY.of),
+  }));
 }
 
 /** One row per seed, the run evaluated furthest, by seed. */

@@ -104,6 +104,37 @@ export function firstSeparation(
   return null;
 }
 
+/** A concept counts as encoded when its decodability reaches this (the issue's phase-(c) bar). */
+export const CD_ENCODED = 0.9;
+
+function bestCdLayer(e: IclEval): IclEval["cdY"][number] {
+  return e.cdY.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+}
+
+/**
+ * Epoch at which each concept's decodability first reaches `CD_ENCODED`, at the layer where the
+ * last evaluation decodes best (null: never; all null when no evaluation has decodability).
+ *
+ * @example
+ * ```ts
+ * import { openResults } from "toolkit";
+ *
+ * declare const runId: string;
+ * encodedEpochs(iclEvals(openResults(), runId)); // e.g. [147, null, null, null]
+ * ```
+ */
+export function encodedEpochs(evals: IclEval[]): (number | null)[] {
+  const fin = evals.at(-1);
+  if (!fin?.cdY.length) return fin ? fin.mse.perConcept.map(() => null) : [];
+  const layer = bestCdLayer(fin).layer;
+  return fin.mse.perConcept.map((_, c) => {
+    const e = evals.find((e) =>
+      (e.cdY.find((r) => r.layer === layer)?.perConcept[c] ?? 0) >= CD_ENCODED
+    );
+    return e ? e.epoch : null;
+  });
+}
+
 /**
  * Reads every `eval@STEP` artifact of a run, in step order.
  *
@@ -187,17 +218,12 @@ export function summarizeIclRun(store: ResultsStore, runId: string): IclRunSumma
   const fin = evals[evals.length - 1];
   const K = fin.mse.perConcept.length;
   const epochs = evals.map((e) => e.epoch);
-  const best = fin.cdY.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+  const best = bestCdLayer(fin);
   const drops = Array.from(
     { length: K },
     (_, c) => dropEpoch(epochs, evals.map((e) => e.mse.perConcept[c])),
   );
-  const cdEpochs = Array.from({ length: K }, (_, c) => {
-    const i = evals.findIndex((e) =>
-      (e.cdY.find((r) => r.layer === best.layer)?.perConcept[c] ?? 0) >= 0.9
-    );
-    return i < 0 ? null : epochs[i];
-  });
+  const cdEpochs = encodedEpochs(evals);
   const snaps = iclSnapshots(store, runId);
   const lastSnap = snaps[snaps.length - 1];
   const matrix = (mode: string, scope: string) =>

@@ -19,7 +19,7 @@ import {
   summarizeIclRun,
 } from "./report.ts";
 import { longestIclRun } from "./analysis.ts";
-import { asymmetryRows, asymmetrySummary } from "./asymmetry.ts";
+import { asymmetryRows, asymmetrySummary, asymmetrySummaryTable } from "./asymmetry.ts";
 import { capacityRows, sameButModel } from "./capacity.ts";
 import { phaseTrends, trendHours } from "./trend.ts";
 import type { ResultsStore } from "../store/results.ts";
@@ -251,21 +251,7 @@ function asymmetryMarkdown(store: ResultsStore, ids: string[]): string[] {
       : "none yet",
     "follows y": r.followsY === null ? "–" : r.followsY ? "yes" : "no",
   }));
-  const bySeeds = asymmetrySummary(store, ids).map((s) => ({
-    model: s.model,
-    "y shares basis": s.yConcept ?? "none (own dim)",
-    seeds: s.runs.map((r) => r.seed).join(", "),
-    "followed to epoch": +s.epoch.toPrecision(3),
-    "first lead per seed (epoch: concept)": s.runs
-      .map((r) =>
-        r.firstLead ? `${+r.firstLead.epoch.toPrecision(3)}: ${r.firstLead.concept}` : "none"
-      )
-      .join("; "),
-    "leads that are y's basis": s.yConcept === null ? "–" : `${s.leads.y} of ${s.leads.any}`,
-    "y's basis worst while together": s.yConcept === null
-      ? "–"
-      : `${s.worstIsY.y} of ${s.worstIsY.of}`,
-  }));
+  const bySeeds = asymmetrySummaryTable(asymmetrySummary(store, ids));
   return [
     "",
     "Which basis is singled out (y is written into coordinate 0 of its token, which the basis holding coordinate 0 shares; " +

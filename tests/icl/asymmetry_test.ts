@@ -1,4 +1,9 @@
-import { asymmetryRows, asymmetrySummary, yConcept } from "../../lib/icl/asymmetry.ts";
+import {
+  asymmetryRows,
+  asymmetrySummary,
+  asymmetrySummaryTable,
+  yConcept,
+} from "../../lib/icl/asymmetry.ts";
 import { fakeRun } from "./fake_run.ts";
 import { iclConfig } from "../../lib/icl/config.ts";
 import { conceptTestScale } from "../../lib/icl/report.ts";
@@ -64,5 +69,52 @@ Deno.test("asymmetrySummary: groups seeds of one recipe, counts leads of y's bas
   assertEquals(s.medianLeadEpoch, 50);
   assertEquals(s.worstIsY, { y: 2, of: 3 });
   assertEquals(asymmetrySummary(store, [a, b, c, other], { minSeeds: 1 }).length, 2);
+  store.close();
+});
+
+Deno.test("firstEncoded: the first concept decodable at >= 0.9 (at the final best layer), before any MSE lead; the table shows both", () => {
+  const store = openResults(":memory:");
+  const cfg = iclConfig("smoke", { task: { bases: swap } });
+  const ids = [0, 1].map((seed) => {
+    const scale = conceptTestScale({ ...cfg, seed });
+    const id = store.startRun({
+      experiment: "icl_synthetic",
+      name: `s${seed}`,
+      config: { ...cfg, seed },
+    });
+    // MSE: together, no concept below 3/4 of the others' median; decodability: concept 2 at
+    // layer 2 reaches 0.9 at the third evaluation (layer 1 crosses 0.9 earlier, but layer 2 is
+    // the final best layer, the one that counts). Seed 1 never gets there.
+    const cd2 = seed === 0 ? [0.3, 0.6, 0.92, 0.98] : [0.3, 0.3, 0.3, 0.3];
+    [0.9, 0.7, 0.6, 0.5].forEach((m, i) => {
+      const step = (i + 1) * 100;
+      store.setArtifact(id, `eval@${step}`, {
+        step,
+        epoch: (i + 1) * 10,
+        mse: {
+          perConcept: [m, m * 1.1, m * 0.9, m].map((x, c) => x * scale[c]),
+          overall: 0,
+          byExamples: [0],
+        },
+        cdX: [],
+        cdY: [
+          { layer: 1, accuracy: 0.4, perConcept: [0.95, 0.2, 0.2, 0.2] },
+          { layer: 2, accuracy: 0.5, perConcept: [0.3, 0.3, cd2[i], 0.3] },
+        ],
+      });
+    });
+    return id;
+  });
+  const rows = asymmetryRows(store, ids);
+  assertEquals(rows.map((r) => [r.firstLead, r.firstEncoded]), [
+    [null, { epoch: 30, concept: 2 }],
+    [null, null],
+  ]);
+  const [s] = asymmetrySummary(store, ids);
+  assertEquals([s.yConcept, s.leads, s.encoded], [1, { any: 0, y: 0 }, { any: 1, y: 0 }]);
+  const [t] = asymmetrySummaryTable([s]);
+  assertEquals(t["first encoded (CD ≥ 0.9) per seed"], "2 at 30; none");
+  assertEquals(t["encoded first that are y's basis"], "0 of 1");
+  assertEquals(t["followed to epoch"], "40, 40");
   store.close();
 });
