@@ -199,6 +199,8 @@ export interface EncodedPrompt {
  * Evaluation prompts of one task: `perConcept` per concept and shot count, queries from the
  * test split (demonstrations from train), all concepts incl. Null. `addSpecialTokens` lets a
  * Hugging Face tokenizer prepend its BOS to the prompt (as the model saw in pretraining).
+ * `split: "train"` draws the queries from the training split instead: beside the held-out
+ * accuracy it tells a model that cannot generalise from one that has not learned the task at all.
  *
  * @example
  * ```ts
@@ -212,9 +214,16 @@ export function encodeEvalPrompts(
   name: IclLmTaskName,
   task: ConceptTask,
   tok: { encode(text: string, o?: { addSpecialTokens?: boolean }): number[] },
-  opts: { shots: number[]; perConcept: number; seed: number; addSpecialTokens?: boolean },
+  opts: {
+    shots: number[];
+    perConcept: number;
+    seed: number;
+    addSpecialTokens?: boolean;
+    split?: "train" | "test";
+  },
 ): EncodedPrompt[] {
-  return samplePrompts(task, { shots: opts.shots, perConcept: opts.perConcept, seed: opts.seed })
+  const { shots, perConcept, seed, split = "test" } = opts;
+  return samplePrompts(task, { shots, perConcept, seed, split })
     .map((p) => ({
       task: name,
       concept: p.concept,

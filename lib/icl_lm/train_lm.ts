@@ -88,7 +88,8 @@ export function taskLlamaConfig(model: Partial<LanguageModelConfig>): LlamaConfi
 /**
  * Trains (or resumes, or reloads when finished) the task LM. With `checkpointPath`, a killed
  * run resumes exactly where it stopped; metrics go to `store` under `runId`. When the config's
- * `train.evalEvery` is set, a small held-out accuracy per task is logged (`acc_pos`, `acc_bitwise`).
+ * `train.evalEvery` is set, a small accuracy per task is logged, on held-out queries (`acc_pos`,
+ * `acc_bitwise`) and on training-split queries (`acc_train_pos`, `acc_train_bitwise`).
  *
  * @example
  * ```ts
@@ -116,19 +117,27 @@ export async function trainTaskLm(
   const model: CausalLm = cfg.architecture === "llama"
     ? new LlamaModel(taskLlamaConfig(shape), { seed: cfg.seed, initStd: shape.initStd })
     : new LanguageModel(shape, { seed: cfg.seed });
-  const probe = [...tasks].flatMap(([name, task]) =>
-    encodeEvalPrompts(name, task, tokenizer, {
-      shots: cfg.evalShots,
-      perConcept: 4,
-      seed: cfg.seed + 7,
-    })
-  );
+  // Held-out queries (acc_pos, …) and training-split queries (acc_train_pos, …): a model that
+  // gets the second but not the first has learned the task on words it saw, not to generalise.
+  const probes = (["test", "train"] as const).map((split) => ({
+    prefix: split === "test" ? "acc_" : "acc_train_",
+    prompts: [...tasks].flatMap(([name, task]) =>
+      encodeEvalPrompts(name, task, tokenizer, {
+        shots: cfg.evalShots,
+        perConcept: 4,
+        seed: cfg.seed + 7,
+        split,
+      })
+    ),
+  }));
   const evaluate = async () => {
-    const run = await runPrompts(model, probe, { tokensPerBatch: cfg.evalTokensPerBatch });
     const out: Record<string, number> = {};
-    for (const name of tasks.keys()) {
-      const idx = probe.flatMap((p, i) => (p.task === name ? [i] : []));
-      out[`acc_${name}`] = idx.reduce((s, i) => s + run.correct[i], 0) / idx.length;
+    for (const { prefix, prompts } of probes) {
+      const run = await runPrompts(model, prompts, { tokensPerBatch: cfg.evalTokensPerBatch });
+      for (const name of tasks.keys()) {
+        const idx = prompts.flatMap((p, i) => (p.task === name ? [i] : []));
+        out[`${prefix}${name}`] = idx.reduce((s, i) => s + run.correct[i], 0) / idx.length;
+      }
     }
     return out;
   };

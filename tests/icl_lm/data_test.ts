@@ -95,3 +95,18 @@ Deno.test("a bad config names its field", () => {
   );
   assertEquals(iclLmConfig("cpu").loraRank, 16);
 });
+
+Deno.test("encodeEvalPrompts: split picks the queries' pool (held-out test by default, or train)", () => {
+  const task = makeBitwiseTask({ trainSize: 60, testSize: 30 });
+  const query = (ids: number[]) => tok.decode(ids).split("\n").at(-1)!.slice(8, -2);
+  const inputs = (xs: { input: string }[]) => new Set(xs.map((x) => x.input));
+  const train = inputs(task.train), test = inputs(task.test);
+  const opts = { shots: [1, 4], perConcept: 5, seed: 3 };
+  const held = encodeEvalPrompts("bitwise", task, tok, opts);
+  const seen = encodeEvalPrompts("bitwise", task, tok, { ...opts, split: "train" });
+  assertEquals([held.length, seen.length], [7 * 2 * 5, 7 * 2 * 5]);
+  assert(held.every((p) => test.has(query(p.promptIds))));
+  assert(seen.every((p) => train.has(query(p.promptIds))));
+  // the pools are disjoint here, so the two probes do not share a query
+  assert(held.every((p) => !train.has(query(p.promptIds))));
+});

@@ -45,6 +45,20 @@ Deno.test("the task LM resumes exactly after a kill and logs to the results DB",
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("with evalEvery, the LM logs held-out and training-split accuracy per task", async () => {
+  const store = openResults(":memory:");
+  const runId = store.startRun({ experiment: "t", config: {} });
+  const c = iclLmConfig("smoke", { tasks: ["bitwise"], train: { ...cfg.train, evalEvery: 3 } });
+  const lm = await trainTaskLm(c, { tasks, store, runId, progress: false });
+  for (const name of ["acc_bitwise", "acc_train_bitwise"]) {
+    const rows = store.metrics(runId, { name });
+    assertEquals(rows.map((r) => r.step), [3, 6], name);
+    assert(rows.every((r) => r.value >= 0 && r.value <= 1), name);
+  }
+  lm.model.dispose();
+  store.close();
+});
+
 Deno.test("the Llama-style task LM (RoPE, RMSNorm, SwiGLU) trains from its seeded init", async () => {
   const lc = taskLlamaConfig({ nLayers: 6, dModel: 96, nHeads: 4, maxLen: 1024, vocabSize: 256 });
   assertEquals(lc.ffnDim, 256);
