@@ -6,6 +6,7 @@
  *   deno task scaling:sweep --preset smoke --json        # seconds
  *   deno task scaling:sweep                              # cpu preset, ~30 min on 2 idle cores
  *   deno task scaling:sweep --preset cpu-wide            # cpu + a 4th budget (5 more runs)
+ *   deno task scaling:sweep --preset cpu-wider           # cpu-wide + a 5th budget (4 more runs)
  *   deno task scaling:sweep --schedule constant          # the same grid with a constant lr
  *   deno task scaling:sweep --analyze-only               # read stored runs (every complete seed)
  *   deno task scaling:sweep --preset gpu --corpus brown+nlp-corpus --plan   # cells, D/N, epochs
@@ -59,7 +60,7 @@ function shapes(value: string): ScalingSweepConfig["sizes"] {
 
 await runMain(async () => {
   const flags = parseFlags(Deno.args, {
-    preset: { type: "string", default: "cpu", help: "smoke | cpu | cpu-wide | gpu" },
+    preset: { type: "string", default: "cpu", help: "smoke | cpu | cpu-wide | cpu-wider | gpu" },
     json: { type: "boolean", default: false, help: "print JSON" },
     schedule: { type: "string", default: "", help: "cosine | constant (default: the preset's)" },
     lr: { type: "string", default: "", help: "peak learning rate (default: the preset's)" },
@@ -89,7 +90,7 @@ await runMain(async () => {
     ...SLURM_FLAGS,
   }, {
     usage:
-      "deno task scaling:sweep [--preset smoke|cpu|cpu-wide|gpu] [--json] [--schedule constant]" +
+      "deno task scaling:sweep [--preset smoke|cpu|cpu-wide|cpu-wider|gpu] [--json] [--schedule constant]" +
       " [--corpus brown|nlp-corpus|brown+nlp-corpus] [--seeds 0,1] [--plan]",
   });
   const over: Partial<ScalingSweepConfig> = {};

@@ -44,7 +44,9 @@ export interface ScalingSweepConfig {
    * every budget). Default 0. Like Chinchilla's IsoFLOP profiles, which span only sizes around
    * each budget's optimum, it drops the smallest models at the largest budgets, far on the
    * small-model side of the minimum (the `cpu` optima sit near D/N_T ≈ 0.8) and the most
-   * expensive cells. `cpu-wide`: 8 (drops d 4 at 2.25e12, D/N_T = 9.3).
+   * expensive cells. `cpu-wide`: 8 (drops d 4 at 2.25e12, D/N_T = 9.3). `cpu-wider`: 5 (also
+   * drops d 8 at 5.06e12, D/N_T = 5.2, 2.1M of that budget's 5.7M tokens; every `cpu-wide` cell
+   * has D/N_T ≤ 4.1, so it keeps them all).
    */
   maxTokensPerParam: number;
   /** Seeds (model init and data order); losses are averaged over seeds. Default [0]. */
@@ -132,7 +134,7 @@ export const DEFAULT_SCALING_SWEEP: ScalingSweepConfig = {
 };
 
 /** Names of the presets. */
-export const SCALING_SWEEP_PRESET_NAMES = ["smoke", "cpu", "cpu-wide", "gpu"] as const;
+export const SCALING_SWEEP_PRESET_NAMES = ["smoke", "cpu", "cpu-wide", "cpu-wider", "gpu"] as const;
 /** A preset name. */
 export type ScalingSweepPresetName = typeof SCALING_SWEEP_PRESET_NAMES[number];
 
@@ -146,6 +148,9 @@ export type ScalingSweepPresetName = typeof SCALING_SWEEP_PRESET_NAMES[number];
  *   machine. Its first 18 runs are `cpu`'s (same run ids), so it adds 5 runs to a stored `cpu`
  *   sweep. With 3 budgets only 2 IsoFLOP minima fall inside the sizes (the smallest budget's
  *   optimum is below the smallest model); the fourth budget adds a third.
+ * - `cpu-wider`: `cpu-wide` plus a fifth budget, 5.0625e12 (×2.25 again; compute now spans 1.4
+ *   decades), with the sizes around its optimum (`maxTokensPerParam` 5: d 12 → d 32, 3.6M
+ *   tokens, ~45 min on two busy cores). Its first 23 runs are `cpu-wide`'s (same run ids).
  * - `gpu`: the paper's sizes: 7 shapes 0.81M → 4.9M total, 4 budgets 3e12 → 1e14 (96M tokens
  *   in all; up to 17 epochs of Brown for the smallest model), batch 64, lr 1e-2, all
  *   validation windows. Not run here (no GPU on this machine), so untimed.
@@ -173,6 +178,7 @@ export const SCALING_SWEEP_PRESETS: Readonly<
     },
     cpu: {},
     "cpu-wide": { budgets: [2e11, 4.5e11, 1e12, 2.25e12], maxTokensPerParam: 8 },
+    "cpu-wider": { budgets: [2e11, 4.5e11, 1e12, 2.25e12, 5.0625e12], maxTokensPerParam: 5 },
     gpu: {
       sizes: shapes([[1, 16, 2], [2, 24, 2], [2, 32, 2], [3, 40, 2], [3, 48, 3], [4, 64, 4], [
         5,

@@ -1,7 +1,7 @@
 /**
- * The small-scale sweep's part of paper 2's reproduction report: the stored `cpu-wide` or else
- * `cpu` sweep when it is complete in the results database (read, not retrained; every seed whose
- * grid is complete, with seed intervals from ≥ 2), else — when training is allowed — the
+ * The small-scale sweep's part of paper 2's reproduction report: the widest stored sweep
+ * (`cpu-wider`, else `cpu-wide`, else `cpu`) that is complete in the results database (read,
+ * not retrained; every seed whose grid is complete, with seed intervals from ≥ 2), else — when training is allowed — the
  * seconds-long `smoke` sweep (plumbing only, labelled so). It lists the tokens per parameter
  * and corpus epochs of each optimum, and of the `gpu` preset's budgets under the fitted law.
  *
@@ -23,8 +23,8 @@ import { writeSweepFigures } from "./figures.ts";
 import { runsProvenanceSentence } from "../../store/describe.ts";
 
 /**
- * Reads the stored `cpu-wide` (else `cpu`) sweep when it is complete; otherwise runs the
- * seconds-long `smoke` sweep if `train` is set, else returns only a note. Writes the figures of
+ * Reads the widest complete stored sweep (`cpu-wider`, else `cpu-wide`, else `cpu`); otherwise
+ * runs the seconds-long `smoke` sweep if `train` is set, else returns only a note. Writes the figures of
  * what it reports and returns a report fragment: markdown, figure paths, comparisons.
  *
  * @example
@@ -43,7 +43,7 @@ export async function sweepReport(
     sweepPlan(scalingSweepConfig(preset)).cells.every((c) =>
       opts.store.run(c.runId)?.status === "done"
     );
-  const stored = ["cpu-wide", "cpu"].find(complete);
+  const stored = ["cpu-wider", "cpu-wide", "cpu"].find(complete);
   let result: ScalingSweepResult | null = null;
   if (stored) {
     const seeds = completeSeeds(scalingSweepConfig(stored), opts.store);

@@ -46,6 +46,12 @@ Deno.test("sweep grid: every run's tokens satisfy C = 6·N_T·D up to whole step
   const added = wide.filter((c) => c.budget === 2.25e12);
   assertEquals(added.map((c) => c.size), [1, 2, 3, 4, 5], "d 4 is skipped at 2.25e12");
   assert(wide.every((c) => c.tokens / c.info.total <= 8));
+  // cpu-wider = cpu-wide's 23 runs + a 5th budget, d 12 → d 32 (d 8 there has D/N_T 5.2 > 5).
+  const wider = sweepPlan(scalingSweepConfig("cpu-wider")).cells;
+  const widerIds = new Set(wider.map((c) => c.runId));
+  assert(wide.every((c) => widerIds.has(c.runId)), "cpu-wide's runs are cpu-wider's");
+  assertEquals(wider.filter((c) => c.budget === 5.0625e12).map((c) => c.size), [2, 3, 4, 5]);
+  assertEquals(wider.length, 27);
   assertEquals(sweepTokens({ batchSize: 4, context: 16 }, 1e3, 6e3 * 640), {
     steps: 10,
     tokens: 640,
