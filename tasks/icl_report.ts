@@ -87,8 +87,13 @@ await runMain(async () => {
   if (f.figures) {
     for (const r of runs) await writeIclFigures(store, r.id, `${dir}/figures/icl_${r.name}`);
   }
-  // The asymmetry experiment over seeds: which basis leads first, per recipe with two or more seeds.
-  const bySeeds = asymmetrySummary(store, runs.map((r) => r.id));
+  // The asymmetry experiment over seeds: which basis leads first, per recipe with two or more
+  // seeds. Every stored run counts, not only finished ones: a paused run's evaluations are as
+  // good, and its seed's furthest run is the one that answers.
+  const bySeeds = asymmetrySummary(
+    store,
+    store.runs({ experiment: ICL_EXPERIMENT }).map((r) => r.id),
+  );
   if (f.json) {
     console.log(JSON.stringify({
       runs: summaries,
