@@ -21,15 +21,15 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../as
 await initBackend({ backend: "wasm", quiet: true });
 const root = new URL("../../../", import.meta.url).pathname;
 
-Deno.test("cpu-wide run ids are the archived ones (a corpus other than brown changes them)", () => {
-  // Seed 0 of cpu-wide: 23 runs (the archive also holds seed 1 of the smaller cpu grid).
+Deno.test("cpu-wider run ids are the archived ones (a corpus other than brown changes them)", () => {
+  // Seed 0 of cpu-wider: 27 runs, cpu-wide's 23 among them (seed 1 is archived too: -s1-).
   const archived = [...Deno.readDirSync(`${root}fixtures/runs`)].map((e) => e.name)
     .filter((n) => n.startsWith("scaling_sweep-") && n.includes("-s0-")).sort();
-  assertEquals(archived.length, 23);
-  const cfg = scalingSweepConfig("cpu-wide");
+  assertEquals(archived.length, 27);
+  const cfg = scalingSweepConfig("cpu-wider");
   assertEquals(cfg.corpus, "brown");
   assertEquals(sweepPlan(cfg).cells.map((c) => c.runId).sort(), archived);
-  const nlp = sweepPlan(scalingSweepConfig("cpu-wide", { corpus: "nlp-corpus" })).cells;
+  const nlp = sweepPlan(scalingSweepConfig("cpu-wider", { corpus: "nlp-corpus" })).cells;
   assert(nlp.every((c) => !archived.includes(c.runId)));
   assert(nlp.every((c) => c.name.endsWith("-cosine-nlp-corpus")), nlp[0].name);
 });
