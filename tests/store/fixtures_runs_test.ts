@@ -26,7 +26,8 @@ Deno.test("fixtures/runs: every entry verifies (schema, checksums) and keeps to 
     assert(m.provenance.length > 0, `${m.run.id}: provenance recorded`);
   }
   const total = listArchive(dir).reduce((a, r) => a + r.bytes, 0);
-  assert(total <= 60e6, `fixtures/runs is ${total} bytes > 60 MB`);
+  // 70 MB: the paper-1 asymmetry runs (16 with resumable state, ~1.8 MB each) outgrew 60 MB.
+  assert(total <= 70e6, `fixtures/runs is ${total} bytes > 70 MB`);
   assert(
     archiveDir() === dir || Deno.env.get("TOOLKIT_ARCHIVE") !== undefined,
     "the default archive is fixtures/runs",
