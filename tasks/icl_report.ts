@@ -60,10 +60,9 @@ await runMain(async () => {
       } runs from ${f.import}`,
     );
   }
-  const runs = store.runs({
-    experiment: ICL_EXPERIMENT,
-    ...(f.all ? {} : { status: "done" as const }),
-  })
+  const stored = store.runs({ experiment: ICL_EXPERIMENT });
+  const runs = stored
+    .filter((r) => f.all || r.status === "done")
     .filter((r) => !f.longest || longestIclRun(store, r.name) === r.id);
   const summaries = runs.flatMap((r) => {
     try {
@@ -90,10 +89,7 @@ await runMain(async () => {
   // The asymmetry experiment over seeds: which basis leads first, per recipe with two or more
   // seeds. Every stored run counts, not only finished ones: a paused run's evaluations are as
   // good, and its seed's furthest run is the one that answers.
-  const bySeeds = asymmetrySummary(
-    store,
-    store.runs({ experiment: ICL_EXPERIMENT }).map((r) => r.id),
-  );
+  const bySeeds = asymmetrySummary(store, stored.map((r) => r.id));
   if (f.json) {
     console.log(JSON.stringify({
       runs: summaries,

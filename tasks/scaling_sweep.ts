@@ -26,7 +26,11 @@ import {
   sweepSummary,
 } from "../lib/scaling/sweep/run.ts";
 import { loadSweepTokens } from "../lib/scaling/sweep/data.ts";
-import { type ScalingSweepConfig, scalingSweepConfig } from "../lib/scaling/sweep/config.ts";
+import {
+  SCALING_SWEEP_PRESET_NAMES,
+  type ScalingSweepConfig,
+  scalingSweepConfig,
+} from "../lib/scaling/sweep/config.ts";
 import { writeSweepFigures } from "../lib/scaling/sweep/figures.ts";
 import { sweepTokensMarkdown } from "../lib/scaling/sweep/report.ts";
 import { openResults } from "../lib/store/results.ts";
@@ -60,7 +64,7 @@ function shapes(value: string): ScalingSweepConfig["sizes"] {
 
 await runMain(async () => {
   const flags = parseFlags(Deno.args, {
-    preset: { type: "string", default: "cpu", help: "smoke | cpu | cpu-wide | cpu-wider | gpu" },
+    preset: { type: "string", default: "cpu", help: SCALING_SWEEP_PRESET_NAMES.join(" | ") },
     json: { type: "boolean", default: false, help: "print JSON" },
     schedule: { type: "string", default: "", help: "cosine | constant (default: the preset's)" },
     lr: { type: "string", default: "", help: "peak learning rate (default: the preset's)" },
@@ -89,8 +93,8 @@ await runMain(async () => {
     shard: { type: "string", default: "", help: "i/n: train shard i of n (one process per core)" },
     ...SLURM_FLAGS,
   }, {
-    usage:
-      "deno task scaling:sweep [--preset smoke|cpu|cpu-wide|cpu-wider|gpu] [--json] [--schedule constant]" +
+    usage: `deno task scaling:sweep [--preset ${SCALING_SWEEP_PRESET_NAMES.join("|")}] [--json]` +
+      " [--schedule constant]" +
       " [--corpus brown|nlp-corpus|brown+nlp-corpus] [--seeds 0,1] [--plan]",
   });
   const over: Partial<ScalingSweepConfig> = {};

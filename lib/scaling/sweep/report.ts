@@ -1,9 +1,10 @@
 /**
  * The small-scale sweep's part of paper 2's reproduction report: the widest stored sweep
  * (`cpu-wider`, else `cpu-wide`, else `cpu`) that is complete in the results database (read,
- * not retrained; every seed whose grid is complete, with seed intervals from ≥ 2), else — when training is allowed — the
- * seconds-long `smoke` sweep (plumbing only, labelled so). It lists the tokens per parameter
- * and corpus epochs of each optimum, and of the `gpu` preset's budgets under the fitted law.
+ * not retrained; every seed whose grid is complete, with seed intervals from ≥ 2), else — when
+ * training is allowed — the seconds-long `smoke` sweep (plumbing only, labelled so). It lists the
+ * tokens per parameter and corpus epochs of each optimum, and of the `gpu` preset's budgets under
+ * the fitted law.
  *
  * @module
  */
@@ -24,8 +25,8 @@ import { runsProvenanceSentence } from "../../store/describe.ts";
 
 /**
  * Reads the widest complete stored sweep (`cpu-wider`, else `cpu-wide`, else `cpu`); otherwise
- * runs the seconds-long `smoke` sweep if `train` is set, else returns only a note. Writes the figures of
- * what it reports and returns a report fragment: markdown, figure paths, comparisons.
+ * runs the seconds-long `smoke` sweep if `train` is set, else returns only a note. Writes the
+ * figures of what it reports and returns a report fragment: markdown, figure paths, comparisons.
  *
  * @example
  * ```ts
